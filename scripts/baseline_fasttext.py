@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""fastText baseline for bench-speed (Python binding from the `fasttext-numpy2` package).
+
+The model sees the text only, lower-cased with punctuation split off (as fastText's own
+classification examples preprocess). Training parameters follow fastText's supervised tutorial:
+epoch 25, lr 0.5, wordNgrams 2; everything else is the library default (dim 100, bucket
+2,000,000, softmax loss, minCount 1); thread = --threads (bench-speed passes the core count).
+
+Subcommands:
+  train  fit on one JSONL file, save the model, report in-process times (prep_s: writing fastText's
+         training file; fit_s: train_supervised).
+  score  stream a JSONL file, predict all three labels' probabilities on lists of 10,000 texts,
+         write one JSON line per row; report in-process times.
+"""
+import argparse
+import json
+import os
+import re
+import tempfile
+import time
+
+import fasttext
+
+PARAMS = {"epoch": 25, "lr": 0.5, "wordNgrams": 2}
+SCORE_BATCH = 10_000
+TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def tokens(text):
+    return " ".join(TOKEN.findall(text.lower()))
+
+
+def cmd_train(args):
+    start = time.perf_counter()
+    rows = 0
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", dir=os.path.dirname(args.model) or ".",
+                                     encoding="utf-8", delete=False) as tmp:
+        with open(args.train, encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                tmp.write(f"__label__{row['stance']} {tokens(row['text'])}\n")
+                rows += 1
+    prep_seconds = time.perf_counter() - start
+    try:
+        start = time.perf_counter()
+        model = fasttext.train_supervised(input=tmp.name, thread=args.threads, verbose=0, **PARAMS)
+        fit_seconds = time.perf_counter() - start
+    finally:
+        os.unlink(tmp.name)
+    model.save_model(args.model)
+    write_timing(args.timing, {"prep_s": prep_seconds, "fit_s": fit_seconds, "rows": rows,
+                               "threads": args.threads, **PARAMS})
+
+
+def score_batch(model, batch, out):
+    labels, probs = model.predict([tokens(r["text"]) for r in batch], k=-1)
+    for row, row_labels, row_probs in zip(batch, labels, probs):
+        p = {label.removeprefix("__label__"): float(x) for label, x in zip(row_labels, row_probs)}
+        out.write(json.dumps({"id": row["id"], "stance": max(p, key=p.get), "probs": p}) + "\n")
+
+
+def cmd_score(args):
+    start = time.perf_counter()
+    model = fasttext.load_model(args.model)
+    load_seconds = time.perf_counter() - start
+
+    start = time.perf_counter()
+    n = 0
+    batch = []
+    with open(args.input, encoding="utf-8") as inp, open(args.output, "w", encoding="utf-8") as out:
+        for line in inp:
+            batch.append(json.loads(line))
+            if len(batch) == SCORE_BATCH:
+                score_batch(model, batch, out)
+                n += len(batch)
+                batch = []
+        if batch:
+            score_batch(model, batch, out)
+            n += len(batch)
+    write_timing(args.timing, {"load_model_s": load_seconds, "score_s": time.perf_counter() - start, "rows": n})
+
+
+def write_timing(path, timing):
+    if path:
+        with open(path, "w") as f:
+            f.write(json.dumps(timing) + "\n")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("train")
+    p.add_argument("--train", required=True)
+    p.add_argument("--model", required=True)
+    p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--timing", help="write in-process timings here as JSON")
+    p.set_defaults(run=cmd_train)
+
+    p = sub.add_parser("score")
+    p.add_argument("--model", required=True)
+    p.add_argument("--input", required=True)
+    p.add_argument("--output", required=True)
+    p.add_argument("--timing", help="write in-process timings here as JSON")
+    p.set_defaults(run=cmd_score)
+
+    args = parser.parse_args()
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

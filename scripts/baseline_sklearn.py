@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""scikit-learn n-gram baselines for the stance benchmarks. The models see the text only.
+
+  B1  TfidfVectorizer(word 1-2 grams, sublinear_tf) + LogisticRegression(max_iter=1000)
+  B2  FeatureUnion(TfidfVectorizer(word 1-3), TfidfVectorizer(char_wb 2-5)), both sublinear_tf,
+      + LogisticRegression(max_iter=1000)
+
+Subcommands:
+  accuracy  (bench-accuracy) choose C by 5-fold stratified CV on the training split, fit, evaluate.
+            --dataset semeval: one model per target (the classic SemEval baseline); CV picks one C
+            for all targets by the pooled F_avg. --dataset newsmtsc: one pooled model; CV picks C
+            by macro-F1. Folds are grouped by text, so a sentence that appears with several
+            targets never sits on both sides of a fold. --quick skips the CV and uses C=1.
+  train     (bench-speed) fit B1 with C=1 on one file, pickle it, report the in-process fit time.
+  score     (bench-speed) stream a JSONL file, predict_proba in batches of 10,000 rows, write one
+            JSON line per row with the probabilities; report the in-process times.
+"""
+import argparse
+import json
+import pickle
+import time
+from collections import defaultdict
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.pipeline import FeatureUnion, make_pipeline
+
+from bench_metrics import scores
+
+C_GRID = (0.1, 0.3, 1, 3, 10)
+FOLDS = 5
+SCORE_BATCH = 10_000
+
+
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def make_vectorizer(system):
+    if system == "b1":
+        return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    return FeatureUnion([
+        ("word", TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True)),
+        ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+    ])
+
+
+def make_model(system, c):
+    return make_pipeline(make_vectorizer(system), LogisticRegression(C=c, max_iter=1000))
+
+
+def group_rows(rows, per_target):
+    """Rows split into the groups that get their own model: per target, or all together."""
+    groups = defaultdict(list)
+    for row in rows:
+        groups[row["target"] if per_target else "*"].append(row)
+    return groups
+
+
+def cv_predictions(system, rows):
+    """Out-of-fold predictions {C: [label per row]}; the vectorizer is fit once per fold."""
+    texts = [r["text"] for r in rows]
+    labels = [r["stance"] for r in rows]
+    preds = {c: [None] * len(rows) for c in C_GRID}
+    folds = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=0)
+    for train_idx, test_idx in folds.split(texts, labels, groups=texts):
+        vectorizer = make_vectorizer(system)
+        x_train = vectorizer.fit_transform([texts[i] for i in train_idx])
+        x_test = vectorizer.transform([texts[i] for i in test_idx])
+        y_train = [labels[i] for i in train_idx]
+        for c in C_GRID:
+            fold_pred = LogisticRegression(C=c, max_iter=1000).fit(x_train, y_train).predict(x_test)
+            for i, p in zip(test_idx, fold_pred):
+                preds[c][i] = p
+    return preds
+
+
+def choose_c(system, groups, metric):
+    """Pick the C with the best pooled out-of-fold metric; return (C, {C: score})."""
+    gold, pred = [], defaultdict(list)
+    for rows in groups.values():
+        gold += [r["stance"] for r in rows]
+        for c, labels in cv_predictions(system, rows).items():
+            pred[c] += labels
+    cv = {c: scores(gold, pred[c])[metric] for c in C_GRID}
+    return max(C_GRID, key=lambda c: cv[c]), cv
+
+
+def predict(models, rows, per_target):
+    """Labels for rows, each predicted by its group's model (batched per group)."""
+    keys = [r["target"] if per_target else "*" for r in rows]
+    pred = [None] * len(rows)
+    for key in set(keys):
+        idx = [i for i, k in enumerate(keys) if k == key]
+        for i, p in zip(idx, models[key].predict([rows[i]["text"] for i in idx])):
+            pred[i] = p
+    return pred
+
+
+def cmd_accuracy(args):
+    per_target = args.dataset == "semeval"
+    metric = "f_avg" if per_target else "macro_f1"
+    groups = group_rows(read_jsonl(args.train), per_target)
+
+    start = time.perf_counter()
+    c, cv = (1, None) if args.quick else choose_c(args.system, groups, metric)
+    tune_seconds = time.perf_counter() - start
+
+    start = time.perf_counter()
+    models = {}
+    for key, rows in groups.items():
+        models[key] = make_model(args.system, c).fit([r["text"] for r in rows], [r["stance"] for r in rows])
+    train_seconds = time.perf_counter() - start
+
+    results = []
+    for spec in args.eval:
+        split, path = spec.split("=", 1)
+        rows = read_jsonl(path)
+        pred = predict(models, rows, per_target)
+        results.append({
+            "dataset": args.dataset, "split": split, "system": f"sklearn-{args.system}",
+            "metric": metric, "C": c, "cv": cv, "cv_metric": metric,
+            "tune_seconds": tune_seconds, "train_seconds": train_seconds,
+            "metrics": scores([r["stance"] for r in rows], pred),
+        })
+    with open(args.out, "w") as f:
+        f.writelines(json.dumps(r) + "\n" for r in results)
+    for r in results:
+        m = r["metrics"]
+        print(f"{r['dataset']}/{r['split']} {r['system']} C={c}: F_avg={m['f_avg']:.4f} "
+              f"macro-F1={m['macro_f1']:.4f} acc={m['accuracy']:.4f} (n={m['n']})")
+
+
+def cmd_train(args):
+    rows = read_jsonl(args.train)
+    start = time.perf_counter()
+    model = make_model("b1", 1.0).fit([r["text"] for r in rows], [r["stance"] for r in rows])
+    fit_seconds = time.perf_counter() - start
+    with open(args.model, "wb") as f:
+        pickle.dump(model, f)
+    write_timing(args.timing, {"fit_s": fit_seconds, "rows": len(rows)})
+
+
+def score_batch(model, batch, out):
+    probs = model.predict_proba([r["text"] for r in batch])
+    labels = model.classes_
+    for row, p in zip(batch, probs):
+        best = labels[p.argmax()]
+        out.write(json.dumps({"id": row["id"], "stance": best,
+                              "probs": dict(zip(labels, p.tolist()))}) + "\n")
+
+
+def cmd_score(args):
+    start = time.perf_counter()
+    with open(args.model, "rb") as f:
+        model = pickle.load(f)
+    load_seconds = time.perf_counter() - start
+
+    start = time.perf_counter()
+    n = 0
+    batch = []
+    with open(args.input, encoding="utf-8") as inp, open(args.output, "w", encoding="utf-8") as out:
+        for line in inp:
+            batch.append(json.loads(line))
+            if len(batch) == SCORE_BATCH:
+                score_batch(model, batch, out)
+                n += len(batch)
+                batch = []
+        if batch:
+            score_batch(model, batch, out)
+            n += len(batch)
+    write_timing(args.timing, {"load_model_s": load_seconds, "score_s": time.perf_counter() - start, "rows": n})
+
+
+def write_timing(path, timing):
+    if path:
+        with open(path, "w") as f:
+            f.write(json.dumps(timing) + "\n")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("accuracy")
+    p.add_argument("--dataset", choices=("semeval", "newsmtsc"), required=True)
+    p.add_argument("--system", choices=("b1", "b2"), required=True)
+    p.add_argument("--train", required=True)
+    p.add_argument("--eval", action="append", required=True, metavar="SPLIT=FILE")
+    p.add_argument("--quick", action="store_true", help="skip the CV and use C=1")
+    p.add_argument("--out", required=True, help="results file, one JSON record per line")
+    p.set_defaults(run=cmd_accuracy)
+
+    p = sub.add_parser("train")
+    p.add_argument("--train", required=True)
+    p.add_argument("--model", required=True)
+    p.add_argument("--timing", help="write in-process timings here as JSON")
+    p.set_defaults(run=cmd_train)
+
+    p = sub.add_parser("score")
+    p.add_argument("--model", required=True)
+    p.add_argument("--input", required=True)
+    p.add_argument("--output", required=True)
+    p.add_argument("--timing", help="write in-process timings here as JSON")
+    p.set_defaults(run=cmd_score)
+
+    args = parser.parse_args()
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

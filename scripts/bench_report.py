@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Turn the records that bench-accuracy / bench-speed collected into a Markdown table (stdout)
+and one JSON results file.
+
+  bench_report.py accuracy RECORDS.jsonl... --out target/bench-accuracy.json [--quick]
+  bench_report.py speed RECORDS.jsonl --out target/bench-speed.json [--runs N] [--quick]
+
+Accuracy records: {"dataset", "split", "system", "metrics": {"f_avg", "macro_f1", "accuracy", "n"},
+"train_seconds", "C"?, "cv"?, "tune_seconds"?}. Speed records: {"phase": "train"|"score"|"flat",
+"system", "rows", "run", "wall_s", "rss_kb", "inner": {in-process timings} | null}.
+"""
+import argparse
+import datetime
+import importlib.metadata
+import json
+import os
+import platform
+import statistics
+
+DATASET_ORDER = {"semeval": 0, "newsmtsc": 1}
+SPLIT_ORDER = {"val": 0, "dev-rw": 1, "dev-mt": 2}
+OFFICIAL = {"semeval": "f_avg", "newsmtsc": "macro_f1"}
+SYSTEM_ORDER = ["stance", "stance --no-target-placeholder", "sklearn-b1", "sklearn-b2",
+                "sklearn", "fasttext"]
+
+
+def read_records(paths):
+    records = []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            records += [json.loads(line) for line in f if line.strip()]
+    return records
+
+
+def environment(args):
+    versions = {}
+    for package in ("numpy", "scipy", "scikit-learn", "fasttext-numpy2"):
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return {
+        "generated_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                    "python": platform.python_version()},
+        "python_packages": versions,
+        "thread_env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")},
+    }
+
+
+def system_rank(name):
+    return SYSTEM_ORDER.index(name) if name in SYSTEM_ORDER else len(SYSTEM_ORDER)
+
+
+def fmt(x, digits=4):
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+# ---------------------------------------------------------------- accuracy
+
+def accuracy_table(records):
+    records.sort(key=lambda r: (DATASET_ORDER.get(r["dataset"], 9), SPLIT_ORDER.get(r["split"], 9),
+                                system_rank(r["system"])))
+    lines = ["| dataset/split | system | F_avg | macro-F1 | accuracy | n | train s | C |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for r in records:
+        m = r["metrics"]
+        cells = {k: fmt(m[k]) for k in ("f_avg", "macro_f1", "accuracy")}
+        official = OFFICIAL.get(r["dataset"])
+        if official:
+            cells[official] = f"**{cells[official]}**"
+        lines.append(f"| {r['dataset']}/{r['split']} | {r['system']} | {cells['f_avg']} | "
+                     f"{cells['macro_f1']} | {cells['accuracy']} | {m['n']} | "
+                     f"{fmt(r.get('train_seconds'), 2)} | {r.get('C') if r.get('C') is not None else '–'} |")
+    return "\n".join(lines)
+
+
+def cv_notes(records):
+    notes, seen = [], set()
+    for r in records:
+        key = (r["dataset"], r["system"])
+        if r.get("C") is None or key in seen:
+            continue
+        seen.add(key)
+        if r.get("cv"):
+            grid = ", ".join(f"C={c}: {v:.4f}" for c, v in r["cv"].items())
+            notes.append(f"- {r['dataset']} {r['system']}: C={r['C']} chosen by 5-fold CV on train "
+                         f"({r['cv_metric']}: {grid}; tuning took {r['tune_seconds']:.1f} s)")
+        else:
+            notes.append(f"- {r['dataset']} {r['system']}: C={r['C']} fixed (--quick, no CV)")
+    return "\n".join(notes)
+
+
+def cmd_accuracy(args):
+    records = read_records(args.records)
+    print("## Accuracy\n")
+    print(accuracy_table(records))
+    print("\nBold: the dataset's official metric (SemEval-2016: F_avg over all targets pooled; "
+          "NewsMTSC: macro-F1). train s: wall time of `stance train` (whole process) / of the "
+          "sklearn fit of the final model(s) (in-process, CV excluded). sklearn baselines see the "
+          "text only: SemEval one model per target, NewsMTSC one pooled model.\n")
+    print(cv_notes(records))
+    write_json(args.out, {**environment(args), "results": records})
+
+
+# ---------------------------------------------------------------- speed
+
+def medians(records):
+    """{(phase, system, rows): summary of the runs' medians}."""
+    groups = {}
+    for r in records:
+        groups.setdefault((r["phase"], r["system"], r["rows"]), []).append(r)
+    out = {}
+    for key, runs in groups.items():
+        inner_keys = set().union(*((r.get("inner") or {}).keys() for r in runs))
+        inner = {k: statistics.median(r["inner"][k] for r in runs if isinstance((r.get("inner") or {}).get(k), (int, float)))
+                 for k in sorted(inner_keys)
+                 if any(isinstance((r.get("inner") or {}).get(k), (int, float)) for r in runs)}
+        out[key] = {"phase": key[0], "system": key[1], "rows": key[2], "runs": len(runs),
+                    "wall_s": statistics.median(r["wall_s"] for r in runs),
+                    "rss_mib": statistics.median(r["rss_kb"] for r in runs) / 1024,
+                    "inner": inner or None}
+        if key[0] != "train":
+            out[key]["statements_per_s"] = key[2] / out[key]["wall_s"]
+            if inner.get("score_s"):
+                out[key]["inprocess_statements_per_s"] = key[2] / inner["score_s"]
+    return out
+
+
+def ratio(a, b):
+    return a / b if a and b else None
+
+
+def train_table(summary):
+    rows = sorted((s for s in summary.values() if s["phase"] == "train"), key=lambda s: system_rank(s["system"]))
+    stance = next((s for s in rows if s["system"] == "stance"), None)
+    lines = ["| system | wall s (process) | in-process fit s | peak RSS MiB | stance wall ÷ this wall | stance wall ÷ this fit |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for s in rows:
+        fit = (s["inner"] or {}).get("fit_s")
+        s["stance_wall_ratio"] = ratio(stance and stance["wall_s"], s["wall_s"])
+        s["stance_wall_vs_fit_ratio"] = ratio(stance and stance["wall_s"], fit)
+        lines.append(f"| {s['system']} | {fmt(s['wall_s'], 2)} | {fmt(fit, 2)} | {fmt(s['rss_mib'], 1)} | "
+                     f"{fmt(s['stance_wall_ratio'], 2)} | {fmt(s['stance_wall_vs_fit_ratio'], 2)} |")
+    return "\n".join(lines)
+
+
+def score_table(summary):
+    rows = sorted((s for s in summary.values() if s["phase"] == "score"), key=lambda s: system_rank(s["system"]))
+    stance = next((s for s in rows if s["system"] == "stance"), None)
+    lines = ["| system | statements | wall s | statements/s | in-process statements/s | peak RSS MiB | stance speed ÷ this |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for s in rows:
+        s["stance_speed_ratio"] = ratio(stance and stance["statements_per_s"], s["statements_per_s"])
+        lines.append(f"| {s['system']} | {s['rows']:,} | {fmt(s['wall_s'], 2)} | {s['statements_per_s']:,.0f} | "
+                     f"{fmt(s.get('inprocess_statements_per_s'), 0)} | {fmt(s['rss_mib'], 1)} | "
+                     f"{fmt(s['stance_speed_ratio'], 2)} |")
+    return "\n".join(lines)
+
+
+def flat_table(summary):
+    rows = sorted((s for s in summary.values() if s["system"] == "stance" and s["phase"] in ("score", "flat")),
+                  key=lambda s: s["rows"])
+    lines = ["| stance scoring input | wall s | peak RSS MiB |", "|---:|---:|---:|"]
+    lines += [f"| {s['rows']:,} statements | {fmt(s['wall_s'], 2)} | {fmt(s['rss_mib'], 1)} |" for s in rows]
+    return "\n".join(lines)
+
+
+def cmd_speed(args):
+    summary = medians(read_records(args.records))
+    print(f"## Speed (medians of {args.runs} run(s))\n")
+    print("### Training on newsmtsc/train.jsonl\n")
+    print(train_table(summary))
+    print("\n### Scoring\n")
+    print(score_table(summary))
+    print("\nwall s and peak RSS: the whole process under /usr/bin/time (Python start-up, imports, "
+          "model loading and output included). In-process: the Python scripts' own timing of the "
+          "fit / of the read-predict-write loop. Ratios above 1 favour stance.\n")
+    print("### Memory flatness (stance scoring)\n")
+    print(flat_table(summary))
+    write_json(args.out, {**environment(args), "runs": args.runs,
+                          "summary": list(summary.values()), "records": read_records(args.records)})
+
+
+def write_json(path, data):
+    with open(path, "w") as f:
+        json.dump(data, f, indent=1)
+        f.write("\n")
+    print(f"\n(results written to {path})")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, run in (("accuracy", cmd_accuracy), ("speed", cmd_speed)):
+        p = sub.add_parser(name)
+        p.add_argument("records", nargs="+")
+        p.add_argument("--out", required=True)
+        p.add_argument("--quick", action="store_true")
+        p.add_argument("--runs", type=int, default=1)
+        p.set_defaults(run=run)
+    args = parser.parse_args()
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

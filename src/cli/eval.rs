@@ -1,0 +1,156 @@
+//! `stance eval`: accuracy, per-class P/R/F1, macro-F1, F_avg, confusion matrix, per-target figures;
+//! exit 1 when a threshold is missed, so CI can gate on it.
+
+use clap::Args;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use stance::data::{Format, Stance};
+use stance::metrics::{ClassScores, Confusion};
+use stance::Result;
+
+#[derive(Args)]
+#[command(
+    about = "Evaluate a model on labeled files; fail (exit 1) below a threshold",
+    after_help = "Examples:\n  stance eval labeled/test.jsonl\n  \
+stance eval --model tweets.model --min-f-avg 0.65 semeval/val.jsonl\n  \
+stance eval --json --model news.model dev.jsonl | jq .macro_f1\n\n\
+F_avg is SemEval-2016's measure: the mean of the F1 of favor and of against, over all targets pooled.\n\
+Thresholds are fractions in [0, 1]. Exit codes: 0 all thresholds met, 1 one missed, 2 bad input."
+)]
+pub struct EvalArgs {
+    /// Labeled files to evaluate on.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Model file; default: the model built into this binary.
+    #[arg(long, short)]
+    model: Option<PathBuf>,
+    /// File format, when the extension does not tell it.
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Fail (exit 1) if accuracy is below this.
+    #[arg(long, value_name = "X")]
+    min_accuracy: Option<f64>,
+    /// Fail (exit 1) if macro-F1 is below this.
+    #[arg(long, value_name = "X")]
+    min_macro_f1: Option<f64>,
+    /// Fail (exit 1) if F_avg is below this.
+    #[arg(long, value_name = "X")]
+    min_f_avg: Option<f64>,
+    /// Print one JSON object instead of the report.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    n: usize,
+    accuracy: f64,
+    macro_f1: f64,
+    f_avg: f64,
+}
+
+impl Summary {
+    fn of(c: &Confusion) -> Summary {
+        Summary {
+            n: c.total(),
+            accuracy: c.accuracy(),
+            macro_f1: c.macro_f1(),
+            f_avg: c.f_avg(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Report {
+    #[serde(flatten)]
+    overall: Summary,
+    classes: BTreeMap<&'static str, ClassScores>,
+    /// Rows: gold favor, against, none; columns: predicted, same order.
+    confusion: [[usize; 3]; 3],
+    per_target: BTreeMap<String, Summary>,
+}
+
+pub fn run(args: EvalArgs) -> Result<ExitCode> {
+    let scorer = super::load_scorer(args.model.as_ref())?;
+    let examples = super::read_labeled(&args.files, args.format)?;
+    let predictions: Vec<Stance> = examples
+        .par_iter()
+        .map(|e| {
+            let target = e.target.as_deref().unwrap_or_default();
+            scorer.predict(&e.text, target, e.spans.as_deref()).stance
+        })
+        .collect();
+    let mut overall = Confusion::default();
+    let mut per_target: BTreeMap<String, Confusion> = BTreeMap::new();
+    for (example, &predicted) in examples.iter().zip(&predictions) {
+        let gold = example.stance.unwrap_or(Stance::None);
+        overall.add(gold, predicted);
+        let target = scorer.registry().canonical(example.target.as_deref().unwrap_or_default());
+        per_target.entry(target).or_default().add(gold, predicted);
+    }
+    let report = Report {
+        overall: Summary::of(&overall),
+        classes: Stance::ALL.iter().map(|&s| (s.name(), overall.class(s))).collect(),
+        confusion: overall.matrix,
+        per_target: per_target.iter().map(|(t, c)| (t.clone(), Summary::of(c))).collect(),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+    } else {
+        print_report(&report);
+    }
+    let checks = [
+        ("accuracy", report.overall.accuracy, args.min_accuracy),
+        ("macro-F1", report.overall.macro_f1, args.min_macro_f1),
+        ("F_avg", report.overall.f_avg, args.min_f_avg),
+    ];
+    let mut missed = false;
+    for (name, value, threshold) in checks {
+        if let Some(threshold) = threshold {
+            if value < threshold {
+                eprintln!("stance: {name} {value:.4} is below the threshold {threshold:.4}");
+                missed = true;
+            }
+        }
+    }
+    Ok(if missed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn print_report(report: &Report) {
+    let o = &report.overall;
+    println!("rows: {}", o.n);
+    println!("accuracy: {:.4}   macro-F1: {:.4}   F_avg: {:.4}", o.accuracy, o.macro_f1, o.f_avg);
+    println!();
+    println!("{:<10}{:>10}{:>10}{:>10}{:>10}", "class", "precision", "recall", "F1", "support");
+    for stance in Stance::ALL {
+        let c = &report.classes[stance.name()];
+        println!(
+            "{:<10}{:>10.4}{:>10.4}{:>10.4}{:>10}",
+            stance.name(),
+            c.precision,
+            c.recall,
+            c.f1,
+            c.support
+        );
+    }
+    println!();
+    println!("confusion (rows: gold, columns: predicted)");
+    println!("{:<10}{:>9}{:>9}{:>9}", "", "favor", "against", "none");
+    for stance in Stance::ALL {
+        let row = report.confusion[stance.index()];
+        println!("{:<10}{:>9}{:>9}{:>9}", stance.name(), row[0], row[1], row[2]);
+    }
+    println!();
+    let width = report.per_target.keys().map(|t| t.chars().count()).max().unwrap_or(6).max(6) + 2;
+    println!("{:<width$}{:>6}{:>10}{:>10}{:>10}", "target", "rows", "accuracy", "macro-F1", "F_avg");
+    for (target, s) in &report.per_target {
+        println!(
+            "{:<width$}{:>6}{:>10.4}{:>10.4}{:>10.4}",
+            target, s.n, s.accuracy, s.macro_f1, s.f_avg
+        );
+    }
+}

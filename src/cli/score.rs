@@ -1,0 +1,311 @@
+//! `stance score`: score statements from arguments, a file or stdin, streaming in chunks that are
+//! scored in parallel and written in input order.
+
+use clap::Args;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use stance::data::{self, Example, Format, Need};
+use stance::model::Scorer;
+use stance::{Error, Result};
+
+/// Rows scored together; bounds memory whatever the input size.
+const CHUNK_ROWS: usize = 4096;
+
+#[derive(Args)]
+#[command(
+    about = "Score statements: favor / against / none toward each party, with probabilities",
+    after_help = "Examples:\n  stance score \"The Kremlin accused Washington of prolonging the war\"\n  \
+stance score --target Iran \"Lavrov called the claims against Tehran provocative\"\n  \
+stance score --model news.model --input statements.jsonl --output scores.jsonl\n  \
+cat statements.txt | stance score --format text\n\n\
+Without --target, every registered party the statement mentions is scored (see `stance parties`); \
+a statement that mentions none gets one row saying so. Output: one JSON object per line, \
+{\"id\"?, \"text\", \"target\", \"stance\", \"probabilities\": {\"favor\", \"against\", \"none\"}, \"mentioned\"}."
+)]
+pub struct ScoreArgs {
+    /// Statements to score (instead of --input or stdin).
+    texts: Vec<String>,
+    /// Model file; default: the model built into this binary.
+    #[arg(long, short)]
+    model: Option<PathBuf>,
+    /// Statements file (jsonl, csv, tsv, semeval or text; `stance` may be absent), or - for stdin.
+    #[arg(long, short)]
+    input: Option<PathBuf>,
+    /// Where to write scores (replaced atomically), or - for stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Input format, when the extension does not tell it (stdin: jsonl if it starts with `{`, else text).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Score toward this party (any alias) for rows that name no target.
+    #[arg(long, short)]
+    target: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Probabilities {
+    favor: f32,
+    against: f32,
+    none: f32,
+}
+
+#[derive(Serialize)]
+struct ScoreRow<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    text: &'a str,
+    target: Option<String>,
+    stance: Option<&'static str>,
+    probabilities: Option<Probabilities>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mentioned: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'static str>,
+}
+
+const NO_PARTY: &str = "no registered party is mentioned; pass --target NAME to score toward a party";
+
+pub fn run(args: ScoreArgs) -> Result<ExitCode> {
+    if !args.texts.is_empty() && args.input.is_some() {
+        return Err(Error::Usage("give statements as arguments or with --input, not both".into()));
+    }
+    let scorer = super::load_scorer(args.model.as_ref())?;
+    let target = args.target.as_deref();
+    let mut output = Output::open(args.output.as_deref())?;
+    if !args.texts.is_empty() {
+        let examples: Vec<Example> = args
+            .texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| data::parse_line("argument", i + 1, text, Format::Text, Need::Unlabeled))
+            .filter_map(|r| r.transpose())
+            .collect::<Result<_>>()?;
+        output.write(&score_chunk(&scorer, &examples, target))?;
+        return output.finish().map(|_| ExitCode::SUCCESS);
+    }
+    let path = args.input.unwrap_or_else(|| PathBuf::from("-"));
+    if path.as_os_str() == "-" {
+        let stdin = std::io::stdin();
+        stream(&scorer, "stdin", BufReader::new(stdin.lock()), args.format, target, &mut output)?;
+    } else {
+        let format = match args.format {
+            Some(f) => f,
+            None => {
+                let mut head = String::new();
+                let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+                // Only the first bytes are needed to tell the format.
+                let _ = file.take(4096).read_to_string(&mut head);
+                Format::detect(&path, &head)?
+            }
+        };
+        if matches!(format, Format::Jsonl | Format::Text) {
+            if path.is_dir() {
+                return Err(Error::file(&path, "is a directory, not a file"));
+            }
+            let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+            let name = path.display().to_string();
+            stream(&scorer, &name, BufReader::new(file), Some(format), target, &mut output)?;
+        } else {
+            let examples = data::read_file(&path, Some(format), Need::Unlabeled)?;
+            for chunk in examples.chunks(CHUNK_ROWS) {
+                output.write(&score_chunk(&scorer, chunk, target))?;
+            }
+        }
+    }
+    output.finish()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a line-based input chunk by chunk; parses, scores and serializes each chunk in parallel.
+fn stream(
+    scorer: &Scorer,
+    name: &str,
+    mut reader: impl BufRead,
+    format: Option<Format>,
+    target: Option<&str>,
+    output: &mut Output,
+) -> Result<()> {
+    let mut format = format;
+    let mut line_number = 0;
+    let mut lines: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK_ROWS);
+    let mut saw_row = false;
+    loop {
+        lines.clear();
+        while lines.len() < CHUNK_ROWS {
+            let mut buffer = Vec::new();
+            let read = reader
+                .read_until(b'\n', &mut buffer)
+                .map_err(|e| Error::input(name, line_number + 1, e.to_string()))?;
+            if read == 0 {
+                break;
+            }
+            line_number += 1;
+            lines.push((line_number, buffer));
+        }
+        if lines.is_empty() {
+            break;
+        }
+        let format = *format.get_or_insert_with(|| guess_stream_format(&lines));
+        let parsed: Vec<Option<Example>> = lines
+            .par_iter()
+            .map(|(line, bytes)| {
+                let text = std::str::from_utf8(bytes)
+                    .map_err(|_| Error::input(name, *line, "is not valid UTF-8"))?;
+                data::parse_line(name, *line, text, format, Need::Unlabeled)
+            })
+            .collect::<Result<_>>()?;
+        let examples: Vec<Example> = parsed.into_iter().flatten().collect();
+        saw_row |= !examples.is_empty();
+        output.write(&score_chunk(scorer, &examples, target))?;
+    }
+    if !saw_row {
+        return Err(Error::file(name, "holds no statements"));
+    }
+    Ok(())
+}
+
+fn guess_stream_format(lines: &[(usize, Vec<u8>)]) -> Format {
+    let first = lines
+        .iter()
+        .map(|(_, b)| String::from_utf8_lossy(b).trim().to_string())
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
+    if first.trim_start_matches('\u{feff}').starts_with('{') {
+        Format::Jsonl
+    } else {
+        Format::Text
+    }
+}
+
+/// Scores a chunk in parallel; returns its output lines, in order, as one buffer.
+fn score_chunk(scorer: &Scorer, examples: &[Example], target: Option<&str>) -> Vec<u8> {
+    let pieces: Vec<Vec<u8>> = examples
+        .par_iter()
+        .map(|example| {
+            let mut out = Vec::with_capacity(256);
+            for row in score_example(scorer, example, target) {
+                // Serializing plain strings and numbers cannot fail.
+                let _ = serde_json::to_writer(&mut out, &row);
+                out.push(b'\n');
+            }
+            out
+        })
+        .collect();
+    pieces.concat()
+}
+
+fn score_example<'a>(scorer: &Scorer, example: &'a Example, target: Option<&str>) -> Vec<ScoreRow<'a>> {
+    let row = |target: Option<String>, spans: Option<&[(usize, usize)]>| {
+        let (stance, probabilities, mentioned) = match &target {
+            Some(t) => {
+                let p = scorer.predict(&example.text, t, spans);
+                let [favor, against, none] = p.probabilities;
+                (
+                    Some(p.stance.name()),
+                    Some(Probabilities { favor, against, none }),
+                    Some(p.target_found),
+                )
+            }
+            None => (None, None, None),
+        };
+        ScoreRow {
+            id: example.id.as_deref(),
+            text: &example.text,
+            note: target.is_none().then_some(NO_PARTY),
+            target,
+            stance,
+            probabilities,
+            mentioned,
+        }
+    };
+    if let Some(t) = example.target.as_deref().or(target) {
+        return vec![row(Some(scorer.registry().canonical(t)), example.spans.as_deref())];
+    }
+    // No target named: every registered party the statement mentions, in order of first mention.
+    let registry = scorer.registry();
+    let mentions = registry.mentions(&example.text);
+    let mut parties: Vec<usize> = Vec::new();
+    for m in &mentions {
+        if !parties.contains(&m.party) {
+            parties.push(m.party);
+        }
+    }
+    if parties.is_empty() {
+        return vec![row(None, None)];
+    }
+    parties
+        .into_iter()
+        .map(|party| {
+            let spans: Vec<(usize, usize)> = mentions
+                .iter()
+                .filter(|m| m.party == party)
+                .map(|m| (m.start, m.end))
+                .collect();
+            row(Some(registry.parties()[party].name.clone()), Some(&spans))
+        })
+        .collect()
+}
+
+/// Stdout, or a temporary file renamed over the destination only when everything was written.
+enum Output {
+    Stdout(std::io::Stdout),
+    File {
+        path: PathBuf,
+        file: std::io::BufWriter<tempfile::NamedTempFile>,
+    },
+}
+
+impl Output {
+    fn open(path: Option<&Path>) -> Result<Output> {
+        match path {
+            None => Ok(Output::Stdout(std::io::stdout())),
+            Some(p) if p.as_os_str() == "-" => Ok(Output::Stdout(std::io::stdout())),
+            Some(p) => {
+                if p.is_dir() {
+                    return Err(Error::file(p, "is a directory; --output needs a file name"));
+                }
+                let dir = match p.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d,
+                    _ => Path::new("."),
+                };
+                let temp = tempfile::Builder::new()
+                    .prefix(".stance-")
+                    .suffix(".tmp")
+                    .tempfile_in(dir)
+                    .map_err(|e| Error::io(dir, e))?;
+                Ok(Output::File {
+                    path: p.to_path_buf(),
+                    file: std::io::BufWriter::with_capacity(1 << 20, temp),
+                })
+            }
+        }
+    }
+
+    /// Writes whole lines; stdout is flushed per chunk so readers never see half a line.
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        match self {
+            Output::Stdout(out) => {
+                let mut lock = out.lock();
+                lock.write_all(bytes)
+                    .and_then(|_| lock.flush())
+                    .map_err(|e| Error::io("stdout", e))
+            }
+            Output::File { path, file } => file.write_all(bytes).map_err(|e| Error::io(&*path, e)),
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            Output::Stdout(_) => Ok(()),
+            Output::File { path, file } => {
+                let temp = file.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+                temp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+                Ok(())
+            }
+        }
+    }
+}

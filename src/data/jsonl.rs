@@ -1,0 +1,111 @@
+//! The canonical format: one JSON object per line, `{"id"?, "text", "target", "stance", "spans"?}`.
+
+use serde_json::{Map, Value};
+
+use super::{build_example, Example, Need};
+use crate::error::{Error, Result};
+
+pub fn parse(name: &str, content: &str, need: Need) -> Result<Vec<Example>> {
+    let mut examples = Vec::new();
+    for (index, raw) in content.lines().enumerate() {
+        let raw = raw.trim_end_matches('\r');
+        if !raw.trim().is_empty() {
+            examples.push(parse_line(name, index + 1, raw, need)?);
+        }
+    }
+    Ok(examples)
+}
+
+/// One non-blank JSONL line.
+pub fn parse_line(name: &str, line: usize, raw: &str, need: Need) -> Result<Example> {
+    let value: Value = serde_json::from_str(raw).map_err(|e| {
+        Error::input(name, line, format!("malformed JSON at column {}: {e}", e.column()))
+    })?;
+    let Value::Object(object) = value else {
+        return Err(Error::input(name, line, "expected a JSON object"));
+    };
+    parse_object(name, line, &object, need)
+}
+
+fn parse_object(name: &str, line: usize, object: &Map<String, Value>, need: Need) -> Result<Example> {
+    let string = |field: &str| -> Result<Option<String>> {
+        match object.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(Error::input(name, line, format!("`{field}` must be a string"))),
+        }
+    };
+    let id = match object.get("id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(_) => return Err(Error::input(name, line, "`id` must be a string or a number")),
+    };
+    let text = string("text")?.ok_or_else(|| Error::input(name, line, "missing `text`"))?;
+    let spans = match object.get("spans") {
+        None | Some(Value::Null) => None,
+        Some(value) => Some(parse_spans(value).ok_or_else(|| {
+            Error::input(name, line, "`spans` must be a list of [start, end] pairs of whole numbers")
+        })?),
+    };
+    let stance = string("stance")?;
+    build_example(name, line, id, text, string("target")?, stance.as_deref(), spans, need)
+}
+
+fn parse_spans(value: &Value) -> Option<Vec<(usize, usize)>> {
+    value
+        .as_array()?
+        .iter()
+        .map(|pair| {
+            let pair = pair.as_array()?;
+            match pair.as_slice() {
+                [start, end] => Some((start.as_u64()? as usize, end.as_u64()? as usize)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Stance;
+
+    #[test]
+    fn reads_rows_with_ids_spans_and_blank_lines() {
+        let content = "{\"id\": 7, \"text\": \"Kyiv thanked Brussels\", \"target\": \"EU\", \"stance\": \"FAVOR\", \"spans\": [[13, 21]]}\r\n\n{\"text\": \"t\", \"target\": \"x\", \"stance\": \"none\"}\n";
+        let rows = parse("f", content, Need::Labeled).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].id.as_deref(), Some("7"));
+        assert_eq!(rows[0].stance, Some(Stance::Favor));
+        assert_eq!(rows[0].spans, Some(vec![(13, 21)]));
+        assert_eq!(rows[1].line, 3);
+    }
+
+    #[test]
+    fn bad_rows_name_line_and_problem() {
+        let err = |c: &str| parse("f.jsonl", c, Need::Labeled).unwrap_err().to_string();
+        assert!(err("{\"text\": \"a\"").starts_with("f.jsonl:1: malformed JSON"));
+        assert_eq!(err("[1, 2]"), "f.jsonl:1: expected a JSON object");
+        assert_eq!(err("{\"target\": \"x\", \"stance\": \"none\"}"), "f.jsonl:1: missing `text`");
+        assert_eq!(
+            err("{\"text\": 5, \"target\": \"x\", \"stance\": \"none\"}"),
+            "f.jsonl:1: `text` must be a string"
+        );
+        assert_eq!(
+            err("\n{\"text\": \"a\", \"target\": \"x\", \"stance\": \"maybe\"}"),
+            "f.jsonl:2: unknown stance \"maybe\" (expected favor, against or none)"
+        );
+        assert_eq!(
+            err("{\"text\": \"a\", \"stance\": \"none\"}"),
+            "f.jsonl:1: missing or empty `target`"
+        );
+    }
+
+    #[test]
+    fn unlabeled_rows_may_lack_target_and_stance() {
+        let rows = parse("f", "{\"text\": \"hello\"}", Need::Unlabeled).unwrap();
+        assert_eq!(rows[0].target, None);
+        assert_eq!(rows[0].stance, None);
+    }
+}

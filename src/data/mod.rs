@@ -1,0 +1,273 @@
+//! Labeled files: the `Example` they hold and the readers for each format.
+
+mod delimited;
+mod jsonl;
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// What a statement expresses toward a party. The order is the model's class order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stance {
+    Favor,
+    Against,
+    None,
+}
+
+impl Stance {
+    pub const ALL: [Stance; 3] = [Stance::Favor, Stance::Against, Stance::None];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stance::Favor => "favor",
+            Stance::Against => "against",
+            Stance::None => "none",
+        }
+    }
+
+    /// Case-insensitive `favor|against|none` (SemEval's FAVOR, AGAINST, NONE included).
+    pub fn parse(label: &str) -> Option<Stance> {
+        match label.trim().to_ascii_lowercase().as_str() {
+            "favor" | "favour" => Some(Stance::Favor),
+            "against" => Some(Stance::Against),
+            "none" => Some(Stance::None),
+            _ => None,
+        }
+    }
+}
+
+/// One (statement, target) row of a labeled or to-be-scored file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub id: Option<String>,
+    pub text: String,
+    pub target: Option<String>,
+    pub stance: Option<Stance>,
+    /// Code-point spans of the target's mentions, end exclusive, when the file gives them.
+    pub spans: Option<Vec<(usize, usize)>>,
+    /// 1-based line of the row in its file, for messages.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Jsonl,
+    Csv,
+    Tsv,
+    /// SemEval-2016 Task 6: ID<TAB>Target<TAB>Tweet<TAB>Stance with a header line.
+    Semeval,
+    /// One statement per line, no labels (scoring only).
+    Text,
+}
+
+/// Whether a reader insists on a target and a stance in every row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Labeled,
+    Unlabeled,
+}
+
+impl Format {
+    /// Guess from the extension; `.txt` and `.tsv` files with SemEval's header are SemEval.
+    pub fn detect(path: &Path, content: &str) -> Result<Format> {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase());
+        let first_line = content.lines().next().unwrap_or("");
+        let semeval_header = first_line.trim_start_matches('\u{feff}').starts_with("ID\tTarget\t");
+        match extension.as_deref() {
+            Some("jsonl") | Some("json") | Some("ndjson") => Ok(Format::Jsonl),
+            Some("csv") => Ok(Format::Csv),
+            Some("tsv") | Some("txt") if semeval_header => Ok(Format::Semeval),
+            Some("tsv") => Ok(Format::Tsv),
+            Some("txt") => Ok(Format::Text),
+            _ if semeval_header => Ok(Format::Semeval),
+            _ if first_line.trim_start().starts_with('{') => Ok(Format::Jsonl),
+            _ => Err(Error::file(
+                path,
+                "cannot tell the file format from its name; use --format jsonl|csv|tsv|semeval",
+            )),
+        }
+    }
+}
+
+/// Reads a whole labeled file. `name` is how the file is called in messages.
+pub fn read_file(path: &Path, format: Option<Format>, need: Need) -> Result<Vec<Example>> {
+    let display = path.display().to_string();
+    if path.is_dir() {
+        return Err(Error::file(path, "is a directory, not a file"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let content = decode(&display, &bytes)?;
+    let format = match format {
+        Some(f) => f,
+        None => Format::detect(path, &content)?,
+    };
+    parse(&display, &content, format, need)
+}
+
+/// Parses labeled text already in memory (stdin, tests).
+pub fn parse(name: &str, content: &str, format: Format, need: Need) -> Result<Vec<Example>> {
+    let content = content.strip_prefix('\u{feff}').unwrap_or(content);
+    let examples = match format {
+        Format::Jsonl => jsonl::parse(name, content, need)?,
+        Format::Csv => delimited::parse(name, content, b',', need)?,
+        Format::Tsv => delimited::parse(name, content, b'\t', need)?,
+        Format::Semeval => delimited::parse_semeval(name, content, need)?,
+        Format::Text => {
+            let mut rows = Vec::new();
+            for (index, line) in content.lines().enumerate() {
+                if let Some(row) = parse_line(name, index + 1, line, Format::Text, need)? {
+                    rows.push(row);
+                }
+            }
+            rows
+        }
+    };
+    if examples.is_empty() {
+        return Err(Error::file(name, "holds no rows"));
+    }
+    Ok(examples)
+}
+
+/// Parses one line of a line-based format (JSONL or text); `None` for a blank line.
+/// This is what streaming readers call.
+pub fn parse_line(name: &str, line: usize, raw: &str, format: Format, need: Need) -> Result<Option<Example>> {
+    let raw = raw.trim_end_matches(['\r', '\n']);
+    let raw = if line == 1 { raw.trim_start_matches('\u{feff}') } else { raw };
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    match format {
+        Format::Jsonl => jsonl::parse_line(name, line, raw, need).map(Some),
+        Format::Text if need == Need::Labeled => Err(Error::file(
+            name,
+            "plain text carries no labels; use a jsonl, csv, tsv or semeval file",
+        )),
+        Format::Text => build_example(name, line, None, raw.to_string(), None, None, None, need).map(Some),
+        _ => Err(Error::Usage(format!("{format:?} files are not line-based"))),
+    }
+}
+
+/// UTF-8 or a clear error naming the line where the first bad byte sits.
+pub fn decode(name: &str, bytes: &[u8]) -> Result<String> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            Err(Error::input(name, line, "is not valid UTF-8"))
+        }
+    }
+}
+
+/// Checks the parts every reader shares: non-empty text, known stance, spans inside the text.
+pub(crate) fn build_example(
+    name: &str,
+    line: usize,
+    id: Option<String>,
+    text: String,
+    target: Option<String>,
+    stance: Option<&str>,
+    spans: Option<Vec<(usize, usize)>>,
+    need: Need,
+) -> Result<Example> {
+    if text.trim().is_empty() {
+        return Err(Error::input(name, line, "`text` is empty"));
+    }
+    let target = target.filter(|t| !t.trim().is_empty());
+    let stance = match stance {
+        Some(label) => Some(Stance::parse(label).ok_or_else(|| {
+            Error::input(
+                name,
+                line,
+                format!("unknown stance {label:?} (expected favor, against or none)"),
+            )
+        })?),
+        None => None,
+    };
+    if need == Need::Labeled {
+        if target.is_none() {
+            return Err(Error::input(name, line, "missing or empty `target`"));
+        }
+        if stance.is_none() {
+            return Err(Error::input(name, line, "missing `stance`"));
+        }
+    }
+    if let Some(spans) = &spans {
+        let length = text.chars().count();
+        for &(start, end) in spans {
+            if start >= end {
+                return Err(Error::input(
+                    name,
+                    line,
+                    format!("span [{start}, {end}] is empty or reversed"),
+                ));
+            }
+            if end > length {
+                return Err(Error::input(
+                    name,
+                    line,
+                    format!("span [{start}, {end}] runs past the end of the text ({length} characters)"),
+                ));
+            }
+        }
+    }
+    Ok(Example {
+        id,
+        text,
+        target,
+        stance,
+        spans,
+        line,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stance_labels_are_case_insensitive() {
+        assert_eq!(Stance::parse("FAVOR"), Some(Stance::Favor));
+        assert_eq!(Stance::parse(" Against "), Some(Stance::Against));
+        assert_eq!(Stance::parse("none"), Some(Stance::None));
+        assert_eq!(Stance::parse("neutral"), None);
+    }
+
+    #[test]
+    fn formats_are_detected_from_names_and_headers() {
+        let p = Path::new;
+        assert_eq!(Format::detect(p("a.jsonl"), "").unwrap(), Format::Jsonl);
+        assert_eq!(Format::detect(p("a.csv"), "").unwrap(), Format::Csv);
+        assert_eq!(Format::detect(p("a.tsv"), "text\ttarget").unwrap(), Format::Tsv);
+        assert_eq!(
+            Format::detect(p("a.txt"), "ID\tTarget\tTweet\tStance").unwrap(),
+            Format::Semeval
+        );
+        assert!(Format::detect(p("a.dat"), "hello").is_err());
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_line() {
+        let err = decode("f.jsonl", b"{}\n{\"text\": \"\xff\"}\n").unwrap_err();
+        assert_eq!(err.to_string(), "f.jsonl:2: is not valid UTF-8");
+    }
+
+    #[test]
+    fn reversed_and_overlong_spans_are_errors() {
+        let make = |spans| {
+            build_example("f", 3, None, "abc".into(), Some("X".into()), Some("none"), Some(spans), Need::Labeled)
+        };
+        assert!(make(vec![(2, 1)]).unwrap_err().to_string().contains("reversed"));
+        assert!(make(vec![(0, 4)]).unwrap_err().to_string().contains("past the end"));
+        assert!(make(vec![(0, 3)]).is_ok());
+    }
+}

@@ -1,0 +1,179 @@
+//! Vocabulary (fit on training data only), chi-square feature selection, and sparse TF-IDF vectors.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A sparse row: (feature index, value), sorted by index, L2-normalized.
+pub type SparseVec = Vec<(u32, f32)>;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vocabulary {
+    /// Feature strings; a feature's index is its position here.
+    pub terms: Vec<String>,
+    pub idf: Vec<f32>,
+    #[serde(skip)]
+    index: HashMap<String, u32>,
+}
+
+impl Vocabulary {
+    pub fn new(terms: Vec<String>, idf: Vec<f32>) -> Self {
+        let mut vocabulary = Vocabulary {
+            terms,
+            idf,
+            index: HashMap::new(),
+        };
+        vocabulary.rebuild_index();
+        vocabulary
+    }
+
+    /// Restores the lookup table after deserialization.
+    pub fn rebuild_index(&mut self) {
+        self.index = self
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), i as u32))
+            .collect();
+    }
+
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    pub fn get(&self, feature: &str) -> Option<u32> {
+        self.index.get(feature).copied()
+    }
+
+    /// Keeps features seen in at least `min_df` documents, then the `max_features` that tell the
+    /// classes apart best by chi-square, so the dense matrix handed to the solver stays small.
+    pub fn fit(docs: &[Vec<String>], labels: &[usize], min_df: usize, max_features: usize) -> Self {
+        let n_classes = labels.iter().max().map_or(1, |&m| m + 1);
+        let mut class_docs = vec![0usize; n_classes];
+        let mut counts: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (doc, &label) in docs.iter().zip(labels) {
+            class_docs[label] += 1;
+            let mut unique: Vec<&str> = doc.iter().map(String::as_str).collect();
+            unique.sort_unstable();
+            unique.dedup();
+            for feature in unique {
+                counts.entry(feature).or_insert_with(|| vec![0; n_classes])[label] += 1;
+            }
+        }
+        let n_docs = docs.len().max(1) as f64;
+        let mut scored: Vec<(f64, usize, &str)> = counts
+            .iter()
+            .filter_map(|(&feature, per_class)| {
+                let df: usize = per_class.iter().sum();
+                (df >= min_df).then(|| (chi_square(per_class, &class_docs, n_docs), df, feature))
+            })
+            .collect();
+        // Best score first; ties broken by document frequency, then alphabetically: deterministic.
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then(b.1.cmp(&a.1))
+                .then(a.2.cmp(b.2))
+        });
+        scored.truncate(max_features);
+        scored.sort_by(|a, b| a.2.cmp(b.2));
+        let idf = scored
+            .iter()
+            .map(|&(_, df, _)| ((1.0 + n_docs) / (1.0 + df as f64)).ln() as f32 + 1.0)
+            .collect();
+        let terms = scored.into_iter().map(|(_, _, f)| f.to_string()).collect();
+        Vocabulary::new(terms, idf)
+    }
+
+    /// Sublinear TF-IDF (1 + ln tf) × idf, L2-normalized; unknown features are dropped.
+    /// `indices` is scratch space reused across calls to avoid allocation.
+    pub fn vectorize_indices(&self, indices: &mut [u32], out: &mut SparseVec) {
+        out.clear();
+        indices.sort_unstable();
+        let mut i = 0;
+        while i < indices.len() {
+            let feature = indices[i];
+            let mut count = 0;
+            while i < indices.len() && indices[i] == feature {
+                count += 1;
+                i += 1;
+            }
+            let tf = 1.0 + (count as f32).ln();
+            out.push((feature, tf * self.idf[feature as usize]));
+        }
+        let norm = out.iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for (_, v) in out.iter_mut() {
+                *v /= norm;
+            }
+        }
+    }
+
+    pub fn vectorize<'a>(&self, features: impl IntoIterator<Item = &'a str>) -> SparseVec {
+        let mut indices: Vec<u32> = features.into_iter().filter_map(|f| self.get(f)).collect();
+        let mut out = SparseVec::new();
+        self.vectorize_indices(&mut indices, &mut out);
+        out
+    }
+}
+
+/// Pearson's chi-square of a feature's presence against the class, from per-class document counts.
+fn chi_square(present: &[usize], class_docs: &[usize], n_docs: f64) -> f64 {
+    let df: usize = present.iter().sum();
+    let p_feature = df as f64 / n_docs;
+    let mut score = 0.0;
+    for (&observed, &in_class) in present.iter().zip(class_docs) {
+        for (obs, p) in [
+            (observed as f64, p_feature),
+            ((in_class - observed) as f64, 1.0 - p_feature),
+        ] {
+            let expected = in_class as f64 * p;
+            if expected > 0.0 {
+                score += (obs - expected).powi(2) / expected;
+            }
+        }
+    }
+    score
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs(rows: &[&str]) -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|r| r.split(' ').map(str::to_string).collect())
+            .collect()
+    }
+
+    #[test]
+    fn min_df_and_selection_keep_the_discriminative_features() {
+        let d = docs(&["good a", "good b", "bad a", "bad b", "rare x"]);
+        let vocabulary = Vocabulary::fit(&d, &[0, 0, 1, 1, 2], 2, 2);
+        // "a" and "b" occur evenly in both classes; "good" and "bad" separate them.
+        assert_eq!(vocabulary.terms, ["bad", "good"]);
+        assert!(vocabulary.get("rare").is_none());
+    }
+
+    #[test]
+    fn tfidf_is_sublinear_and_unit_length() {
+        let vocabulary = Vocabulary::new(vec!["a".into(), "b".into()], vec![1.0, 2.0]);
+        let v = vocabulary.vectorize(["a", "a", "b", "unknown"]);
+        // raw: a = (1 + ln 2) × 1, b = 1 × 2
+        let (a, b) = (1.0 + 2f32.ln(), 2.0);
+        let norm = (a * a + b * b).sqrt();
+        assert_eq!(v.len(), 2);
+        assert!((v[0].1 - a / norm).abs() < 1e-6);
+        assert!((v[1].1 - b / norm).abs() < 1e-6);
+    }
+
+    #[test]
+    fn idf_matches_the_smoothed_formula() {
+        let d = docs(&["a b", "a", "a"]);
+        let vocabulary = Vocabulary::fit(&d, &[0, 1, 1], 1, 10);
+        let idf_b = vocabulary.idf[vocabulary.get("b").unwrap() as usize];
+        assert!((idf_b - ((4.0f32 / 2.0).ln() + 1.0)).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,41 @@
+//! `stance`: which side a statement takes toward a named party — favor, against or none.
+//!
+//! labeled files → analyzer → vocabulary and TF-IDF → linfa-logistic models (per target + pooled)
+//! → model file → scores and evaluations.
+
+pub mod data;
+pub mod error;
+pub mod features;
+pub mod metrics;
+pub mod model;
+pub mod model_file;
+pub mod parties;
+pub mod text;
+pub mod train;
+
+pub use error::{Error, Result};
+
+/// The default model trained from labeled/train.jsonl, embedded at build time when present.
+pub fn default_model_bytes() -> Option<&'static [u8]> {
+    #[cfg(has_default_model)]
+    {
+        Some(include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.stance")))
+    }
+    #[cfg(not(has_default_model))]
+    {
+        None
+    }
+}
+
+/// Loads `path`, or the embedded default model when no path is given.
+pub fn load_model(path: Option<&std::path::Path>) -> Result<model::StanceModel> {
+    match path {
+        Some(path) => model_file::load(path),
+        None => match default_model_bytes() {
+            Some(bytes) => model_file::from_bytes("embedded default model", bytes),
+            None => Err(Error::Usage(
+                "this build has no embedded default model (models/default.stance was missing at build time); pass --model FILE".into(),
+            )),
+        },
+    }
+}

@@ -1,0 +1,195 @@
+//! The saved model: plain numbers plus what is needed to rebuild its inputs, and the scorer.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+use crate::data::Stance;
+use crate::features::{SparseVec, Vocabulary};
+use crate::parties::{fold, Registry};
+use crate::text::{Analyzer, AnalyzerConfig, Term};
+
+/// Options that shape a model; saved in it so that it can be reproduced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainOptions {
+    pub analyzer: AnalyzerConfig,
+    /// A feature must occur in at least this many training statements.
+    pub min_df: usize,
+    /// Columns handed to the solver, chosen by chi-square.
+    pub max_features: usize,
+    /// A target needs this many rows for a model of its own; others use the pooled model.
+    pub min_target_rows: usize,
+    /// L2 strength (linfa's alpha; scikit-learn's C is 1 / alpha).
+    pub l2: f64,
+    pub max_iterations: u64,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            analyzer: AnalyzerConfig::default(),
+            min_df: 2,
+            max_features: 8000,
+            min_target_rows: 100,
+            l2: 1.0,
+            max_iterations: 200,
+        }
+    }
+}
+
+/// Multinomial logistic regression weights over the vocabulary, classes in `Stance::ALL` order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinearModel {
+    /// Row-major: feature i's weights for favor, against, none at 3i, 3i+1, 3i+2.
+    pub weights: Vec<f32>,
+    pub intercept: [f32; 3],
+    /// Training rows behind this model.
+    pub rows: usize,
+}
+
+impl LinearModel {
+    pub fn logits(&self, x: &SparseVec) -> [f32; 3] {
+        let mut z = self.intercept;
+        for &(feature, value) in x {
+            let w = &self.weights[3 * feature as usize..3 * feature as usize + 3];
+            for k in 0..3 {
+                z[k] += value * w[k];
+            }
+        }
+        z
+    }
+}
+
+pub fn softmax(z: [f32; 3]) -> [f32; 3] {
+    let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let e = z.map(|v| (v - max).exp());
+    let sum: f32 = e.iter().sum();
+    e.map(|v| v / sum)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingFile {
+    pub path: String,
+    pub sha256: String,
+    pub rows: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metadata {
+    pub tool_version: String,
+    pub files: Vec<TrainingFile>,
+    pub rows_per_target: BTreeMap<String, usize>,
+    pub options: TrainOptions,
+    /// Warnings from training (fallbacks, non-convergence), kept for `inspect`.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StanceModel {
+    pub vocabulary: Vocabulary,
+    pub labels: Vec<Stance>,
+    pub pooled: LinearModel,
+    /// Models of their own for targets with enough rows, by canonical name.
+    pub targets: BTreeMap<String, LinearModel>,
+    pub metadata: Metadata,
+}
+
+/// What the scorer says about one (statement, target).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    pub stance: Stance,
+    /// In `Stance::ALL` order.
+    pub probabilities: [f32; 3],
+    /// Whether the target was found in the text (by spans, alias or name).
+    pub target_found: bool,
+}
+
+/// A loaded model ready to score: the analyzer, the registry and a case-insensitive target table.
+pub struct Scorer {
+    pub model: StanceModel,
+    analyzer: Analyzer,
+    registry: Registry,
+    target_keys: HashMap<String, String>,
+}
+
+impl Scorer {
+    pub fn new(mut model: StanceModel, registry: Registry) -> Self {
+        model.vocabulary.rebuild_index();
+        let analyzer = Analyzer::new(model.metadata.options.analyzer.clone());
+        let target_keys = model
+            .targets
+            .keys()
+            .map(|k| (fold(k), k.clone()))
+            .collect();
+        Scorer {
+            model,
+            analyzer,
+            registry,
+            target_keys,
+        }
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    /// The model used for a target: its own if trained, else the pooled one.
+    pub fn model_for(&self, target: &str) -> (&LinearModel, Option<&str>) {
+        let canonical = self.registry.canonical(target);
+        match self.target_keys.get(&fold(&canonical)) {
+            Some(key) => (&self.model.targets[key], Some(key.as_str())),
+            None => (&self.model.pooled, None),
+        }
+    }
+
+    /// The statement's terms toward `target`, locating mentions when no spans are given.
+    pub fn terms(&self, text: &str, target: &str, spans: Option<&[(usize, usize)]>) -> (Vec<Term>, bool) {
+        let found;
+        let spans = match spans {
+            Some(s) => s,
+            None => {
+                found = self.registry.target_spans(text, target);
+                &found
+            }
+        };
+        (self.analyzer.terms(text, spans), !spans.is_empty())
+    }
+
+    /// The sparse TF-IDF row of a statement's terms.
+    pub fn vectorize(&self, terms: &[Term]) -> SparseVec {
+        let mut indices = Vec::with_capacity(terms.len() * 2);
+        self.analyzer.for_each_feature(terms, |feature, _, _| {
+            if let Some(i) = self.model.vocabulary.get(feature) {
+                indices.push(i);
+            }
+        });
+        let mut out = SparseVec::with_capacity(indices.len());
+        self.model.vocabulary.vectorize_indices(&mut indices, &mut out);
+        out
+    }
+
+    pub fn predict(&self, text: &str, target: &str, spans: Option<&[(usize, usize)]>) -> Prediction {
+        let (terms, target_found) = self.terms(text, target, spans);
+        let x = self.vectorize(&terms);
+        let (model, _) = self.model_for(target);
+        let probabilities = softmax(model.logits(&x));
+        Prediction {
+            stance: Stance::ALL[argmax(&probabilities)],
+            probabilities,
+            target_found,
+        }
+    }
+}
+
+pub fn argmax(values: &[f32; 3]) -> usize {
+    let mut best = 0;
+    for k in 1..3 {
+        if values[k] > values[best] {
+            best = k;
+        }
+    }
+    best
+}

@@ -1,0 +1,306 @@
+//! The party registry: canonical names, aliases, and finding mentions of parties in text.
+//!
+//! Matching is case-insensitive on whole words and prefers the longest alias. Short all-capitals
+//! aliases ("US", "UN", "PA", "EU") match only in capitals, because "us" is a pronoun.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+
+/// The registry shipped in labeled/parties.toml, compiled into the binary.
+pub const DEFAULT_REGISTRY: &str = include_str!("../labeled/parties.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Party {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Aliases that can also mean something else; still matched, but flagged to users.
+    #[serde(default)]
+    pub ambiguous: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RegistryFile {
+    party: Vec<Party>,
+}
+
+/// One mention of a party in a text, as code-point offsets (end exclusive).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub party: usize,
+    pub start: usize,
+    pub end: usize,
+    pub ambiguous: bool,
+}
+
+pub struct Registry {
+    parties: Vec<Party>,
+    /// Folded (lowercased) alias → party index, for resolving names given by users.
+    by_alias: HashMap<String, usize>,
+    folded_matcher: AhoCorasick,
+    folded_owner: Vec<(usize, bool)>,
+    exact_matcher: AhoCorasick,
+    exact_owner: Vec<(usize, bool)>,
+}
+
+/// Lowercases one code point to one code point, so that offsets survive folding.
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{2019}' | '\u{2018}' | '`' => '\'',
+        _ => c.to_lowercase().next().unwrap_or(c),
+    }
+}
+
+pub fn fold(text: &str) -> String {
+    text.chars().map(fold_char).collect()
+}
+
+fn is_acronym(alias: &str) -> bool {
+    let letters: Vec<char> = alias.chars().filter(|&c| c != '.').collect();
+    letters.len() <= 4 && letters.iter().all(|c| c.is_uppercase())
+}
+
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+impl Registry {
+    pub fn default_registry() -> Self {
+        // The embedded registry is checked by the test suite; failing here is a build defect.
+        Self::from_toml(DEFAULT_REGISTRY, "labeled/parties.toml")
+            .unwrap_or_else(|e| panic!("embedded party registry is invalid: {e}"))
+    }
+
+    pub fn from_toml(source: &str, origin: &str) -> Result<Self> {
+        let file: RegistryFile =
+            toml::from_str(source).map_err(|e| Error::file(origin, e.to_string()))?;
+        Self::new(file.party).map_err(|m| Error::file(origin, m))
+    }
+
+    pub fn new(parties: Vec<Party>) -> std::result::Result<Self, String> {
+        let mut by_alias: HashMap<String, usize> = HashMap::new();
+        let (mut folded_patterns, mut folded_owner) = (Vec::new(), Vec::new());
+        let (mut exact_patterns, mut exact_owner) = (Vec::new(), Vec::new());
+        for (index, party) in parties.iter().enumerate() {
+            for alias in std::iter::once(&party.name).chain(&party.aliases) {
+                let key = fold(alias);
+                if let Some(&other) = by_alias.get(&key) {
+                    if other != index {
+                        return Err(format!(
+                            "alias {alias:?} belongs to both {} and {}",
+                            parties[other].name, parties[index].name
+                        ));
+                    }
+                }
+                by_alias.insert(key.clone(), index);
+                let ambiguous = party.ambiguous.iter().any(|a| fold(a) == key);
+                if is_acronym(alias) {
+                    exact_patterns.push(alias.clone());
+                    exact_owner.push((index, ambiguous));
+                } else {
+                    folded_patterns.push(key);
+                    folded_owner.push((index, ambiguous));
+                }
+            }
+        }
+        let build = |patterns: &[String]| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(patterns)
+                .map_err(|e| e.to_string())
+        };
+        Ok(Registry {
+            folded_matcher: build(&folded_patterns)?,
+            exact_matcher: build(&exact_patterns)?,
+            parties,
+            by_alias,
+            folded_owner,
+            exact_owner,
+        })
+    }
+
+    pub fn parties(&self) -> &[Party] {
+        &self.parties
+    }
+
+    /// The party a user-given name or alias stands for, in any case.
+    pub fn resolve(&self, name: &str) -> Option<&Party> {
+        self.by_alias
+            .get(&fold(name.trim()))
+            .map(|&i| &self.parties[i])
+    }
+
+    /// The canonical name for a target: the party's name if registered, else the name as given.
+    pub fn canonical(&self, target: &str) -> String {
+        match self.resolve(target) {
+            Some(party) => party.name.clone(),
+            None => target.trim().to_string(),
+        }
+    }
+
+    /// All mentions of registered parties, leftmost-longest, never overlapping.
+    pub fn mentions(&self, text: &str) -> Vec<Mention> {
+        let folded = fold(text);
+        let chars: Vec<char> = folded.chars().collect();
+        let char_at_byte = char_index_by_byte(&folded);
+        let original_char_at_byte = char_index_by_byte(text);
+        let mut found = Vec::new();
+        let mut collect = |matcher: &AhoCorasick, owner: &[(usize, bool)], hay: &str, map: &[usize]| {
+            for m in matcher.find_overlapping_iter(hay) {
+                let (start, end) = (map[m.start()], map[m.end()]);
+                let before_ok = start == 0 || !is_word_char(chars[start - 1]);
+                let after_ok = end == chars.len() || !is_word_char(chars[end]);
+                if before_ok && after_ok {
+                    let (party, ambiguous) = owner[m.pattern().as_usize()];
+                    found.push(Mention {
+                        party,
+                        start,
+                        end,
+                        ambiguous,
+                    });
+                }
+            }
+        };
+        collect(
+            &self.folded_matcher,
+            &self.folded_owner,
+            &folded,
+            &char_at_byte,
+        );
+        collect(
+            &self.exact_matcher,
+            &self.exact_owner,
+            text,
+            &original_char_at_byte,
+        );
+        // Leftmost first, longest first at the same start; drop whatever overlaps a kept one.
+        found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut kept: Vec<Mention> = Vec::new();
+        for m in found {
+            if kept.last().is_none_or(|last| m.start >= last.end) {
+                kept.push(m);
+            }
+        }
+        kept
+    }
+
+    /// Spans of `target` in `text`: the registered party's aliases, or the target's own words.
+    pub fn target_spans(&self, text: &str, target: &str) -> Vec<(usize, usize)> {
+        match self.by_alias.get(&fold(target.trim())) {
+            Some(&party) => self
+                .mentions(text)
+                .into_iter()
+                .filter(|m| m.party == party)
+                .map(|m| (m.start, m.end))
+                .collect(),
+            None => find_words(text, target.trim()),
+        }
+    }
+}
+
+/// For each byte offset of `s` (and its end), the index of the code point it belongs to.
+fn char_index_by_byte(s: &str) -> Vec<usize> {
+    let mut map = vec![0; s.len() + 1];
+    let mut index = 0;
+    for (byte, c) in s.char_indices() {
+        for slot in &mut map[byte..byte + c.len_utf8()] {
+            *slot = index;
+        }
+        index += 1;
+    }
+    map[s.len()] = index;
+    map
+}
+
+/// Case-insensitive whole-word occurrences of `needle` in `text`, as code-point spans.
+pub fn find_words(text: &str, needle: &str) -> Vec<(usize, usize)> {
+    let hay: Vec<char> = text.chars().map(fold_char).collect();
+    let pat: Vec<char> = needle.chars().map(fold_char).collect();
+    let mut spans = Vec::new();
+    if pat.is_empty() || pat.len() > hay.len() {
+        return spans;
+    }
+    let mut i = 0;
+    while i + pat.len() <= hay.len() {
+        let end = i + pat.len();
+        if hay[i..end] == pat[..]
+            && (i == 0 || !is_word_char(hay[i - 1]))
+            && (end == hay.len() || !is_word_char(hay[end]))
+        {
+            spans.push((i, end));
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(registry: &Registry, text: &str) -> Vec<String> {
+        registry
+            .mentions(text)
+            .iter()
+            .map(|m| registry.parties()[m.party].name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn embedded_registry_loads_and_has_the_core_parties() {
+        let registry = Registry::default_registry();
+        for name in [
+            "Russia", "United States", "Israel", "Hamas", "Iran", "Ukraine", "NATO", "Hezbollah",
+            "Ansarallah", "China", "European Union", "Syria",
+        ] {
+            assert!(registry.resolve(name).is_some(), "{name} missing");
+        }
+    }
+
+    #[test]
+    fn aliases_resolve_to_canonical_names() {
+        let registry = Registry::default_registry();
+        assert_eq!(registry.canonical("washington"), "United States");
+        assert_eq!(registry.canonical("USA"), "United States");
+        assert_eq!(registry.canonical("the Kremlin"), "Russia");
+        assert_eq!(registry.canonical("Atheism"), "Atheism");
+    }
+
+    #[test]
+    fn finds_aliases_on_whole_words_preferring_the_longest() {
+        let registry = Registry::default_registry();
+        let text = "The Kremlin accused Washington; Abbas Araghchi met Mahmoud Abbas.";
+        assert_eq!(
+            names(&registry, text),
+            ["Russia", "United States", "Iran", "Palestinian Authority"]
+        );
+        // "Moscowitz" is not Moscow; "us" is not the United States.
+        assert!(names(&registry, "Let us ask Mr Moscowitz.").is_empty());
+        assert_eq!(names(&registry, "US and UN officials"), ["United States", "United Nations"]);
+    }
+
+    #[test]
+    fn spans_are_code_point_offsets() {
+        let registry = Registry::default_registry();
+        let text = "Ça va: Türkiye backs Kyiv";
+        let spans = registry.target_spans(text, "Turkey");
+        assert_eq!(spans, vec![(7, 14)]);
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(chars[7..14].iter().collect::<String>(), "Türkiye");
+        assert_eq!(registry.target_spans(text, "Ukraine"), vec![(21, 25)]);
+    }
+
+    #[test]
+    fn unregistered_targets_are_found_by_their_own_words() {
+        let registry = Registry::default_registry();
+        assert_eq!(
+            registry.target_spans("I back hillary clinton, not Clintons", "Hillary Clinton"),
+            vec![(7, 22)]
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! Training: analyze labeled rows, fit the vocabulary, and fit linfa-logistic models
+//! (one pooled over all rows, one per target with enough rows), in parallel.
+
+use linfa::prelude::*;
+use linfa_logistic::MultiLogisticRegression;
+use ndarray::{Array1, Array2};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+use crate::data::{Example, Stance};
+use crate::error::{Error, Result};
+use crate::features::{SparseVec, Vocabulary};
+use crate::model::{LinearModel, Metadata, StanceModel, TrainOptions, TrainingFile};
+use crate::parties::Registry;
+use crate::text::Analyzer;
+
+/// Rows ready for fitting: canonical target, class index and sparse features.
+pub struct Prepared {
+    pub targets: Vec<String>,
+    pub labels: Vec<usize>,
+    pub docs: Vec<Vec<String>>,
+}
+
+/// Analyzes labeled examples into feature lists. Every example must have target and stance.
+pub fn prepare(examples: &[Example], options: &TrainOptions, registry: &Registry) -> Prepared {
+    let analyzer = Analyzer::new(options.analyzer.clone());
+    let rows: Vec<(String, usize, Vec<String>)> = examples
+        .par_iter()
+        .map(|example| {
+            let target = example.target.as_deref().unwrap_or_default();
+            let spans = match &example.spans {
+                Some(spans) => spans.clone(),
+                None => registry.target_spans(&example.text, target),
+            };
+            let stance = example.stance.unwrap_or(Stance::None);
+            (
+                registry.canonical(target),
+                stance.index(),
+                analyzer.features(&example.text, &spans),
+            )
+        })
+        .collect();
+    let mut prepared = Prepared {
+        targets: Vec::with_capacity(rows.len()),
+        labels: Vec::with_capacity(rows.len()),
+        docs: Vec::with_capacity(rows.len()),
+    };
+    for (target, label, doc) in rows {
+        prepared.targets.push(target);
+        prepared.labels.push(label);
+        prepared.docs.push(doc);
+    }
+    prepared
+}
+
+pub fn train(
+    examples: &[Example],
+    files: Vec<TrainingFile>,
+    options: &TrainOptions,
+    registry: &Registry,
+) -> Result<StanceModel> {
+    if examples.is_empty() {
+        return Err(Error::Training("no labeled rows".into()));
+    }
+    let prepared = prepare(examples, options, registry);
+    let vocabulary = Vocabulary::fit(
+        &prepared.docs,
+        &prepared.labels,
+        options.min_df,
+        options.max_features,
+    );
+    if vocabulary.is_empty() {
+        return Err(Error::Training(format!(
+            "no feature occurs in {} or more statements; lower --min-df",
+            options.min_df
+        )));
+    }
+    let rows: Vec<SparseVec> = prepared
+        .docs
+        .par_iter()
+        .map(|doc| vocabulary.vectorize(doc.iter().map(String::as_str)))
+        .collect();
+
+    let mut rows_per_target: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, target) in prepared.targets.iter().enumerate() {
+        rows_per_target.entry(target.clone()).or_default().push(i);
+    }
+    let all: Vec<usize> = (0..rows.len()).collect();
+    let mut jobs: Vec<(Option<&String>, &[usize])> = vec![(None, &all)];
+    let mut notes = Vec::new();
+    for (target, indices) in &rows_per_target {
+        if indices.len() >= options.min_target_rows {
+            jobs.push((Some(target), indices));
+        }
+    }
+    let fitted: Vec<(Option<&String>, Result<LinearModel>)> = jobs
+        .par_iter()
+        .map(|&(target, indices)| {
+            (target, fit(&rows, &prepared.labels, indices, vocabulary.len(), options))
+        })
+        .collect();
+
+    let mut pooled = None;
+    let mut targets = BTreeMap::new();
+    for (target, model) in fitted {
+        match (target, model) {
+            (None, model) => pooled = Some(model?),
+            (Some(target), Ok(model)) => {
+                targets.insert(target.clone(), model);
+            }
+            (Some(target), Err(e)) => notes.push(format!("{target}: uses the pooled model ({e})")),
+        }
+    }
+    let pooled = pooled.ok_or_else(|| Error::Training("the pooled model was not fitted".into()))?;
+    Ok(StanceModel {
+        vocabulary,
+        labels: Stance::ALL.to_vec(),
+        pooled,
+        targets,
+        metadata: Metadata {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            files,
+            rows_per_target: rows_per_target
+                .iter()
+                .map(|(t, rows)| (t.clone(), rows.len()))
+                .collect(),
+            options: options.clone(),
+            notes,
+        },
+    })
+}
+
+/// Fits one multinomial model on the given rows: densify the selected columns, hand them to linfa.
+fn fit(
+    rows: &[SparseVec],
+    labels: &[usize],
+    indices: &[usize],
+    n_features: usize,
+    options: &TrainOptions,
+) -> Result<LinearModel> {
+    let mut x = Array2::<f64>::zeros((indices.len(), n_features));
+    for (r, &i) in indices.iter().enumerate() {
+        for &(feature, value) in &rows[i] {
+            x[[r, feature as usize]] = value as f64;
+        }
+    }
+    let y: Array1<usize> = indices.iter().map(|&i| labels[i]).collect();
+    let present: Vec<usize> = {
+        let mut classes: Vec<usize> = y.iter().copied().collect();
+        classes.sort_unstable();
+        classes.dedup();
+        classes
+    };
+    if present.len() < 2 {
+        let only = Stance::ALL[present.first().copied().unwrap_or(2)].name();
+        return Err(Error::Training(format!(
+            "all {} rows are labeled {only}; a classifier needs at least two stances",
+            indices.len()
+        )));
+    }
+    let dataset = Dataset::new(x, y);
+    let fitted = MultiLogisticRegression::default()
+        .alpha(options.l2)
+        .max_iterations(options.max_iterations)
+        .fit(&dataset)
+        .map_err(|e| Error::Training(e.to_string()))?;
+    // linfa orders its columns by the classes it saw; a class absent from these rows gets
+    // zero weights and a very low intercept, so it is never predicted.
+    let mut weights = vec![0f32; n_features * 3];
+    let mut intercept = [-30f32; 3];
+    let params = fitted.params();
+    for (column, &class) in fitted.classes().iter().enumerate() {
+        intercept[class] = fitted.intercept()[column] as f32;
+        for feature in 0..n_features {
+            weights[3 * feature + class] = params[[feature, column]] as f32;
+        }
+    }
+    Ok(LinearModel {
+        weights,
+        intercept,
+        rows: indices.len(),
+    })
+}
