@@ -10,7 +10,7 @@ Subcommands:
   train  fit on one JSONL file, save the model, report in-process times (prep_s: writing fastText's
          training file; fit_s: train_supervised).
   score  stream a JSONL file, predict all three labels' probabilities on lists of 10,000 texts,
-         write one JSON line per row; report in-process times.
+         write one JSON line per row (the fields `stance score` writes); report in-process times.
 """
 import argparse
 import json
@@ -56,7 +56,14 @@ def score_batch(model, batch, out):
     labels, probs = model.predict([tokens(r["text"]) for r in batch], k=-1)
     for row, row_labels, row_probs in zip(batch, labels, probs):
         p = {label.removeprefix("__label__"): float(x) for label, x in zip(row_labels, row_probs)}
-        out.write(json.dumps({"id": row["id"], "stance": max(p, key=p.get), "probs": p}) + "\n")
+        out.write(output_line(row, p))
+
+
+def output_line(row, probabilities):
+    """One output row, with the fields `stance score` writes (its "mentioned" aside)."""
+    return json.dumps({"id": row["id"], "text": row["text"], "target": row.get("target"),
+                       "stance": max(probabilities, key=probabilities.get),
+                       "probabilities": probabilities}, ensure_ascii=False) + "\n"
 
 
 def cmd_score(args):

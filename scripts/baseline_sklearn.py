@@ -13,7 +13,7 @@ Subcommands:
             targets never sits on both sides of a fold. --quick skips the CV and uses C=1.
   train     (bench-speed) fit B1 with C=1 on one file, pickle it, report the in-process fit time.
   score     (bench-speed) stream a JSONL file, predict_proba in batches of 10,000 rows, write one
-            JSON line per row with the probabilities; report the in-process times.
+            JSON line per row (the fields `stance score` writes); report the in-process times.
 """
 import argparse
 import json
@@ -145,11 +145,16 @@ def cmd_train(args):
 
 def score_batch(model, batch, out):
     probs = model.predict_proba([r["text"] for r in batch])
-    labels = model.classes_
+    labels = model.classes_.tolist()
     for row, p in zip(batch, probs):
-        best = labels[p.argmax()]
-        out.write(json.dumps({"id": row["id"], "stance": best,
-                              "probs": dict(zip(labels, p.tolist()))}) + "\n")
+        out.write(output_line(row, dict(zip(labels, p.tolist()))))
+
+
+def output_line(row, probabilities):
+    """One output row, with the fields `stance score` writes (its "mentioned" aside)."""
+    return json.dumps({"id": row["id"], "text": row["text"], "target": row.get("target"),
+                       "stance": max(probabilities, key=probabilities.get),
+                       "probabilities": probabilities}, ensure_ascii=False) + "\n"
 
 
 def cmd_score(args):

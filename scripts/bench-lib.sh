@@ -12,6 +12,10 @@ VENV=target/bench-venv
 PY=$VENV/bin/python
 STANCE=target/release/stance
 
+# The Python baselines run with single-threaded BLAS/OpenMP: on this 2-core machine OpenBLAS's
+# threads made LogisticRegression's fit about 5x slower than one thread, so this is the fair setting.
+PY_RUN=(env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 "$PY")
+
 # Pinned baseline versions (wheels exist for CPython 3.11 on x86-64 Linux).
 PIP_PINS_SKLEARN=(numpy==2.4.6 scipy==1.17.1 scikit-learn==1.9.1)
 PIP_PINS_FASTTEXT=(fasttext-numpy2==0.10.4)

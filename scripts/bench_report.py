@@ -4,6 +4,10 @@ and one JSON results file.
 
   bench_report.py accuracy RECORDS.jsonl... --out target/bench-accuracy.json [--quick]
   bench_report.py speed RECORDS.jsonl --out target/bench-speed.json [--runs N] [--quick]
+  bench_report.py stance-record --dataset D --split S --system NAME --train-seconds T
+      [--gold FILE --predictions FILE] < eval.json
+      (checks `stance eval --json` output and prints it as one accuracy record line; with gold
+      and `stance score` predictions, also recomputes the metrics with bench_metrics.py)
 
 Accuracy records: {"dataset", "split", "system", "metrics": {"f_avg", "macro_f1", "accuracy", "n"},
 "train_seconds", "C"?, "cv"?, "tune_seconds"?}. Speed records: {"phase": "train"|"score"|"flat",
@@ -16,6 +20,9 @@ import json
 import os
 import platform
 import statistics
+import sys
+
+from bench_metrics import scores
 
 DATASET_ORDER = {"semeval": 0, "newsmtsc": 1}
 SPLIT_ORDER = {"val": 0, "dev-rw": 1, "dev-mt": 2}
@@ -54,7 +61,7 @@ def system_rank(name):
 
 
 def fmt(x, digits=4):
-    return "–" if x is None else f"{x:.{digits}f}"
+    return "–" if x is None else f"{x:,.{digits}f}"
 
 
 # ---------------------------------------------------------------- accuracy
@@ -92,6 +99,51 @@ def cv_notes(records):
     return "\n".join(notes)
 
 
+def cmd_stance_record(args):
+    """Read `stance eval --json` output on stdin; print it as one accuracy record line.
+
+    With --gold and --predictions (`stance score` output for the same file), the metrics are
+    also recomputed by bench_metrics.scores and compared with stance's own."""
+    text = sys.stdin.read()
+    try:
+        metrics = json.loads(text)
+    except json.JSONDecodeError as e:
+        sys.exit(f"error: `stance eval --json` did not print one JSON object ({e}): {text[:200]!r}")
+    for key in ("accuracy", "macro_f1", "f_avg", "n"):
+        if not isinstance(metrics.get(key), (int, float)):
+            sys.exit(f"error: `stance eval --json` output lacks the number {key!r}: {text[:200]!r}")
+    for key in ("accuracy", "macro_f1", "f_avg"):
+        if not 0 <= metrics[key] <= 1:
+            sys.exit(f"error: `stance eval --json` gave {key}={metrics[key]}, not a fraction in [0, 1]")
+    record = {"dataset": args.dataset, "split": args.split, "system": args.system,
+              "train_seconds": args.train_seconds, "C": None, "metrics": metrics}
+    if args.gold and args.predictions:
+        record["crosscheck"] = crosscheck(metrics, read_records([args.gold]), read_records([args.predictions]))
+    print(json.dumps(record))
+
+
+def crosscheck(metrics, gold, predicted):
+    """Compare stance's metrics with bench_metrics.scores on its `stance score` predictions."""
+    if [g.get("id") for g in gold] != [p.get("id") for p in predicted]:
+        return {"ok": False, "why": "`stance score` rows do not match the gold rows one to one"}
+    ours = scores([g["stance"] for g in gold], [p["stance"] for p in predicted])
+    diffs = {k: (metrics[k], ours[k]) for k in ("n", "accuracy", "macro_f1", "f_avg")
+             if abs(metrics[k] - ours[k]) > 1e-9}
+    return {"ok": not diffs, "differences": diffs}
+
+
+def crosscheck_note(records):
+    checked = [r for r in records if "crosscheck" in r]
+    failed = [r for r in checked if not r["crosscheck"]["ok"]]
+    if not checked:
+        return ""
+    if not failed:
+        return (f"- metric cross-check: for all {len(checked)} stance rows, bench_metrics.py on the "
+                "`stance score` predictions gives the same numbers as `stance eval --json`")
+    return "\n".join(f"- WARNING metric cross-check failed for {r['dataset']}/{r['split']} {r['system']}: "
+                     f"{r['crosscheck']}" for r in failed)
+
+
 def cmd_accuracy(args):
     records = read_records(args.records)
     print("## Accuracy\n")
@@ -101,30 +153,39 @@ def cmd_accuracy(args):
           "sklearn fit of the final model(s) (in-process, CV excluded). sklearn baselines see the "
           "text only: SemEval one model per target, NewsMTSC one pooled model.\n")
     print(cv_notes(records))
+    print(crosscheck_note(records))
     write_json(args.out, {**environment(args), "results": records})
 
 
 # ---------------------------------------------------------------- speed
 
+def median_inner(runs):
+    """Medians of the numeric in-process timings that the runs reported (None if none did)."""
+    values = {}
+    for r in runs:
+        for k, v in (r.get("inner") or {}).items():
+            if isinstance(v, (int, float)):
+                values.setdefault(k, []).append(v)
+    return {k: statistics.median(v) for k, v in values.items()} or None
+
+
 def medians(records):
-    """{(phase, system, rows): summary of the runs' medians}."""
+    """{(phase, system, rows): medians over the runs of that measurement}."""
     groups = {}
     for r in records:
         groups.setdefault((r["phase"], r["system"], r["rows"]), []).append(r)
     out = {}
-    for key, runs in groups.items():
-        inner_keys = set().union(*((r.get("inner") or {}).keys() for r in runs))
-        inner = {k: statistics.median(r["inner"][k] for r in runs if isinstance((r.get("inner") or {}).get(k), (int, float)))
-                 for k in sorted(inner_keys)
-                 if any(isinstance((r.get("inner") or {}).get(k), (int, float)) for r in runs)}
-        out[key] = {"phase": key[0], "system": key[1], "rows": key[2], "runs": len(runs),
-                    "wall_s": statistics.median(r["wall_s"] for r in runs),
-                    "rss_mib": statistics.median(r["rss_kb"] for r in runs) / 1024,
-                    "inner": inner or None}
-        if key[0] != "train":
-            out[key]["statements_per_s"] = key[2] / out[key]["wall_s"]
-            if inner.get("score_s"):
-                out[key]["inprocess_statements_per_s"] = key[2] / inner["score_s"]
+    for (phase, system, rows), runs in groups.items():
+        s = {"phase": phase, "system": system, "rows": rows, "runs": len(runs),
+             "wall_s": statistics.median(r["wall_s"] for r in runs),
+             "rss_mib": statistics.median(r["rss_kb"] for r in runs) / 1024,
+             "inner": median_inner(runs)}
+        if phase != "train":
+            s["statements_per_s"] = rows / s["wall_s"]
+            score_s = (s["inner"] or {}).get("score_s")
+            if score_s:
+                s["inprocess_statements_per_s"] = rows / score_s
+        out[(phase, system, rows)] = s
     return out
 
 
@@ -153,7 +214,7 @@ def score_table(summary):
              "|---|---:|---:|---:|---:|---:|---:|"]
     for s in rows:
         s["stance_speed_ratio"] = ratio(stance and stance["statements_per_s"], s["statements_per_s"])
-        lines.append(f"| {s['system']} | {s['rows']:,} | {fmt(s['wall_s'], 2)} | {s['statements_per_s']:,.0f} | "
+        lines.append(f"| {s['system']} | {s['rows']:,} | {fmt(s['wall_s'], 2)} | {fmt(s['statements_per_s'], 0)} | "
                      f"{fmt(s.get('inprocess_statements_per_s'), 0)} | {fmt(s['rss_mib'], 1)} | "
                      f"{fmt(s['stance_speed_ratio'], 2)} |")
     return "\n".join(lines)
@@ -176,7 +237,9 @@ def cmd_speed(args):
     print(score_table(summary))
     print("\nwall s and peak RSS: the whole process under /usr/bin/time (Python start-up, imports, "
           "model loading and output included). In-process: the Python scripts' own timing of the "
-          "fit / of the read-predict-write loop. Ratios above 1 favour stance.\n")
+          "fit / of the read-predict-write loop (model loading excluded). Ratios above 1 favour "
+          "stance. fastText's peak RSS and load time are dominated by its default hashed n-gram "
+          "table (bucket 2,000,000 x dim 100 floats, about 800 MB).\n")
     print("### Memory flatness (stance scoring)\n")
     print(flat_table(summary))
     write_json(args.out, {**environment(args), "runs": args.runs,
@@ -200,6 +263,14 @@ def main():
         p.add_argument("--quick", action="store_true")
         p.add_argument("--runs", type=int, default=1)
         p.set_defaults(run=run)
+    p = sub.add_parser("stance-record")
+    p.add_argument("--dataset", required=True)
+    p.add_argument("--split", required=True)
+    p.add_argument("--system", required=True)
+    p.add_argument("--train-seconds", type=float, required=True)
+    p.add_argument("--gold", help="the labeled file that was evaluated")
+    p.add_argument("--predictions", help="`stance score` output for that file")
+    p.set_defaults(run=cmd_stance_record)
     args = parser.parse_args()
     args.run(args)
 

@@ -72,11 +72,7 @@ impl Vocabulary {
             })
             .collect();
         // Best score first; ties broken by document frequency, then alphabetically: deterministic.
-        scored.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then(b.1.cmp(&a.1))
-                .then(a.2.cmp(b.2))
-        });
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
         scored.truncate(max_features);
         scored.sort_by(|a, b| a.2.cmp(b.2));
         let idf = scored

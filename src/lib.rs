@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod model;
 pub mod model_file;
 pub mod parties;
+pub mod solver;
 pub mod text;
 pub mod train;
 
@@ -19,7 +20,10 @@ pub use error::{Error, Result};
 pub fn default_model_bytes() -> Option<&'static [u8]> {
     #[cfg(has_default_model)]
     {
-        Some(include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.stance")))
+        Some(include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/models/default.stance"
+        )))
     }
     #[cfg(not(has_default_model))]
     {

@@ -21,6 +21,8 @@ pub struct TrainOptions {
     /// L2 strength (linfa's alpha; scikit-learn's C is 1 / alpha).
     pub l2: f64,
     pub max_iterations: u64,
+    /// Start linfa from a sparse L-BFGS solution of the same objective (see `solver`).
+    pub warm_start: bool,
 }
 
 impl Default for TrainOptions {
@@ -32,6 +34,7 @@ impl Default for TrainOptions {
             min_target_rows: 100,
             l2: 1.0,
             max_iterations: 200,
+            warm_start: true,
         }
     }
 }
@@ -115,11 +118,7 @@ impl Scorer {
     pub fn new(mut model: StanceModel, registry: Registry) -> Self {
         model.vocabulary.rebuild_index();
         let analyzer = Analyzer::new(model.metadata.options.analyzer.clone());
-        let target_keys = model
-            .targets
-            .keys()
-            .map(|k| (fold(k), k.clone()))
-            .collect();
+        let target_keys = model.targets.keys().map(|k| (fold(k), k.clone())).collect();
         Scorer {
             model,
             analyzer,
@@ -146,7 +145,12 @@ impl Scorer {
     }
 
     /// The statement's terms toward `target`, locating mentions when no spans are given.
-    pub fn terms(&self, text: &str, target: &str, spans: Option<&[(usize, usize)]>) -> (Vec<Term>, bool) {
+    pub fn terms(
+        &self,
+        text: &str,
+        target: &str,
+        spans: Option<&[(usize, usize)]>,
+    ) -> (Vec<Term>, bool) {
         let found;
         let spans = match spans {
             Some(s) => s,
@@ -167,11 +171,18 @@ impl Scorer {
             }
         });
         let mut out = SparseVec::with_capacity(indices.len());
-        self.model.vocabulary.vectorize_indices(&mut indices, &mut out);
+        self.model
+            .vocabulary
+            .vectorize_indices(&mut indices, &mut out);
         out
     }
 
-    pub fn predict(&self, text: &str, target: &str, spans: Option<&[(usize, usize)]>) -> Prediction {
+    pub fn predict(
+        &self,
+        text: &str,
+        target: &str,
+        spans: Option<&[(usize, usize)]>,
+    ) -> Prediction {
         let (terms, target_found) = self.terms(text, target, spans);
         let x = self.vectorize(&terms);
         let (model, _) = self.model_for(target);

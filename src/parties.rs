@@ -148,22 +148,23 @@ impl Registry {
         let char_at_byte = char_index_by_byte(&folded);
         let original_char_at_byte = char_index_by_byte(text);
         let mut found = Vec::new();
-        let mut collect = |matcher: &AhoCorasick, owner: &[(usize, bool)], hay: &str, map: &[usize]| {
-            for m in matcher.find_overlapping_iter(hay) {
-                let (start, end) = (map[m.start()], map[m.end()]);
-                let before_ok = start == 0 || !is_word_char(chars[start - 1]);
-                let after_ok = end == chars.len() || !is_word_char(chars[end]);
-                if before_ok && after_ok {
-                    let (party, ambiguous) = owner[m.pattern().as_usize()];
-                    found.push(Mention {
-                        party,
-                        start,
-                        end,
-                        ambiguous,
-                    });
+        let mut collect =
+            |matcher: &AhoCorasick, owner: &[(usize, bool)], hay: &str, map: &[usize]| {
+                for m in matcher.find_overlapping_iter(hay) {
+                    let (start, end) = (map[m.start()], map[m.end()]);
+                    let before_ok = start == 0 || !is_word_char(chars[start - 1]);
+                    let after_ok = end == chars.len() || !is_word_char(chars[end]);
+                    if before_ok && after_ok {
+                        let (party, ambiguous) = owner[m.pattern().as_usize()];
+                        found.push(Mention {
+                            party,
+                            start,
+                            end,
+                            ambiguous,
+                        });
+                    }
                 }
-            }
-        };
+            };
         collect(
             &self.folded_matcher,
             &self.folded_owner,
@@ -255,8 +256,18 @@ mod tests {
     fn embedded_registry_loads_and_has_the_core_parties() {
         let registry = Registry::default_registry();
         for name in [
-            "Russia", "United States", "Israel", "Hamas", "Iran", "Ukraine", "NATO", "Hezbollah",
-            "Ansarallah", "China", "European Union", "Syria",
+            "Russia",
+            "United States",
+            "Israel",
+            "Hamas",
+            "Iran",
+            "Ukraine",
+            "NATO",
+            "Hezbollah",
+            "Ansarallah",
+            "China",
+            "European Union",
+            "Syria",
         ] {
             assert!(registry.resolve(name).is_some(), "{name} missing");
         }
@@ -281,7 +292,10 @@ mod tests {
         );
         // "Moscowitz" is not Moscow; "us" is not the United States.
         assert!(names(&registry, "Let us ask Mr Moscowitz.").is_empty());
-        assert_eq!(names(&registry, "US and UN officials"), ["United States", "United Nations"]);
+        assert_eq!(
+            names(&registry, "US and UN officials"),
+            ["United States", "United Nations"]
+        );
     }
 
     #[test]

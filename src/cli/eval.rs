@@ -89,14 +89,22 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     for (example, &predicted) in examples.iter().zip(&predictions) {
         let gold = example.stance.unwrap_or(Stance::None);
         overall.add(gold, predicted);
-        let target = scorer.registry().canonical(example.target.as_deref().unwrap_or_default());
+        let target = scorer
+            .registry()
+            .canonical(example.target.as_deref().unwrap_or_default());
         per_target.entry(target).or_default().add(gold, predicted);
     }
     let report = Report {
         overall: Summary::of(&overall),
-        classes: Stance::ALL.iter().map(|&s| (s.name(), overall.class(s))).collect(),
+        classes: Stance::ALL
+            .iter()
+            .map(|&s| (s.name(), overall.class(s)))
+            .collect(),
         confusion: overall.matrix,
-        per_target: per_target.iter().map(|(t, c)| (t.clone(), Summary::of(c))).collect(),
+        per_target: per_target
+            .iter()
+            .map(|(t, c)| (t.clone(), Summary::of(c)))
+            .collect(),
     };
     if args.json {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
@@ -117,15 +125,25 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             }
         }
     }
-    Ok(if missed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if missed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_report(report: &Report) {
     let o = &report.overall;
     println!("rows: {}", o.n);
-    println!("accuracy: {:.4}   macro-F1: {:.4}   F_avg: {:.4}", o.accuracy, o.macro_f1, o.f_avg);
+    println!(
+        "accuracy: {:.4}   macro-F1: {:.4}   F_avg: {:.4}",
+        o.accuracy, o.macro_f1, o.f_avg
+    );
     println!();
-    println!("{:<10}{:>10}{:>10}{:>10}{:>10}", "class", "precision", "recall", "F1", "support");
+    println!(
+        "{:<10}{:>10}{:>10}{:>10}{:>10}",
+        "class", "precision", "recall", "F1", "support"
+    );
     for stance in Stance::ALL {
         let c = &report.classes[stance.name()];
         println!(
@@ -142,11 +160,27 @@ fn print_report(report: &Report) {
     println!("{:<10}{:>9}{:>9}{:>9}", "", "favor", "against", "none");
     for stance in Stance::ALL {
         let row = report.confusion[stance.index()];
-        println!("{:<10}{:>9}{:>9}{:>9}", stance.name(), row[0], row[1], row[2]);
+        println!(
+            "{:<10}{:>9}{:>9}{:>9}",
+            stance.name(),
+            row[0],
+            row[1],
+            row[2]
+        );
     }
     println!();
-    let width = report.per_target.keys().map(|t| t.chars().count()).max().unwrap_or(6).max(6) + 2;
-    println!("{:<width$}{:>6}{:>10}{:>10}{:>10}", "target", "rows", "accuracy", "macro-F1", "F_avg");
+    let width = report
+        .per_target
+        .keys()
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(6)
+        .max(6)
+        + 2;
+    println!(
+        "{:<width$}{:>6}{:>10}{:>10}{:>10}",
+        "target", "rows", "accuracy", "macro-F1", "F_avg"
+    );
     for (target, s) in &report.per_target {
         println!(
             "{:<width$}{:>6}{:>10.4}{:>10.4}{:>10.4}",

@@ -70,8 +70,15 @@ pub fn run(args: PartiesArgs) -> Result<ExitCode> {
             println!("  no registered party mentioned");
         }
         for f in &found {
-            let flag = if f.ambiguous { "  (ambiguous alias)" } else { "" };
-            println!("  {:<22} {:?} [{}, {}]{}", f.party, f.mention, f.start, f.end, flag);
+            let flag = if f.ambiguous {
+                "  (ambiguous alias)"
+            } else {
+                ""
+            };
+            println!(
+                "  {:<22} {:?} [{}, {}]{}",
+                f.party, f.mention, f.start, f.end, flag
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

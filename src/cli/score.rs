@@ -67,11 +67,14 @@ struct ScoreRow<'a> {
     note: Option<&'static str>,
 }
 
-const NO_PARTY: &str = "no registered party is mentioned; pass --target NAME to score toward a party";
+const NO_PARTY: &str =
+    "no registered party is mentioned; pass --target NAME to score toward a party";
 
 pub fn run(args: ScoreArgs) -> Result<ExitCode> {
     if !args.texts.is_empty() && args.input.is_some() {
-        return Err(Error::Usage("give statements as arguments or with --input, not both".into()));
+        return Err(Error::Usage(
+            "give statements as arguments or with --input, not both".into(),
+        ));
     }
     let scorer = super::load_scorer(args.model.as_ref())?;
     let target = args.target.as_deref();
@@ -81,7 +84,9 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
             .texts
             .iter()
             .enumerate()
-            .map(|(i, text)| data::parse_line("argument", i + 1, text, Format::Text, Need::Unlabeled))
+            .map(|(i, text)| {
+                data::parse_line("argument", i + 1, text, Format::Text, Need::Unlabeled)
+            })
             .filter_map(|r| r.transpose())
             .collect::<Result<_>>()?;
         output.write(&score_chunk(&scorer, &examples, target))?;
@@ -90,7 +95,14 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
     let path = args.input.unwrap_or_else(|| PathBuf::from("-"));
     if path.as_os_str() == "-" {
         let stdin = std::io::stdin();
-        stream(&scorer, "stdin", BufReader::new(stdin.lock()), args.format, target, &mut output)?;
+        stream(
+            &scorer,
+            "stdin",
+            BufReader::new(stdin.lock()),
+            args.format,
+            target,
+            &mut output,
+        )?;
     } else {
         let format = match args.format {
             Some(f) => f,
@@ -108,7 +120,14 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
             }
             let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
             let name = path.display().to_string();
-            stream(&scorer, &name, BufReader::new(file), Some(format), target, &mut output)?;
+            stream(
+                &scorer,
+                &name,
+                BufReader::new(file),
+                Some(format),
+                target,
+                &mut output,
+            )?;
         } else {
             let examples = data::read_file(&path, Some(format), Need::Unlabeled)?;
             for chunk in examples.chunks(CHUNK_ROWS) {
@@ -198,7 +217,11 @@ fn score_chunk(scorer: &Scorer, examples: &[Example], target: Option<&str>) -> V
     pieces.concat()
 }
 
-fn score_example<'a>(scorer: &Scorer, example: &'a Example, target: Option<&str>) -> Vec<ScoreRow<'a>> {
+fn score_example<'a>(
+    scorer: &Scorer,
+    example: &'a Example,
+    target: Option<&str>,
+) -> Vec<ScoreRow<'a>> {
     let row = |target: Option<String>, spans: Option<&[(usize, usize)]>| {
         let (stance, probabilities, mentioned) = match &target {
             Some(t) => {
@@ -206,7 +229,11 @@ fn score_example<'a>(scorer: &Scorer, example: &'a Example, target: Option<&str>
                 let [favor, against, none] = p.probabilities;
                 (
                     Some(p.stance.name()),
-                    Some(Probabilities { favor, against, none }),
+                    Some(Probabilities {
+                        favor,
+                        against,
+                        none,
+                    }),
                     Some(p.target_found),
                 )
             }
@@ -223,7 +250,10 @@ fn score_example<'a>(scorer: &Scorer, example: &'a Example, target: Option<&str>
         }
     };
     if let Some(t) = example.target.as_deref().or(target) {
-        return vec![row(Some(scorer.registry().canonical(t)), example.spans.as_deref())];
+        return vec![row(
+            Some(scorer.registry().canonical(t)),
+            example.spans.as_deref(),
+        )];
     }
     // No target named: every registered party the statement mentions, in order of first mention.
     let registry = scorer.registry();
@@ -302,7 +332,9 @@ impl Output {
         match self {
             Output::Stdout(_) => Ok(()),
             Output::File { path, file } => {
-                let temp = file.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+                let temp = file
+                    .into_inner()
+                    .map_err(|e| Error::io(&path, e.into_error()))?;
                 temp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
                 Ok(())
             }

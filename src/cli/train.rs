@@ -54,13 +54,23 @@ pub struct TrainArgs {
     /// Solver iteration limit.
     #[arg(long, default_value_t = 200)]
     max_iter: u64,
+    /// Let linfa start from zero instead of a sparse L-BFGS warm start (slower; same optimum).
+    #[arg(long)]
+    no_warm_start: bool,
 }
 
 pub fn run(args: TrainArgs) -> Result<ExitCode> {
     let (files, out) = match (args.files.is_empty(), args.out) {
-        (true, out) => (vec![PathBuf::from(DEFAULT_TRAIN)], out.unwrap_or(DEFAULT_OUT.into())),
+        (true, out) => (
+            vec![PathBuf::from(DEFAULT_TRAIN)],
+            out.unwrap_or(DEFAULT_OUT.into()),
+        ),
         (false, Some(out)) => (args.files, out),
-        (false, None) => return Err(Error::Usage("--out MODEL is required when training files are given".into())),
+        (false, None) => {
+            return Err(Error::Usage(
+                "--out MODEL is required when training files are given".into(),
+            ))
+        }
     };
     if !(args.l2.is_finite() && args.l2 > 0.0) {
         return Err(Error::Usage("--l2 must be a positive number".into()));
@@ -79,6 +89,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         min_target_rows: args.min_target_rows,
         l2: args.l2,
         max_iterations: args.max_iter,
+        warm_start: !args.no_warm_start,
     };
     let mut examples = Vec::new();
     let mut fingerprints = Vec::new();

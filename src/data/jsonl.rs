@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{build_example, Example, Need};
+use super::{build_example, Example, Need, RawRow};
 use crate::error::{Error, Result};
 
 pub fn parse(name: &str, content: &str, need: Need) -> Result<Vec<Example>> {
@@ -19,7 +19,11 @@ pub fn parse(name: &str, content: &str, need: Need) -> Result<Vec<Example>> {
 /// One non-blank JSONL line.
 pub fn parse_line(name: &str, line: usize, raw: &str, need: Need) -> Result<Example> {
     let value: Value = serde_json::from_str(raw).map_err(|e| {
-        Error::input(name, line, format!("malformed JSON at column {}: {e}", e.column()))
+        Error::input(
+            name,
+            line,
+            format!("malformed JSON at column {}: {e}", e.column()),
+        )
     })?;
     let Value::Object(object) = value else {
         return Err(Error::input(name, line, "expected a JSON object"));
@@ -27,29 +31,56 @@ pub fn parse_line(name: &str, line: usize, raw: &str, need: Need) -> Result<Exam
     parse_object(name, line, &object, need)
 }
 
-fn parse_object(name: &str, line: usize, object: &Map<String, Value>, need: Need) -> Result<Example> {
+fn parse_object(
+    name: &str,
+    line: usize,
+    object: &Map<String, Value>,
+    need: Need,
+) -> Result<Example> {
     let string = |field: &str| -> Result<Option<String>> {
         match object.get(field) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(Error::input(name, line, format!("`{field}` must be a string"))),
+            Some(_) => Err(Error::input(
+                name,
+                line,
+                format!("`{field}` must be a string"),
+            )),
         }
     };
     let id = match object.get("id") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(Value::Number(n)) => Some(n.to_string()),
-        Some(_) => return Err(Error::input(name, line, "`id` must be a string or a number")),
+        Some(_) => {
+            return Err(Error::input(
+                name,
+                line,
+                "`id` must be a string or a number",
+            ))
+        }
     };
     let text = string("text")?.ok_or_else(|| Error::input(name, line, "missing `text`"))?;
     let spans = match object.get("spans") {
         None | Some(Value::Null) => None,
         Some(value) => Some(parse_spans(value).ok_or_else(|| {
-            Error::input(name, line, "`spans` must be a list of [start, end] pairs of whole numbers")
+            Error::input(
+                name,
+                line,
+                "`spans` must be a list of [start, end] pairs of whole numbers",
+            )
         })?),
     };
     let stance = string("stance")?;
-    build_example(name, line, id, text, string("target")?, stance.as_deref(), spans, need)
+    let target = string("target")?;
+    let row = RawRow {
+        id,
+        text,
+        target,
+        stance: stance.as_deref(),
+        spans,
+    };
+    build_example(name, line, row, need)
 }
 
 fn parse_spans(value: &Value) -> Option<Vec<(usize, usize)>> {
@@ -87,7 +118,10 @@ mod tests {
         let err = |c: &str| parse("f.jsonl", c, Need::Labeled).unwrap_err().to_string();
         assert!(err("{\"text\": \"a\"").starts_with("f.jsonl:1: malformed JSON"));
         assert_eq!(err("[1, 2]"), "f.jsonl:1: expected a JSON object");
-        assert_eq!(err("{\"target\": \"x\", \"stance\": \"none\"}"), "f.jsonl:1: missing `text`");
+        assert_eq!(
+            err("{\"target\": \"x\", \"stance\": \"none\"}"),
+            "f.jsonl:1: missing `text`"
+        );
         assert_eq!(
             err("{\"text\": 5, \"target\": \"x\", \"stance\": \"none\"}"),
             "f.jsonl:1: `text` must be a string"

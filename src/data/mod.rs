@@ -82,7 +82,9 @@ impl Format {
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase());
         let first_line = content.lines().next().unwrap_or("");
-        let semeval_header = first_line.trim_start_matches('\u{feff}').starts_with("ID\tTarget\t");
+        let semeval_header = first_line
+            .trim_start_matches('\u{feff}')
+            .starts_with("ID\tTarget\t");
         match extension.as_deref() {
             Some("jsonl") | Some("json") | Some("ndjson") => Ok(Format::Jsonl),
             Some("csv") => Ok(Format::Csv),
@@ -140,9 +142,19 @@ pub fn parse(name: &str, content: &str, format: Format, need: Need) -> Result<Ve
 
 /// Parses one line of a line-based format (JSONL or text); `None` for a blank line.
 /// This is what streaming readers call.
-pub fn parse_line(name: &str, line: usize, raw: &str, format: Format, need: Need) -> Result<Option<Example>> {
+pub fn parse_line(
+    name: &str,
+    line: usize,
+    raw: &str,
+    format: Format,
+    need: Need,
+) -> Result<Option<Example>> {
     let raw = raw.trim_end_matches(['\r', '\n']);
-    let raw = if line == 1 { raw.trim_start_matches('\u{feff}') } else { raw };
+    let raw = if line == 1 {
+        raw.trim_start_matches('\u{feff}')
+    } else {
+        raw
+    };
     if raw.trim().is_empty() {
         return Ok(None);
     }
@@ -152,7 +164,16 @@ pub fn parse_line(name: &str, line: usize, raw: &str, format: Format, need: Need
             name,
             "plain text carries no labels; use a jsonl, csv, tsv or semeval file",
         )),
-        Format::Text => build_example(name, line, None, raw.to_string(), None, None, None, need).map(Some),
+        Format::Text => {
+            let row = RawRow {
+                id: None,
+                text: raw.to_string(),
+                target: None,
+                stance: None,
+                spans: None,
+            };
+            build_example(name, line, row, need).map(Some)
+        }
         _ => Err(Error::Usage(format!("{format:?} files are not line-based"))),
     }
 }
@@ -162,23 +183,34 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<String> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
             Err(Error::input(name, line, "is not valid UTF-8"))
         }
     }
 }
 
+/// A row's fields as a reader found them, before checking.
+pub(crate) struct RawRow<'a> {
+    pub id: Option<String>,
+    pub text: String,
+    pub target: Option<String>,
+    pub stance: Option<&'a str>,
+    pub spans: Option<Vec<(usize, usize)>>,
+}
+
 /// Checks the parts every reader shares: non-empty text, known stance, spans inside the text.
-pub(crate) fn build_example(
-    name: &str,
-    line: usize,
-    id: Option<String>,
-    text: String,
-    target: Option<String>,
-    stance: Option<&str>,
-    spans: Option<Vec<(usize, usize)>>,
-    need: Need,
-) -> Result<Example> {
+pub(crate) fn build_example(name: &str, line: usize, row: RawRow, need: Need) -> Result<Example> {
+    let RawRow {
+        id,
+        text,
+        target,
+        stance,
+        spans,
+    } = row;
     if text.trim().is_empty() {
         return Err(Error::input(name, line, "`text` is empty"));
     }
@@ -215,7 +247,9 @@ pub(crate) fn build_example(
                 return Err(Error::input(
                     name,
                     line,
-                    format!("span [{start}, {end}] runs past the end of the text ({length} characters)"),
+                    format!(
+                        "span [{start}, {end}] runs past the end of the text ({length} characters)"
+                    ),
                 ));
             }
         }
@@ -247,7 +281,10 @@ mod tests {
         let p = Path::new;
         assert_eq!(Format::detect(p("a.jsonl"), "").unwrap(), Format::Jsonl);
         assert_eq!(Format::detect(p("a.csv"), "").unwrap(), Format::Csv);
-        assert_eq!(Format::detect(p("a.tsv"), "text\ttarget").unwrap(), Format::Tsv);
+        assert_eq!(
+            Format::detect(p("a.tsv"), "text\ttarget").unwrap(),
+            Format::Tsv
+        );
         assert_eq!(
             Format::detect(p("a.txt"), "ID\tTarget\tTweet\tStance").unwrap(),
             Format::Semeval
@@ -264,10 +301,23 @@ mod tests {
     #[test]
     fn reversed_and_overlong_spans_are_errors() {
         let make = |spans| {
-            build_example("f", 3, None, "abc".into(), Some("X".into()), Some("none"), Some(spans), Need::Labeled)
+            let row = RawRow {
+                id: None,
+                text: "abc".into(),
+                target: Some("X".into()),
+                stance: Some("none"),
+                spans: Some(spans),
+            };
+            build_example("f", 3, row, Need::Labeled)
         };
-        assert!(make(vec![(2, 1)]).unwrap_err().to_string().contains("reversed"));
-        assert!(make(vec![(0, 4)]).unwrap_err().to_string().contains("past the end"));
+        assert!(make(vec![(2, 1)])
+            .unwrap_err()
+            .to_string()
+            .contains("reversed"));
+        assert!(make(vec![(0, 4)])
+            .unwrap_err()
+            .to_string()
+            .contains("past the end"));
         assert!(make(vec![(0, 3)]).is_ok());
     }
 }

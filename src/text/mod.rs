@@ -154,7 +154,10 @@ mod tests {
     #[test]
     fn lowercases_stems_and_normalizes() {
         let analyzer = Analyzer::new(AnalyzerConfig::default());
-        let terms = analyzer.terms("Sanctions HIT Russia's banks: 12 of them http://x.y #NoWar", &[]);
+        let terms = analyzer.terms(
+            "Sanctions HIT Russia's banks: 12 of them http://x.y #NoWar",
+            &[],
+        );
         assert_eq!(
             texts(&terms),
             ["sanction", "hit", "russia", "bank", "<num>", "of", "them", "<url>", "#nowar"]

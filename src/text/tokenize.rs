@@ -63,7 +63,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     is_apostrophe(c) || (digits_only && (c == '.' || c == ','))
                 });
                 let next_is_digit = chars.get(i + 1).is_some_and(|&(_, c)| c.is_ascii_digit());
-                if joins && is_word_at(i + 1) && (!digits_only || next_is_digit || is_apostrophe(chars[i].1)) {
+                if joins
+                    && is_word_at(i + 1)
+                    && (!digits_only || next_is_digit || is_apostrophe(chars[i].1))
+                {
                     i += 1;
                     continue;
                 }
@@ -134,7 +137,11 @@ mod tests {
     fn hyphens_and_punctuation_split_words() {
         assert_eq!(
             pieces("pro-Russian, 'quoted'"),
-            vec![(Kind::Word, "pro"), (Kind::Word, "Russian"), (Kind::Word, "quoted")]
+            vec![
+                (Kind::Word, "pro"),
+                (Kind::Word, "Russian"),
+                (Kind::Word, "quoted")
+            ]
         );
     }
 }
