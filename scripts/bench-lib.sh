@@ -4,7 +4,7 @@
 #   DATA    ../shared/data (read in place, never copied into the repo)
 #   VENV    target/bench-venv, the Python environment for the baselines
 #   PY      the venv's python
-#   STANCE  target/release/stance
+#   STANCE  target/release/stance (build_stance points it at a snapshot copy)
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DATA=../shared/data
@@ -49,8 +49,12 @@ ensure_venv() {
     fi
 }
 
-# build_stance SUBCOMMAND...: build the release binary and check it has the given subcommands.
+# build_stance DIR SUBCOMMAND...: build the release binary, check it has the given subcommands,
+# and point STANCE at a copy in DIR, so that a rebuild during the run (someone else's
+# `cargo build`) cannot swap the binary between training and scoring.
 build_stance() {
+    local dir=$1
+    shift
     log "cargo build --release"
     cargo build --release --quiet || die "cargo build --release failed; stance cannot be benchmarked"
     [[ -x $STANCE ]] || die "$STANCE was not built"
@@ -59,6 +63,9 @@ build_stance() {
         "$STANCE" "$sub" --help >/dev/null 2>&1 ||
             die "$STANCE does not support the '$sub' subcommand yet ('$STANCE $sub --help' fails)"
     done
+    mkdir -p "$dir"
+    cp "$STANCE" "$dir/stance"
+    STANCE=$dir/stance
 }
 
 # check_data FILE...: fail early with a clear message if a data file is missing.

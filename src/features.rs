@@ -11,16 +11,27 @@ pub struct Vocabulary {
     /// Feature strings; a feature's index is its position here.
     pub terms: Vec<String>,
     pub idf: Vec<f32>,
+    /// Weight of the character n-gram block; each block is L2-normalized on its own.
+    pub char_weight: f32,
     #[serde(skip)]
     index: HashMap<String, u32>,
+    #[serde(skip)]
+    is_char: Vec<bool>,
+}
+
+/// Character n-gram features form their own block (see `text::marks::char_ngrams`).
+pub fn is_char_feature(feature: &str) -> bool {
+    feature.starts_with("c:")
 }
 
 impl Vocabulary {
-    pub fn new(terms: Vec<String>, idf: Vec<f32>) -> Self {
+    pub fn new(terms: Vec<String>, idf: Vec<f32>, char_weight: f32) -> Self {
         let mut vocabulary = Vocabulary {
             terms,
             idf,
+            char_weight,
             index: HashMap::new(),
+            is_char: Vec::new(),
         };
         vocabulary.rebuild_index();
         vocabulary
@@ -34,6 +45,7 @@ impl Vocabulary {
             .enumerate()
             .map(|(i, t)| (t.clone(), i as u32))
             .collect();
+        self.is_char = self.terms.iter().map(|t| is_char_feature(t)).collect();
     }
 
     pub fn len(&self) -> usize {
@@ -50,7 +62,13 @@ impl Vocabulary {
 
     /// Keeps features seen in at least `min_df` documents, then the `max_features` that tell the
     /// classes apart best by chi-square, so the dense matrix handed to the solver stays small.
-    pub fn fit(docs: &[Vec<String>], labels: &[usize], min_df: usize, max_features: usize) -> Self {
+    pub fn fit(
+        docs: &[&Vec<String>],
+        labels: &[usize],
+        min_df: usize,
+        max_features: usize,
+        char_weight: f32,
+    ) -> Self {
         let n_classes = labels.iter().max().map_or(1, |&m| m + 1);
         let mut class_docs = vec![0usize; n_classes];
         let mut counts: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -80,7 +98,7 @@ impl Vocabulary {
             .map(|&(_, df, _)| ((1.0 + n_docs) / (1.0 + df as f64)).ln() as f32 + 1.0)
             .collect();
         let terms = scored.into_iter().map(|(_, _, f)| f.to_string()).collect();
-        Vocabulary::new(terms, idf)
+        Vocabulary::new(terms, idf, char_weight)
     }
 
     /// Sublinear TF-IDF (1 + ln tf) × idf, L2-normalized; unknown features are dropped.
@@ -99,11 +117,28 @@ impl Vocabulary {
             let tf = 1.0 + (count as f32).ln();
             out.push((feature, tf * self.idf[feature as usize]));
         }
-        let norm = out.iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            for (_, v) in out.iter_mut() {
-                *v /= norm;
+        // Words and characters are normalized apart, as scikit-learn's FeatureUnion of two
+        // TF-IDF vectorizers would; the character block is then weighted.
+        let (mut words, mut chars) = (0f32, 0f32);
+        for &(feature, v) in out.iter() {
+            if self.is_char[feature as usize] {
+                chars += v * v;
+            } else {
+                words += v * v;
             }
+        }
+        let word_scale = if words > 0.0 { 1.0 / words.sqrt() } else { 0.0 };
+        let char_scale = if chars > 0.0 {
+            self.char_weight / chars.sqrt()
+        } else {
+            0.0
+        };
+        for (feature, v) in out.iter_mut() {
+            *v *= if self.is_char[*feature as usize] {
+                char_scale
+            } else {
+                word_scale
+            };
         }
     }
 
@@ -147,7 +182,8 @@ mod tests {
     #[test]
     fn min_df_and_selection_keep_the_discriminative_features() {
         let d = docs(&["good a", "good b", "bad a", "bad b", "rare x"]);
-        let vocabulary = Vocabulary::fit(&d, &[0, 0, 1, 1, 2], 2, 2);
+        let vocabulary =
+            Vocabulary::fit(&d.iter().collect::<Vec<_>>(), &[0, 0, 1, 1, 2], 2, 2, 1.0);
         // "a" and "b" occur evenly in both classes; "good" and "bad" separate them.
         assert_eq!(vocabulary.terms, ["bad", "good"]);
         assert!(vocabulary.get("rare").is_none());
@@ -155,7 +191,7 @@ mod tests {
 
     #[test]
     fn tfidf_is_sublinear_and_unit_length() {
-        let vocabulary = Vocabulary::new(vec!["a".into(), "b".into()], vec![1.0, 2.0]);
+        let vocabulary = Vocabulary::new(vec!["a".into(), "b".into()], vec![1.0, 2.0], 1.0);
         let v = vocabulary.vectorize(["a", "a", "b", "unknown"]);
         // raw: a = (1 + ln 2) × 1, b = 1 × 2
         let (a, b) = (1.0 + 2f32.ln(), 2.0);
@@ -166,9 +202,22 @@ mod tests {
     }
 
     #[test]
+    fn word_and_character_blocks_are_normalized_apart() {
+        let vocabulary = Vocabulary::new(
+            vec!["a".into(), "c:x".into(), "c:y".into()],
+            vec![1.0; 3],
+            0.5,
+        );
+        let v = vocabulary.vectorize(["a", "c:x", "c:y"]);
+        assert!((v[0].1 - 1.0).abs() < 1e-6);
+        let char_norm = (v[1].1 * v[1].1 + v[2].1 * v[2].1).sqrt();
+        assert!((char_norm - 0.5).abs() < 1e-6);
+    }
+
+    #[test]
     fn idf_matches_the_smoothed_formula() {
         let d = docs(&["a b", "a", "a"]);
-        let vocabulary = Vocabulary::fit(&d, &[0, 1, 1], 1, 10);
+        let vocabulary = Vocabulary::fit(&d.iter().collect::<Vec<_>>(), &[0, 1, 1], 1, 10, 1.0);
         let idf_b = vocabulary.idf[vocabulary.get("b").unwrap() as usize];
         assert!((idf_b - ((4.0f32 / 2.0).ln() + 1.0)).abs() < 1e-6);
     }

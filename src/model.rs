@@ -23,6 +23,10 @@ pub struct TrainOptions {
     pub max_iterations: u64,
     /// Start linfa from a sparse L-BFGS solution of the same objective (see `solver`).
     pub warm_start: bool,
+    /// Weight of the character n-gram block (normalized on its own) against the word block.
+    pub char_weight: f32,
+    /// Repeat rows of smaller classes so that every class weighs about the same.
+    pub balance: bool,
 }
 
 impl Default for TrainOptions {
@@ -35,6 +39,8 @@ impl Default for TrainOptions {
             l2: 1.0,
             max_iterations: 200,
             warm_start: true,
+            char_weight: 1.0,
+            balance: false,
         }
     }
 }
@@ -84,6 +90,20 @@ pub struct Metadata {
     pub options: TrainOptions,
     /// Warnings from training (fallbacks, non-convergence), kept for `inspect`.
     pub notes: Vec<String>,
+    /// The cross-validation table when the options were chosen by `train --cv`.
+    pub cross_validation: Vec<CvResult>,
+}
+
+/// One row of a cross-validation grid: the options tried and the pooled out-of-fold figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CvResult {
+    pub l2: f64,
+    pub features: String,
+    pub min_target_rows: usize,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub f_avg: f64,
+    pub chosen: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -151,15 +171,11 @@ impl Scorer {
         target: &str,
         spans: Option<&[(usize, usize)]>,
     ) -> (Vec<Term>, bool) {
-        let found;
-        let spans = match spans {
-            Some(s) => s,
-            None => {
-                found = self.registry.target_spans(text, target);
-                &found
-            }
-        };
-        (self.analyzer.terms(text, spans), !spans.is_empty())
+        let (spans, others) = self.registry.spans(text, target, spans);
+        (
+            self.analyzer.terms(text, &spans, &others),
+            !spans.is_empty(),
+        )
     }
 
     /// The sparse TF-IDF row of a statement's terms.

@@ -188,6 +188,37 @@ impl Registry {
         kept
     }
 
+    /// Spans of the target (as given, or found by `target_spans`) and of every other registered
+    /// party mentioned in `text`.
+    pub fn spans(
+        &self,
+        text: &str,
+        target: &str,
+        given: Option<&[(usize, usize)]>,
+    ) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+        let party = self.by_alias.get(&fold(target.trim())).copied();
+        let mentions = self.mentions(text);
+        let target_spans = match given {
+            Some(spans) => spans.to_vec(),
+            None => match party {
+                Some(p) => mentions
+                    .iter()
+                    .filter(|m| m.party == p)
+                    .map(|m| (m.start, m.end))
+                    .collect(),
+                None => find_words(text, target.trim()),
+            },
+        };
+        let overlaps_target =
+            |m: &Mention| target_spans.iter().any(|&(s, e)| m.start < e && s < m.end);
+        let others = mentions
+            .iter()
+            .filter(|m| Some(m.party) != party && !overlaps_target(m))
+            .map(|m| (m.start, m.end))
+            .collect();
+        (target_spans, others)
+    }
+
     /// Spans of `target` in `text`: the registered party's aliases, or the target's own words.
     pub fn target_spans(&self, text: &str, target: &str) -> Vec<(usize, usize)> {
         match self.by_alias.get(&fold(target.trim())) {

@@ -29,15 +29,12 @@ pub fn prepare(examples: &[Example], options: &TrainOptions, registry: &Registry
         .par_iter()
         .map(|example| {
             let target = example.target.as_deref().unwrap_or_default();
-            let spans = match &example.spans {
-                Some(spans) => spans.clone(),
-                None => registry.target_spans(&example.text, target),
-            };
+            let (spans, others) = registry.spans(&example.text, target, example.spans.as_deref());
             let stance = example.stance.unwrap_or(Stance::None);
             (
                 registry.canonical(target),
                 stance.index(),
-                analyzer.features(&example.text, &spans),
+                analyzer.features(&example.text, &spans, &others),
             )
         })
         .collect();
@@ -54,6 +51,23 @@ pub fn prepare(examples: &[Example], options: &TrainOptions, registry: &Registry
     prepared
 }
 
+/// Vocabulary and models fitted on some rows of a `Prepared` set (all rows, or a CV fold).
+pub struct Trained {
+    pub vocabulary: Vocabulary,
+    pub pooled: LinearModel,
+    pub targets: BTreeMap<String, LinearModel>,
+    pub notes: Vec<String>,
+}
+
+impl Trained {
+    /// The predicted class index of an analyzed statement toward a canonical target.
+    pub fn predict(&self, doc: &[String], target: &str) -> usize {
+        let x = self.vocabulary.vectorize(doc.iter().map(String::as_str));
+        let model = self.targets.get(target).unwrap_or(&self.pooled);
+        crate::model::argmax(&model.logits(&x))
+    }
+}
+
 pub fn train(
     examples: &[Example],
     files: Vec<TrainingFile>,
@@ -64,11 +78,49 @@ pub fn train(
         return Err(Error::Training("no labeled rows".into()));
     }
     let prepared = prepare(examples, options, registry);
+    let all: Vec<usize> = (0..prepared.docs.len()).collect();
+    let fit = fit_prepared(&prepared, &all, options)?;
+    let mut rows_per_target = BTreeMap::new();
+    for target in &prepared.targets {
+        *rows_per_target.entry(target.clone()).or_insert(0) += 1;
+    }
+    Ok(StanceModel {
+        vocabulary: fit.vocabulary,
+        labels: Stance::ALL.to_vec(),
+        pooled: fit.pooled,
+        targets: fit.targets,
+        metadata: Metadata {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            files,
+            rows_per_target,
+            options: options.clone(),
+            notes: fit.notes,
+            cross_validation: Vec::new(),
+        },
+    })
+}
+
+/// Rows of a `Prepared` set as sparse TF-IDF vectors over a vocabulary fit on those rows only.
+pub struct Vectorized<'a> {
+    pub vocabulary: Vocabulary,
+    pub rows: Vec<SparseVec>,
+    pub labels: Vec<usize>,
+    pub targets: Vec<&'a str>,
+}
+
+pub fn vectorize_rows<'a>(
+    prepared: &'a Prepared,
+    rows_used: &[usize],
+    options: &TrainOptions,
+) -> Result<Vectorized<'a>> {
+    let docs: Vec<&Vec<String>> = rows_used.iter().map(|&i| &prepared.docs[i]).collect();
+    let labels: Vec<usize> = rows_used.iter().map(|&i| prepared.labels[i]).collect();
     let vocabulary = Vocabulary::fit(
-        &prepared.docs,
-        &prepared.labels,
+        &docs,
+        &labels,
         options.min_df,
         options.max_features,
+        options.char_weight,
     );
     if vocabulary.is_empty() {
         return Err(Error::Training(format!(
@@ -76,69 +128,103 @@ pub fn train(
             options.min_df
         )));
     }
-    let rows: Vec<SparseVec> = prepared
-        .docs
+    let rows = docs
         .par_iter()
         .map(|doc| vocabulary.vectorize(doc.iter().map(String::as_str)))
         .collect();
+    let targets = rows_used
+        .iter()
+        .map(|&i| prepared.targets[i].as_str())
+        .collect();
+    Ok(Vectorized {
+        vocabulary,
+        rows,
+        labels,
+        targets,
+    })
+}
 
-    let mut rows_per_target: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, target) in prepared.targets.iter().enumerate() {
-        rows_per_target.entry(target.clone()).or_default().push(i);
+/// Fits the vocabulary on the given rows only, then the models.
+pub fn fit_prepared(
+    prepared: &Prepared,
+    rows_used: &[usize],
+    options: &TrainOptions,
+) -> Result<Trained> {
+    let data = vectorize_rows(prepared, rows_used, options)?;
+    let (pooled, targets, notes) = fit_models(&data, options)?;
+    Ok(Trained {
+        vocabulary: data.vocabulary,
+        pooled,
+        targets,
+        notes,
+    })
+}
+
+type Models = (LinearModel, BTreeMap<String, LinearModel>, Vec<String>);
+
+/// The pooled model and one model per target with enough rows, fitted in parallel.
+pub fn fit_models(data: &Vectorized, options: &TrainOptions) -> Result<Models> {
+    let mut rows_per_target: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (position, &target) in data.targets.iter().enumerate() {
+        rows_per_target.entry(target).or_default().push(position);
     }
-    let all: Vec<usize> = (0..rows.len()).collect();
-    let mut jobs: Vec<(Option<&String>, &[usize])> = vec![(None, &all)];
-    let mut notes = Vec::new();
-    for (target, indices) in &rows_per_target {
+    let all: Vec<usize> = (0..data.rows.len()).collect();
+    let mut jobs: Vec<(Option<&str>, &[usize])> = vec![(None, &all)];
+    for (&target, indices) in &rows_per_target {
         if indices.len() >= options.min_target_rows {
             jobs.push((Some(target), indices));
         }
     }
-    let fitted: Vec<(Option<&String>, Result<Fitted>)> = jobs
+    let n_features = data.vocabulary.len();
+    let fitted: Vec<(Option<&str>, Result<Fitted>)> = jobs
         .par_iter()
         .map(|&(target, indices)| {
+            let indices = if options.balance {
+                balanced(indices, &data.labels)
+            } else {
+                indices.to_vec()
+            };
             (
                 target,
-                fit(&rows, &prepared.labels, indices, vocabulary.len(), options),
+                fit(&data.rows, &data.labels, &indices, n_features, options),
             )
         })
         .collect();
 
-    let mut pooled = None;
-    let mut targets = BTreeMap::new();
+    let (mut pooled, mut targets, mut notes) = (None, BTreeMap::new(), Vec::new());
     for (target, result) in fitted {
-        let name = target.map_or("pooled model", String::as_str);
         if let Ok(Fitted {
             note: Some(note), ..
         }) = &result
         {
-            notes.push(format!("{name}: {note}"));
+            notes.push(format!("{}: {note}", target.unwrap_or("pooled model")));
         }
         match (target, result) {
             (None, result) => pooled = Some(result?.model),
             (Some(target), Ok(fitted)) => {
-                targets.insert(target.clone(), fitted.model);
+                targets.insert(target.to_string(), fitted.model);
             }
             (Some(target), Err(e)) => notes.push(format!("{target}: uses the pooled model ({e})")),
         }
     }
     let pooled = pooled.ok_or_else(|| Error::Training("the pooled model was not fitted".into()))?;
-    Ok(StanceModel {
-        vocabulary,
-        labels: Stance::ALL.to_vec(),
-        pooled,
-        targets,
-        metadata: Metadata {
-            tool_version: env!("CARGO_PKG_VERSION").to_string(),
-            files,
-            rows_per_target: rows_per_target
-                .iter()
-                .map(|(t, rows)| (t.clone(), rows.len()))
-                .collect(),
-            options: options.clone(),
-            notes,
-        },
-    })
+    Ok((pooled, targets, notes))
+}
+
+/// Class rebalancing without sample weights (linfa-logistic has none): each row of a class is
+/// repeated round(largest class / its class) times, which is the same objective as integer weights.
+fn balanced(indices: &[usize], labels: &[usize]) -> Vec<usize> {
+    let mut counts = [0usize; 3];
+    for &i in indices {
+        counts[labels[i]] += 1;
+    }
+    let largest = counts.iter().copied().max().unwrap_or(0) as f64;
+    let mut out = Vec::with_capacity(indices.len() * 2);
+    for &i in indices {
+        let repeats = (largest / counts[labels[i]] as f64).round().max(1.0) as usize;
+        out.extend(std::iter::repeat_n(i, repeats));
+    }
+    out
 }
 
 /// One fitting job: a subset of rows, the classes they hold, and its problem on sparse rows.
@@ -201,10 +287,11 @@ fn fit(
     // linfa minimizes the summed loss; scikit-learn's tolerance 1e-4 applies to the mean loss,
     // so the same stopping point is a gradient norm of 1e-4 per row.
     let tolerance = 1e-4 * indices.len() as f64;
+    // f32 halves the dense matrix; the warm start and the final check run in f64 on sparse rows.
     let mut logistic = MultiLogisticRegression::default()
-        .alpha(options.l2)
+        .alpha(options.l2 as f32)
         .max_iterations(options.max_iterations)
-        .gradient_tolerance(tolerance);
+        .gradient_tolerance(tolerance as f32);
     let mut warm_iterations = 0;
     if options.warm_start {
         // Half linfa's tolerance, so that linfa's own convergence test accepts the start when
@@ -212,13 +299,14 @@ fn fit(
         let (w, iterations) = solver::minimize(&job.problem(), 0.5 * tolerance, 1000);
         warm_iterations = iterations;
         let shape = (n_features + 1, job.present.len());
+        let w: Vec<f32> = w.iter().map(|&v| v as f32).collect();
         let start = Array2::from_shape_vec(shape, w).map_err(|e| Error::Training(e.to_string()))?;
         logistic = logistic.initial_params(start);
     }
-    let mut x = Array2::<f64>::zeros((indices.len(), n_features));
+    let mut x = Array2::<f32>::zeros((indices.len(), n_features));
     for (r, row) in job.subset.iter().enumerate() {
         for &(feature, value) in row.iter() {
-            x[[r, feature as usize]] = value as f64;
+            x[[r, feature as usize]] = value;
         }
     }
     let y: Array1<usize> = indices.iter().map(|&i| labels[i]).collect();
@@ -234,11 +322,11 @@ fn fit(
     let k = job.present.len();
     let mut flat = vec![0.0; (n_features + 1) * k];
     for (column, &class) in fitted.classes().iter().enumerate() {
-        intercept[class] = fitted.intercept()[column] as f32;
-        flat[n_features * k + column] = fitted.intercept()[column];
+        intercept[class] = fitted.intercept()[column];
+        flat[n_features * k + column] = fitted.intercept()[column] as f64;
         for feature in 0..n_features {
-            weights[3 * feature + class] = params[[feature, column]] as f32;
-            flat[feature * k + column] = params[[feature, column]];
+            weights[3 * feature + class] = params[[feature, column]];
+            flat[feature * k + column] = params[[feature, column]] as f64;
         }
     }
     // linfa does not report whether it converged; the gradient at its answer does.

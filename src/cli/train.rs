@@ -4,8 +4,9 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use stance::cv::{self, FeatureSet, Grid, Metric};
 use stance::data::{self, Format, Need};
-use stance::model::{TrainOptions, TrainingFile};
+use stance::model::{CvResult, TrainOptions, TrainingFile};
 use stance::parties::Registry;
 use stance::text::{AnalyzerConfig, Language};
 use stance::{model_file, train, Error, Result};
@@ -39,6 +40,28 @@ pub struct TrainArgs {
     /// Do not replace the target's mentions by a placeholder (for comparison).
     #[arg(long)]
     no_target_placeholder: bool,
+    /// Do not replace other registered parties' mentions by `<party>`.
+    #[arg(long)]
+    no_other_parties: bool,
+    /// Terms within this distance of a target mention get context features; 0 turns them off.
+    #[arg(long, default_value_t = 6)]
+    context_window: usize,
+    /// No features for the clause that holds the target.
+    #[arg(long)]
+    no_clause: bool,
+    /// No negation-scope features.
+    #[arg(long)]
+    no_negation: bool,
+    /// Only the word n-grams (and the target placeholder): turns off other parties, context,
+    /// clause and negation features.
+    #[arg(long)]
+    plain: bool,
+    /// Character n-grams of each term, e.g. 2-5; off by default.
+    #[arg(long, value_name = "MIN-MAX", value_parser = parse_range)]
+    char_ngrams: Option<(usize, usize)>,
+    /// Weight of the character n-gram block against the word block.
+    #[arg(long, default_value_t = 1.0)]
+    char_weight: f32,
     /// Minimum number of statements a feature must occur in.
     #[arg(long, default_value_t = 2)]
     min_df: usize,
@@ -57,6 +80,104 @@ pub struct TrainArgs {
     /// Let linfa start from zero instead of a sparse L-BFGS warm start (slower; same optimum).
     #[arg(long)]
     no_warm_start: bool,
+    /// Repeat rows of smaller classes so every stance weighs about the same.
+    #[arg(long)]
+    balance: bool,
+    /// Choose --l2, character n-grams and --min-target-rows by K-fold cross-validation, then
+    /// train the final model on all rows with the best.
+    #[arg(long, value_name = "K")]
+    cv: Option<usize>,
+    /// What cross-validation maximizes.
+    #[arg(long, value_enum, default_value_t = Metric::FAvg)]
+    metric: Metric,
+    /// Seed of the cross-validation folds.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// L2 strengths tried by --cv.
+    #[arg(long, value_delimiter = ',', default_value = "0.1,0.3,1,3")]
+    cv_l2: Vec<f64>,
+    /// Character n-gram settings tried by --cv: `off` or MIN-MAX.
+    #[arg(long, value_delimiter = ',', default_value = "off,2-5")]
+    cv_chars: Vec<String>,
+    /// Per-target model thresholds tried by --cv; `none` means the pooled model only.
+    #[arg(long, value_delimiter = ',', default_value = "100,none")]
+    cv_min_target_rows: Vec<String>,
+}
+
+fn feature_grid(base: &AnalyzerConfig, chars: &[String]) -> Result<Vec<FeatureSet>> {
+    chars
+        .iter()
+        .map(|c| {
+            let (char_min, char_max) = match c.trim() {
+                "off" => (0, 0),
+                range => parse_range(range)
+                    .map_err(|e| Error::Usage(format!("--cv-chars {range}: {e}")))?,
+            };
+            let name = if char_max == 0 {
+                "words".to_string()
+            } else {
+                format!("words+chars {char_min}-{char_max}")
+            };
+            Ok(FeatureSet {
+                name,
+                analyzer: AnalyzerConfig {
+                    char_min,
+                    char_max,
+                    ..base.clone()
+                },
+            })
+        })
+        .collect()
+}
+
+fn threshold_grid(values: &[String]) -> Result<Vec<usize>> {
+    values
+        .iter()
+        .map(|v| match v.trim() {
+            "none" => Ok(usize::MAX),
+            n => n.parse().map_err(|_| {
+                Error::Usage(format!(
+                    "--cv-min-target-rows: {n:?} is not a whole number or `none`"
+                ))
+            }),
+        })
+        .collect()
+}
+
+fn print_table(table: &[CvResult]) {
+    eprintln!(
+        "{:<22}{:>8}{:>12}{:>10}{:>10}{:>10}",
+        "features", "l2", "own models", "accuracy", "macro-F1", "F_avg"
+    );
+    for row in table {
+        let threshold = if row.min_target_rows == usize::MAX {
+            "none".to_string()
+        } else {
+            format!(">={}", row.min_target_rows)
+        };
+        eprintln!(
+            "{:<22}{:>8}{:>12}{:>10.4}{:>10.4}{:>10.4}{}",
+            row.features,
+            row.l2,
+            threshold,
+            row.accuracy,
+            row.macro_f1,
+            row.f_avg,
+            if row.chosen { "  <- chosen" } else { "" }
+        );
+    }
+}
+
+fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
+    let (a, b) = s.split_once('-').ok_or("expected MIN-MAX, e.g. 2-5")?;
+    let (a, b): (usize, usize) = (
+        a.trim().parse().map_err(|_| "MIN is not a whole number")?,
+        b.trim().parse().map_err(|_| "MAX is not a whole number")?,
+    );
+    if a == 0 || a > b || b > 10 {
+        return Err("need 1 <= MIN <= MAX <= 10".into());
+    }
+    Ok((a, b))
 }
 
 pub fn run(args: TrainArgs) -> Result<ExitCode> {
@@ -78,18 +199,27 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
     if args.max_features == 0 {
         return Err(Error::Usage("--max-features must be at least 1".into()));
     }
+    let (char_min, char_max) = args.char_ngrams.unwrap_or((0, 0));
     let options = TrainOptions {
         analyzer: AnalyzerConfig {
             language: args.language,
             ngram_max: args.ngrams as usize,
             target_placeholder: !args.no_target_placeholder,
+            other_parties: !(args.no_other_parties || args.plain),
+            context_window: if args.plain { 0 } else { args.context_window },
+            clause: !(args.no_clause || args.plain),
+            negation: !(args.no_negation || args.plain),
+            char_min,
+            char_max,
         },
+        char_weight: args.char_weight,
         min_df: args.min_df.max(1),
         max_features: args.max_features,
         min_target_rows: args.min_target_rows,
         l2: args.l2,
         max_iterations: args.max_iter,
         warm_start: !args.no_warm_start,
+        balance: args.balance,
     };
     let mut examples = Vec::new();
     let mut fingerprints = Vec::new();
@@ -104,7 +234,27 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         examples.extend(rows);
     }
     let registry = Registry::default_registry();
-    let model = train::train(&examples, fingerprints, &options, &registry)?;
+    let (options, table) = match args.cv {
+        Some(folds) => {
+            let grid = Grid {
+                folds,
+                metric: args.metric,
+                seed: args.seed,
+                l2: args.cv_l2.clone(),
+                features: feature_grid(&options.analyzer, &args.cv_chars)?,
+                min_target_rows: threshold_grid(&args.cv_min_target_rows)?,
+            };
+            let (best, table) =
+                cv::cross_validate(&examples, &options, &grid, &registry, &|step| {
+                    eprintln!("cv: {step}")
+                })?;
+            print_table(&table);
+            (best, table)
+        }
+        None => (options, Vec::new()),
+    };
+    let mut model = train::train(&examples, fingerprints, &options, &registry)?;
+    model.metadata.cross_validation = table;
     model_file::save(&model, &out)?;
     eprintln!(
         "trained on {} rows ({} targets, {} with a model of their own), {} features → {}",

@@ -78,18 +78,19 @@ pub fn parse_semeval(name: &str, content: &str, need: Need) -> Result<Vec<Exampl
             continue;
         }
         let fields: Vec<&str> = raw.split('\t').collect();
-        let stance =
-            match (fields.len(), need) {
-                (4, _) => Some(fields[3]),
-                (3, Need::Unlabeled) => None,
-                (n, _) => return Err(Error::input(
+        let stance = match (fields.len(), need) {
+            (4, _) => Some(fields[3]),
+            (3, Need::Unlabeled) => None,
+            (n, _) => {
+                return Err(Error::input(
                     name,
                     line,
                     format!(
                         "expected 4 tab-separated fields (ID, Target, Tweet, Stance), found {n}"
                     ),
-                )),
-            };
+                ))
+            }
+        };
         let row = RawRow {
             id: Some(fields[0].to_string()),
             text: fields[2].to_string(),

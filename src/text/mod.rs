@@ -1,8 +1,14 @@
-//! The analyzer: tokenize → normalize → stem → mark the target → n-grams.
+//! The analyzer: tokenize → normalize → stem → mark the target → features.
 //!
 //! Read top to bottom, `terms` is the pipeline for one statement and `for_each_feature` turns its
-//! terms into the feature strings the vocabulary knows.
+//! terms into the feature strings the vocabulary knows. Feature families:
+//! - word n-grams over the terms (`sanction`, `accus <target>`);
+//! - target context: terms by side and distance band from a target mention (`L1:accus`, `R3:war`);
+//! - target clause: terms in the clause that holds a mention (`C:condemn`);
+//! - negation scope: terms after a negation cue up to the clause end (`N:condemn`);
+//! - character n-grams of each term, padded by spaces (`c: ka`), as their own block.
 
+mod marks;
 pub mod stem;
 pub mod tokenize;
 
@@ -16,6 +22,8 @@ use tokenize::{tokenize, Kind};
 /// Stands for every mention of the target, so that "Kyiv" and "Moscow" in one sentence give
 /// different features toward Ukraine and toward Russia.
 pub const TARGET: &str = "<target>";
+/// Stands for mentions of registered parties other than the target.
+pub const OTHER_PARTY: &str = "<party>";
 pub const NUMBER: &str = "<num>";
 pub const URL: &str = "<url>";
 
@@ -26,6 +34,17 @@ pub struct AnalyzerConfig {
     pub ngram_max: usize,
     /// Replace the target's mentions by one placeholder token.
     pub target_placeholder: bool,
+    /// Replace other registered parties' mentions by `<party>`.
+    pub other_parties: bool,
+    /// Terms up to this distance from a target mention get context features (0: off).
+    pub context_window: usize,
+    /// Features for the terms of the clause that holds a target mention.
+    pub clause: bool,
+    /// Features for terms inside a negation's scope.
+    pub negation: bool,
+    /// Character n-grams of terms, from this length to `char_max` (0: off).
+    pub char_min: usize,
+    pub char_max: usize,
 }
 
 impl Default for AnalyzerConfig {
@@ -34,6 +53,25 @@ impl Default for AnalyzerConfig {
             language: Language::English,
             ngram_max: 2,
             target_placeholder: true,
+            other_parties: true,
+            context_window: 6,
+            clause: true,
+            negation: true,
+            char_min: 0,
+            char_max: 0,
+        }
+    }
+}
+
+impl AnalyzerConfig {
+    /// Only the word n-grams and the target placeholder: the plain bag of words.
+    pub fn plain() -> Self {
+        AnalyzerConfig {
+            other_parties: false,
+            context_window: 0,
+            clause: false,
+            negation: false,
+            ..AnalyzerConfig::default()
         }
     }
 }
@@ -44,6 +82,10 @@ pub struct Term {
     pub text: String,
     pub start: usize,
     pub end: usize,
+    /// Index of the clause it stands in (clauses end at , ; : . ! ? and before "but", "while"…).
+    pub clause: u32,
+    /// Whether a negation cue earlier in the same clause governs it.
+    pub negated: bool,
 }
 
 pub struct Analyzer {
@@ -61,45 +103,77 @@ impl Analyzer {
         &self.config
     }
 
-    /// The statement's terms; tokens inside a target span collapse into one `<target>` term.
-    pub fn terms(&self, text: &str, target_spans: &[(usize, usize)]) -> Vec<Term> {
+    /// The statement's terms; tokens inside a target span collapse into one `<target>` term,
+    /// and, when enabled, tokens inside `other_spans` (other parties) into one `<party>` term.
+    pub fn terms(
+        &self,
+        text: &str,
+        target_spans: &[(usize, usize)],
+        other_spans: &[(usize, usize)],
+    ) -> Vec<Term> {
         let mut terms: Vec<Term> = Vec::new();
         let mut open_span: Option<(usize, usize)> = None;
+        let mut clause = 0;
+        let mut previous_end_byte = 0;
+        let mut negated = false;
         for token in tokenize(text) {
-            let span = self.config.target_placeholder.then(|| {
-                target_spans
+            let raw = &text[token.byte_start..token.byte_end];
+            if marks::ends_clause(&text[previous_end_byte..token.byte_start])
+                || marks::opens_clause(raw)
+            {
+                clause += 1;
+                negated = false;
+            }
+            previous_end_byte = token.byte_end;
+            let overlaps = |spans: &[(usize, usize)]| {
+                spans
                     .iter()
                     .copied()
                     .find(|&(s, e)| token.start < e && s < token.end)
+            };
+            let placeholder = if self.config.target_placeholder {
+                overlaps(target_spans).map(|span| (span, TARGET))
+            } else {
+                None
+            }
+            .or_else(|| {
+                self.config
+                    .other_parties
+                    .then(|| overlaps(other_spans).map(|span| (span, OTHER_PARTY)))
+                    .flatten()
             });
-            if let Some(Some(span)) = span {
-                if open_span == Some(span) {
-                    if let Some(last) = terms.last_mut() {
-                        last.end = token.end;
+            if let Some((span, name)) = placeholder {
+                match terms.last_mut() {
+                    Some(last) if open_span == Some(span) => last.end = token.end,
+                    _ => {
+                        terms.push(Term {
+                            text: name.to_string(),
+                            start: token.start,
+                            end: token.end,
+                            clause,
+                            negated,
+                        });
+                        open_span = Some(span);
                     }
-                } else {
-                    terms.push(Term {
-                        text: TARGET.to_string(),
-                        start: token.start,
-                        end: token.end,
-                    });
-                    open_span = Some(span);
                 }
                 continue;
             }
             open_span = None;
-            let raw = &text[token.byte_start..token.byte_end];
             let normalized = match token.kind {
                 Kind::Url => URL.to_string(),
                 Kind::Number => NUMBER.to_string(),
                 Kind::Hashtag | Kind::Mention => raw.chars().map(fold_char).collect(),
                 Kind::Word => self.normalize_word(raw),
             };
+            let is_cue = token.kind == Kind::Word && marks::is_negation(raw);
             terms.push(Term {
                 text: normalized,
                 start: token.start,
                 end: token.end,
+                clause,
+                negated,
             });
+            negated |= is_cue;
         }
         terms
     }
@@ -116,7 +190,8 @@ impl Analyzer {
         }
     }
 
-    /// Calls `emit(feature, first_term, n)` for every word n-gram, 1 ≤ n ≤ ngram_max.
+    /// Calls `emit(feature, first_term, n)` for every feature of the terms: the n-gram or the
+    /// marked term it comes from starts at term `first_term` and spans `n` terms.
     pub fn for_each_feature(&self, terms: &[Term], mut emit: impl FnMut(&str, usize, usize)) {
         let mut buffer = String::new();
         for first in 0..terms.len() {
@@ -132,11 +207,63 @@ impl Analyzer {
                 emit(&buffer, first, n);
             }
         }
+        let mut marked = |prefix: &str, i: usize, buffer: &mut String| {
+            buffer.clear();
+            buffer.push_str(prefix);
+            buffer.push_str(&terms[i].text);
+            emit(buffer, i, 1);
+        };
+        let mentions: Vec<usize> = (0..terms.len())
+            .filter(|&i| terms[i].text == TARGET)
+            .collect();
+        let window = self.config.context_window;
+        if window > 0 {
+            for (i, term) in terms.iter().enumerate() {
+                if term.text == TARGET {
+                    continue;
+                }
+                // The nearest mention decides the side and the distance band.
+                let nearest = mentions.iter().map(|&m| (m.abs_diff(i), m)).min();
+                if let Some((distance, m)) = nearest.filter(|&(d, _)| d <= window) {
+                    marked(marks::context_prefix(i < m, distance), i, &mut buffer);
+                }
+            }
+        }
+        if self.config.clause && !mentions.is_empty() {
+            for (i, term) in terms.iter().enumerate() {
+                if term.text != TARGET && mentions.iter().any(|&m| terms[m].clause == term.clause) {
+                    marked("C:", i, &mut buffer);
+                }
+            }
+        }
+        if self.config.negation {
+            for (i, term) in terms.iter().enumerate() {
+                if term.negated {
+                    marked("N:", i, &mut buffer);
+                }
+            }
+        }
+        if self.config.char_max > 0 {
+            for (i, term) in terms.iter().enumerate() {
+                marks::char_ngrams(
+                    &term.text,
+                    self.config.char_min,
+                    self.config.char_max,
+                    &mut buffer,
+                    |f| emit(f, i, 1),
+                );
+            }
+        }
     }
 
     /// All features of one statement, as owned strings (training and tests).
-    pub fn features(&self, text: &str, target_spans: &[(usize, usize)]) -> Vec<String> {
-        let terms = self.terms(text, target_spans);
+    pub fn features(
+        &self,
+        text: &str,
+        target_spans: &[(usize, usize)],
+        other_spans: &[(usize, usize)],
+    ) -> Vec<String> {
+        let terms = self.terms(text, target_spans, other_spans);
         let mut out = Vec::new();
         self.for_each_feature(&terms, |f, _, _| out.push(f.to_string()));
         out
@@ -157,6 +284,7 @@ mod tests {
         let terms = analyzer.terms(
             "Sanctions HIT Russia's banks: 12 of them http://x.y #NoWar",
             &[],
+            &[],
         );
         assert_eq!(
             texts(&terms),
@@ -166,15 +294,15 @@ mod tests {
 
     #[test]
     fn target_mentions_become_one_placeholder() {
-        let analyzer = Analyzer::new(AnalyzerConfig::default());
+        let analyzer = Analyzer::new(AnalyzerConfig::plain());
         let text = "The White House thanked Kyiv";
-        let toward_us = analyzer.terms(text, &[(4, 15)]);
+        let toward_us = analyzer.terms(text, &[(4, 15)], &[]);
         assert_eq!(texts(&toward_us), ["the", "<target>", "thank", "kyiv"]);
         assert_eq!((toward_us[1].start, toward_us[1].end), (4, 15));
-        let toward_ukraine = analyzer.terms(text, &[(24, 28)]);
+        let toward_ukraine = analyzer.terms(text, &[(24, 28)], &[]);
         assert_ne!(
-            analyzer.features(text, &[(4, 15)]),
-            analyzer.features(text, &[(24, 28)])
+            analyzer.features(text, &[(4, 15)], &[]),
+            analyzer.features(text, &[(24, 28)], &[])
         );
         assert_eq!(texts(&toward_ukraine).last(), Some(&"<target>"));
     }
@@ -183,12 +311,12 @@ mod tests {
     fn placeholder_can_be_disabled() {
         let config = AnalyzerConfig {
             target_placeholder: false,
-            ..AnalyzerConfig::default()
+            ..AnalyzerConfig::plain()
         };
         let analyzer = Analyzer::new(config);
         assert_eq!(
-            analyzer.features("Trump and Biden", &[(0, 5)]),
-            analyzer.features("Trump and Biden", &[(10, 15)])
+            analyzer.features("Trump and Biden", &[(0, 5)], &[]),
+            analyzer.features("Trump and Biden", &[(10, 15)], &[])
         );
     }
 
@@ -196,11 +324,68 @@ mod tests {
     fn ngrams_up_to_the_configured_length() {
         let analyzer = Analyzer::new(AnalyzerConfig {
             ngram_max: 3,
-            ..AnalyzerConfig::default()
+            ..AnalyzerConfig::plain()
         });
         assert_eq!(
-            analyzer.features("a b c", &[]),
+            analyzer.features("a b c", &[], &[]),
             ["a", "a b", "a b c", "b", "b c", "c"]
+        );
+    }
+
+    fn marked(features: &[String], prefix: &str) -> Vec<String> {
+        features
+            .iter()
+            .filter(|f| f.starts_with(prefix))
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn context_features_carry_side_and_distance_band() {
+        let analyzer = Analyzer::new(AnalyzerConfig::default());
+        // "Moscow accused Kyiv of shelling", toward Ukraine (Kyiv at 15..19), Moscow another party.
+        let features = analyzer.features("Moscow accused Kyiv of shelling", &[(15, 19)], &[(0, 6)]);
+        assert!(features.contains(&"<party> accus".to_string()));
+        assert!(features.contains(&"L1:accus".to_string()));
+        assert!(features.contains(&"L2:<party>".to_string()));
+        assert!(features.contains(&"R1:of".to_string()));
+        assert!(features.contains(&"R2:shell".to_string()));
+    }
+
+    #[test]
+    fn clause_features_stop_at_clause_boundaries() {
+        let analyzer = Analyzer::new(AnalyzerConfig::default());
+        let text = "Ankara praised Doha, but condemned Cairo";
+        let toward_qatar = analyzer.features(text, &[(15, 19)], &[]);
+        assert_eq!(marked(&toward_qatar, "C:"), ["C:ankara", "C:prais"]);
+        let toward_egypt = analyzer.features(text, &[(35, 40)], &[]);
+        assert_eq!(marked(&toward_egypt, "C:"), ["C:but", "C:condemn"]);
+    }
+
+    #[test]
+    fn negation_scope_runs_to_the_clause_end() {
+        let analyzer = Analyzer::new(AnalyzerConfig::default());
+        let features = analyzer.features(
+            "Riyadh did not condemn the strike; it called for calm",
+            &[],
+            &[],
+        );
+        assert_eq!(marked(&features, "N:"), ["N:condemn", "N:the", "N:strike"]);
+        let features = analyzer.features("They didn't thank Kyiv", &[], &[]);
+        assert_eq!(marked(&features, "N:"), ["N:thank", "N:kyiv"]);
+    }
+
+    #[test]
+    fn character_ngrams_are_padded_and_marked() {
+        let analyzer = Analyzer::new(AnalyzerConfig {
+            char_min: 2,
+            char_max: 3,
+            ..AnalyzerConfig::plain()
+        });
+        let features = analyzer.features("war", &[], &[]);
+        assert_eq!(
+            marked(&features, "c:"),
+            ["c: w", "c: wa", "c:wa", "c:war", "c:ar", "c:ar ", "c:r "]
         );
     }
 }

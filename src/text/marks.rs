@@ -1,0 +1,75 @@
+//! Small word lists and rules behind the target-aware marks: clause boundaries, negation cues,
+//! context distance bands, and character n-grams.
+
+/// Punctuation between two tokens that ends a clause.
+pub fn ends_clause(between: &str) -> bool {
+    between.chars().any(|c| {
+        matches!(
+            c,
+            ',' | ';' | ':' | '.' | '!' | '?' | '(' | ')' | '—' | '–' | '"' | '“' | '”'
+        )
+    })
+}
+
+/// Words that open a new clause, contrasting or subordinating the one before.
+pub fn opens_clause(word: &str) -> bool {
+    const OPENERS: [&str; 9] = [
+        "but",
+        "while",
+        "whereas",
+        "although",
+        "though",
+        "however",
+        "yet",
+        "meanwhile",
+        "despite",
+    ];
+    OPENERS.iter().any(|o| o.eq_ignore_ascii_case(word))
+}
+
+/// Negation cues: their scope runs from the next term to the end of the clause.
+pub fn is_negation(word: &str) -> bool {
+    const CUES: [&str; 14] = [
+        "not", "no", "never", "without", "nor", "neither", "none", "nobody", "nothing", "cannot",
+        "refused", "refuses", "declined", "failed",
+    ];
+    let lower = word.to_lowercase();
+    lower.ends_with("n't") || lower.ends_with("n’t") || CUES.contains(&lower.as_str())
+}
+
+/// Context prefix by side and distance band: 1, 2–3, 4 and beyond.
+pub fn context_prefix(left: bool, distance: usize) -> &'static str {
+    match (left, distance) {
+        (true, 0..=1) => "L1:",
+        (true, 2..=3) => "L2:",
+        (true, _) => "L4:",
+        (false, 0..=1) => "R1:",
+        (false, 2..=3) => "R2:",
+        (false, _) => "R4:",
+    }
+}
+
+/// Character n-grams of " term ", lengths `min..=max`, as `c:` features.
+pub fn char_ngrams(
+    term: &str,
+    min: usize,
+    max: usize,
+    buffer: &mut String,
+    mut emit: impl FnMut(&str),
+) {
+    let padded: Vec<char> = std::iter::once(' ')
+        .chain(term.chars())
+        .chain(std::iter::once(' '))
+        .collect();
+    for start in 0..padded.len() {
+        for n in min.max(1)..=max {
+            if start + n > padded.len() {
+                break;
+            }
+            buffer.clear();
+            buffer.push_str("c:");
+            buffer.extend(&padded[start..start + n]);
+            emit(buffer);
+        }
+    }
+}
