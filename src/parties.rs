@@ -27,6 +27,9 @@ struct RegistryFile {
     party: Vec<Party>,
 }
 
+/// A code-point range `[start, end)` in a text.
+pub type Span = (usize, usize);
+
 /// One mention of a party in a text, as code-point offsets (end exclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
@@ -195,7 +198,7 @@ impl Registry {
         text: &str,
         target: &str,
         given: Option<&[(usize, usize)]>,
-    ) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+    ) -> (Vec<Span>, Vec<Span>) {
         let party = self.by_alias.get(&fold(target.trim())).copied();
         let mentions = self.mentions(text);
         let target_spans = match given {
