@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # (the variables are used by the scripts that source this)
 # Shared helpers for scripts/bench-accuracy and scripts/bench-speed (sourced, not run).
 #
 # After sourcing, the working directory is the repository root, and these are set:
@@ -6,11 +7,12 @@
 #   PY      the venv's python
 #   STANCE  target/release/stance (build_stance points it at a snapshot copy)
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 DATA=../shared/data
 VENV=target/bench-venv
 PY=$VENV/bin/python
 STANCE=target/release/stance
+STANCE_VERSION=
 
 # The Python baselines run with single-threaded BLAS/OpenMP: on this 2-core machine OpenBLAS's
 # threads made LogisticRegression's fit about 5x slower than one thread, so this is the fair setting.
@@ -66,6 +68,7 @@ build_stance() {
     mkdir -p "$dir"
     cp "$STANCE" "$dir/stance"
     STANCE=$dir/stance
+    STANCE_VERSION=$("$STANCE" --version)
 }
 
 # check_data FILE...: fail early with a clear message if a data file is missing.

@@ -49,6 +49,7 @@ def environment(args):
     return {
         "generated_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "quick": args.quick,
+        "stance_version": args.stance_version or None,
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                     "python": platform.python_version()},
         "python_packages": versions,
@@ -262,6 +263,7 @@ def main():
         p.add_argument("--out", required=True)
         p.add_argument("--quick", action="store_true")
         p.add_argument("--runs", type=int, default=1)
+        p.add_argument("--stance-version", help="`stance --version` of the binary measured")
         p.set_defaults(run=run)
     p = sub.add_parser("stance-record")
     p.add_argument("--dataset", required=True)

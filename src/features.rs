@@ -11,27 +11,38 @@ pub struct Vocabulary {
     /// Feature strings; a feature's index is its position here.
     pub terms: Vec<String>,
     pub idf: Vec<f32>,
-    /// Weight of the character n-gram block; each block is L2-normalized on its own.
-    pub char_weight: f32,
+    /// Weight of each feature block (words, characters, target context), each L2-normalized
+    /// on its own.
+    pub block_weights: [f32; 3],
     #[serde(skip)]
     index: HashMap<String, u32>,
     #[serde(skip)]
-    is_char: Vec<bool>,
+    blocks: Vec<u8>,
+    /// Chi-square rank of each feature (0 is best); known only right after `fit`.
+    #[serde(skip)]
+    ranks: Vec<u32>,
 }
 
-/// Character n-gram features form their own block (see `text::marks::char_ngrams`).
-pub fn is_char_feature(feature: &str) -> bool {
-    feature.starts_with("c:")
+/// The block a feature belongs to: 0 words (n-grams, negation), 1 character n-grams,
+/// 2 target context and clause marks (see `text::marks`).
+pub fn block_of(feature: &str) -> u8 {
+    let prefix = feature.split_once(':').map(|(p, _)| p);
+    match prefix {
+        Some("c") => 1,
+        Some("L1" | "L2" | "L4" | "R1" | "R2" | "R4" | "C") => 2,
+        _ => 0,
+    }
 }
 
 impl Vocabulary {
-    pub fn new(terms: Vec<String>, idf: Vec<f32>, char_weight: f32) -> Self {
+    pub fn new(terms: Vec<String>, idf: Vec<f32>, block_weights: [f32; 3]) -> Self {
         let mut vocabulary = Vocabulary {
             terms,
             idf,
-            char_weight,
+            block_weights,
             index: HashMap::new(),
-            is_char: Vec::new(),
+            blocks: Vec::new(),
+            ranks: Vec::new(),
         };
         vocabulary.rebuild_index();
         vocabulary
@@ -45,7 +56,7 @@ impl Vocabulary {
             .enumerate()
             .map(|(i, t)| (t.clone(), i as u32))
             .collect();
-        self.is_char = self.terms.iter().map(|t| is_char_feature(t)).collect();
+        self.blocks = self.terms.iter().map(|t| block_of(t)).collect();
     }
 
     pub fn len(&self) -> usize {
@@ -54,6 +65,11 @@ impl Vocabulary {
 
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
+    }
+
+    /// Chi-square rank of a feature from `fit`; every feature ranks alike on a loaded model.
+    pub fn rank(&self, feature: u32) -> u32 {
+        self.ranks.get(feature as usize).copied().unwrap_or(0)
     }
 
     pub fn get(&self, feature: &str) -> Option<u32> {
@@ -67,7 +83,7 @@ impl Vocabulary {
         labels: &[usize],
         min_df: usize,
         max_features: usize,
-        char_weight: f32,
+        block_weights: [f32; 3],
     ) -> Self {
         let n_classes = labels.iter().max().map_or(1, |&m| m + 1);
         let mut class_docs = vec![0usize; n_classes];
@@ -92,13 +108,20 @@ impl Vocabulary {
         // Best score first; ties broken by document frequency, then alphabetically: deterministic.
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
         scored.truncate(max_features);
-        scored.sort_by(|a, b| a.2.cmp(b.2));
-        let idf = scored
+        let mut ranked: Vec<(usize, (f64, usize, &str))> = scored.into_iter().enumerate().collect();
+        ranked.sort_by(|a, b| a.1 .2.cmp(b.1 .2));
+        let idf = ranked
             .iter()
-            .map(|&(_, df, _)| ((1.0 + n_docs) / (1.0 + df as f64)).ln() as f32 + 1.0)
+            .map(|&(_, (_, df, _))| ((1.0 + n_docs) / (1.0 + df as f64)).ln() as f32 + 1.0)
             .collect();
-        let terms = scored.into_iter().map(|(_, _, f)| f.to_string()).collect();
-        Vocabulary::new(terms, idf, char_weight)
+        let ranks = ranked.iter().map(|&(rank, _)| rank as u32).collect();
+        let terms = ranked
+            .into_iter()
+            .map(|(_, (_, _, f))| f.to_string())
+            .collect();
+        let mut vocabulary = Vocabulary::new(terms, idf, block_weights);
+        vocabulary.ranks = ranks;
+        vocabulary
     }
 
     /// Sublinear TF-IDF (1 + ln tf) × idf, L2-normalized; unknown features are dropped.
@@ -117,28 +140,21 @@ impl Vocabulary {
             let tf = 1.0 + (count as f32).ln();
             out.push((feature, tf * self.idf[feature as usize]));
         }
-        // Words and characters are normalized apart, as scikit-learn's FeatureUnion of two
-        // TF-IDF vectorizers would; the character block is then weighted.
-        let (mut words, mut chars) = (0f32, 0f32);
+        // Blocks are normalized apart, as scikit-learn's FeatureUnion of TF-IDF vectorizers
+        // would, then weighted.
+        let mut squares = [0f32; 3];
         for &(feature, v) in out.iter() {
-            if self.is_char[feature as usize] {
-                chars += v * v;
-            } else {
-                words += v * v;
-            }
+            squares[self.blocks[feature as usize] as usize] += v * v;
         }
-        let word_scale = if words > 0.0 { 1.0 / words.sqrt() } else { 0.0 };
-        let char_scale = if chars > 0.0 {
-            self.char_weight / chars.sqrt()
-        } else {
-            0.0
-        };
-        for (feature, v) in out.iter_mut() {
-            *v *= if self.is_char[*feature as usize] {
-                char_scale
+        let scales: [f32; 3] = std::array::from_fn(|b| {
+            if squares[b] > 0.0 {
+                self.block_weights[b] / squares[b].sqrt()
             } else {
-                word_scale
-            };
+                0.0
+            }
+        });
+        for (feature, v) in out.iter_mut() {
+            *v *= scales[self.blocks[*feature as usize] as usize];
         }
     }
 
@@ -182,8 +198,13 @@ mod tests {
     #[test]
     fn min_df_and_selection_keep_the_discriminative_features() {
         let d = docs(&["good a", "good b", "bad a", "bad b", "rare x"]);
-        let vocabulary =
-            Vocabulary::fit(&d.iter().collect::<Vec<_>>(), &[0, 0, 1, 1, 2], 2, 2, 1.0);
+        let vocabulary = Vocabulary::fit(
+            &d.iter().collect::<Vec<_>>(),
+            &[0, 0, 1, 1, 2],
+            2,
+            2,
+            [1.0; 3],
+        );
         // "a" and "b" occur evenly in both classes; "good" and "bad" separate them.
         assert_eq!(vocabulary.terms, ["bad", "good"]);
         assert!(vocabulary.get("rare").is_none());
@@ -191,7 +212,7 @@ mod tests {
 
     #[test]
     fn tfidf_is_sublinear_and_unit_length() {
-        let vocabulary = Vocabulary::new(vec!["a".into(), "b".into()], vec![1.0, 2.0], 1.0);
+        let vocabulary = Vocabulary::new(vec!["a".into(), "b".into()], vec![1.0, 2.0], [1.0; 3]);
         let v = vocabulary.vectorize(["a", "a", "b", "unknown"]);
         // raw: a = (1 + ln 2) × 1, b = 1 × 2
         let (a, b) = (1.0 + 2f32.ln(), 2.0);
@@ -217,7 +238,8 @@ mod tests {
     #[test]
     fn idf_matches_the_smoothed_formula() {
         let d = docs(&["a b", "a", "a"]);
-        let vocabulary = Vocabulary::fit(&d.iter().collect::<Vec<_>>(), &[0, 1, 1], 1, 10, 1.0);
+        let vocabulary =
+            Vocabulary::fit(&d.iter().collect::<Vec<_>>(), &[0, 1, 1], 1, 10, [1.0; 3]);
         let idf_b = vocabulary.idf[vocabulary.get("b").unwrap() as usize];
         assert!((idf_b - ((4.0f32 / 2.0).ln() + 1.0)).abs() < 1e-6);
     }

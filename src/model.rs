@@ -25,8 +25,19 @@ pub struct TrainOptions {
     pub warm_start: bool,
     /// Weight of the character n-gram block (normalized on its own) against the word block.
     pub char_weight: f32,
+    /// Weight of the target context and clause block against the word block.
+    pub context_weight: f32,
     /// Repeat rows of smaller classes so that every class weighs about the same.
     pub balance: bool,
+    /// Largest dense matrix handed to linfa for one model, in MiB of f32 cells; a model over
+    /// more rows keeps fewer columns (the best by chi-square).
+    pub dense_budget_mib: usize,
+}
+
+impl TrainOptions {
+    pub fn dense_budget_cells(&self) -> usize {
+        self.dense_budget_mib * (1 << 20) / 4
+    }
 }
 
 impl Default for TrainOptions {
@@ -34,13 +45,15 @@ impl Default for TrainOptions {
         TrainOptions {
             analyzer: AnalyzerConfig::default(),
             min_df: 2,
-            max_features: 8000,
-            min_target_rows: 100,
-            l2: 1.0,
+            max_features: 50_000,
+            min_target_rows: usize::MAX,
+            l2: 0.3,
             max_iterations: 200,
             warm_start: true,
             char_weight: 1.0,
+            context_weight: 1.0,
             balance: false,
+            dense_budget_mib: 256,
         }
     }
 }

@@ -85,7 +85,20 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(|e| Error::io(dir, e))?;
     file.write_all(bytes).map_err(|e| Error::io(path, e))?;
     file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    make_readable(file.as_file(), path)?;
     file.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Temporary files are created private (0600); a model or score file is an ordinary file (0644).
+pub fn make_readable(file: &std::fs::File, path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(path, e))?;
+    }
+    let _ = (file, path);
     Ok(())
 }
 

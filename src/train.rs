@@ -120,7 +120,7 @@ pub fn vectorize_rows<'a>(
         &labels,
         options.min_df,
         options.max_features,
-        options.char_weight,
+        [1.0, options.char_weight, options.context_weight],
     );
     if vocabulary.is_empty() {
         return Err(Error::Training(format!(
@@ -175,7 +175,6 @@ pub fn fit_models(data: &Vectorized, options: &TrainOptions) -> Result<Models> {
             jobs.push((Some(target), indices));
         }
     }
-    let n_features = data.vocabulary.len();
     let fitted: Vec<(Option<&str>, Result<Fitted>)> = jobs
         .par_iter()
         .map(|&(target, indices)| {
@@ -186,7 +185,13 @@ pub fn fit_models(data: &Vectorized, options: &TrainOptions) -> Result<Models> {
             };
             (
                 target,
-                fit(&data.rows, &data.labels, &indices, n_features, options),
+                fit(
+                    &data.rows,
+                    &data.labels,
+                    &indices,
+                    &data.vocabulary,
+                    options,
+                ),
             )
         })
         .collect();
@@ -227,22 +232,78 @@ fn balanced(indices: &[usize], labels: &[usize]) -> Vec<usize> {
     out
 }
 
-/// One fitting job: a subset of rows, the classes they hold, and its problem on sparse rows.
-struct Job<'a> {
-    subset: Vec<&'a SparseVec>,
+/// One fitting job: a subset of rows restricted to the feature columns it uses, the classes
+/// they hold, and its problem on sparse rows.
+struct Job {
+    /// The subset's rows, with features renumbered to `0..kept.len()`.
+    subset: Vec<SparseVec>,
+    /// Vocabulary index of each kept column.
+    kept: Vec<u32>,
     /// linfa's class columns: the classes present, ascending.
     present: Vec<usize>,
-    columns: Vec<usize>,
-    n_features: usize,
+    /// Class column of each row.
+    class_of_row: Vec<usize>,
     alpha: f64,
 }
 
-impl Job<'_> {
-    fn problem(&self) -> solver::Problem<'_> {
+impl Job {
+    /// Keeps the columns that occur in these rows — a column that never occurs gets weight 0 at
+    /// the optimum anyway — and of those at most `max_cells / rows`, best chi-square rank first,
+    /// so the dense matrix handed to linfa stays within its budget.
+    fn new(
+        rows: &[SparseVec],
+        labels: &[usize],
+        indices: &[usize],
+        vocabulary: &Vocabulary,
+        options: &TrainOptions,
+    ) -> Job {
+        let mut active: Vec<u32> = indices
+            .iter()
+            .flat_map(|&i| rows[i].iter().map(|&(f, _)| f))
+            .collect();
+        active.sort_unstable();
+        active.dedup();
+        let budget = (options.dense_budget_cells() / indices.len().max(1)).max(1);
+        if active.len() > budget {
+            active.sort_by_key(|&f| vocabulary.rank(f));
+            active.truncate(budget);
+            active.sort_unstable();
+        }
+        let mut column_of = vec![u32::MAX; vocabulary.len()];
+        for (column, &feature) in active.iter().enumerate() {
+            column_of[feature as usize] = column as u32;
+        }
+        let subset = indices
+            .iter()
+            .map(|&i| {
+                rows[i]
+                    .iter()
+                    .filter(|&&(f, _)| column_of[f as usize] != u32::MAX)
+                    .map(|&(f, v)| (column_of[f as usize], v))
+                    .collect()
+            })
+            .collect();
+        let mut present: Vec<usize> = indices.iter().map(|&i| labels[i]).collect();
+        present.sort_unstable();
+        present.dedup();
+        let class_of_row = indices
+            .iter()
+            .map(|&i| present.iter().position(|&c| c == labels[i]).unwrap_or(0))
+            .collect();
+        Job {
+            subset,
+            kept: active,
+            present,
+            class_of_row,
+            alpha: options.l2,
+        }
+    }
+
+    fn problem<'a>(&'a self, refs: &'a [&'a SparseVec]) -> solver::Problem<'a> {
         solver::Problem {
-            rows: &self.subset,
-            labels: &self.columns,
-            n_features: self.n_features,
+            rows: refs,
+            labels: &self.class_of_row,
+            n_features: self.kept.len(),
             n_classes: self.present.len(),
             alpha: self.alpha,
         }
@@ -255,35 +316,26 @@ pub struct Fitted {
     pub note: Option<String>,
 }
 
-/// Fits one multinomial model: linfa-logistic on the dense rows × selected-features matrix,
-/// started from the sparse warm start unless disabled.
+/// Fits one multinomial model: linfa-logistic on the dense rows × kept-columns matrix, started
+/// from the sparse warm start unless disabled.
 fn fit(
     rows: &[SparseVec],
     labels: &[usize],
     indices: &[usize],
-    n_features: usize,
+    vocabulary: &Vocabulary,
     options: &TrainOptions,
 ) -> Result<Fitted> {
-    let mut present: Vec<usize> = indices.iter().map(|&i| labels[i]).collect();
-    present.sort_unstable();
-    present.dedup();
-    if present.len() < 2 {
-        let only = Stance::ALL[present.first().copied().unwrap_or(2)].name();
+    let job = Job::new(rows, labels, indices, vocabulary, options);
+    if job.present.len() < 2 {
+        let only = Stance::ALL[job.present.first().copied().unwrap_or(2)].name();
         return Err(Error::Training(format!(
             "all {} rows are labeled {only}; a classifier needs at least two stances",
             indices.len()
         )));
     }
-    let job = Job {
-        subset: indices.iter().map(|&i| &rows[i]).collect(),
-        columns: indices
-            .iter()
-            .map(|&i| present.iter().position(|&c| c == labels[i]).unwrap_or(0))
-            .collect(),
-        present,
-        n_features,
-        alpha: options.l2,
-    };
+    let refs: Vec<&SparseVec> = job.subset.iter().collect();
+    let problem = job.problem(&refs);
+    let (n_columns, k) = (job.kept.len(), job.present.len());
     // linfa minimizes the summed loss; scikit-learn's tolerance 1e-4 applies to the mean loss,
     // so the same stopping point is a gradient norm of 1e-4 per row.
     let tolerance = 1e-4 * indices.len() as f64;
@@ -296,17 +348,17 @@ fn fit(
     if options.warm_start {
         // Half linfa's tolerance, so that linfa's own convergence test accepts the start when
         // the sparse solver got there; if it did not, linfa iterates on from it.
-        let (w, iterations) = solver::minimize(&job.problem(), 0.5 * tolerance, 1000);
+        let (w, iterations) = solver::minimize(&problem, 0.5 * tolerance, 1000);
         warm_iterations = iterations;
-        let shape = (n_features + 1, job.present.len());
         let w: Vec<f32> = w.iter().map(|&v| v as f32).collect();
-        let start = Array2::from_shape_vec(shape, w).map_err(|e| Error::Training(e.to_string()))?;
+        let start = Array2::from_shape_vec((n_columns + 1, k), w)
+            .map_err(|e| Error::Training(e.to_string()))?;
         logistic = logistic.initial_params(start);
     }
-    let mut x = Array2::<f32>::zeros((indices.len(), n_features));
+    let mut x = Array2::<f32>::zeros((indices.len(), n_columns));
     for (r, row) in job.subset.iter().enumerate() {
-        for &(feature, value) in row.iter() {
-            x[[r, feature as usize]] = value;
+        for &(column, value) in row {
+            x[[r, column as usize]] = value;
         }
     }
     let y: Array1<usize> = indices.iter().map(|&i| labels[i]).collect();
@@ -314,24 +366,23 @@ fn fit(
         .fit(&Dataset::new(x, y))
         .map_err(|e| Error::Training(e.to_string()))?;
 
-    // linfa orders its columns by the classes it saw; a class absent from these rows gets
-    // zero weights and a very low intercept, so it is never predicted.
-    let mut weights = vec![0f32; n_features * 3];
+    // Back to the whole vocabulary. linfa orders its columns by the classes it saw; a class
+    // absent from these rows gets zero weights and a very low intercept, so it is never predicted.
+    let mut weights = vec![0f32; vocabulary.len() * 3];
     let mut intercept = [-30f32; 3];
     let params = fitted.params();
-    let k = job.present.len();
-    let mut flat = vec![0.0; (n_features + 1) * k];
+    let mut flat = vec![0.0; (n_columns + 1) * k];
     for (column, &class) in fitted.classes().iter().enumerate() {
         intercept[class] = fitted.intercept()[column];
-        flat[n_features * k + column] = fitted.intercept()[column] as f64;
-        for feature in 0..n_features {
-            weights[3 * feature + class] = params[[feature, column]];
-            flat[feature * k + column] = params[[feature, column]] as f64;
+        flat[n_columns * k + column] = fitted.intercept()[column] as f64;
+        for (c, &feature) in job.kept.iter().enumerate() {
+            weights[3 * feature as usize + class] = params[[c, column]];
+            flat[c * k + column] = params[[c, column]] as f64;
         }
     }
     // linfa does not report whether it converged; the gradient at its answer does.
     let mut gradient = vec![0.0; flat.len()];
-    job.problem().evaluate(&flat, &mut gradient);
+    problem.evaluate(&flat, &mut gradient);
     let gradient_norm = gradient.iter().map(|g| g * g).sum::<f64>().sqrt();
     let note = (gradient_norm > tolerance).then(|| {
         format!(

@@ -169,22 +169,31 @@ fn print_report(report: &Report) {
         );
     }
     println!();
-    let width = report
-        .per_target
-        .keys()
-        .map(|t| t.chars().count())
+    // Data sets with a target per person (NewsMTSC) have thousands: show the largest.
+    const SHOWN: usize = 25;
+    let mut targets: Vec<(&String, &Summary)> = report.per_target.iter().collect();
+    targets.sort_by(|a, b| b.1.n.cmp(&a.1.n).then(a.0.cmp(b.0)));
+    let hidden = targets.len().saturating_sub(SHOWN);
+    targets.truncate(SHOWN);
+    let width = targets
+        .iter()
+        .map(|(t, _)| t.chars().count())
         .max()
         .unwrap_or(6)
-        .max(6)
+        .clamp(6, 40)
         + 2;
     println!(
         "{:<width$}{:>6}{:>10}{:>10}{:>10}",
         "target", "rows", "accuracy", "macro-F1", "F_avg"
     );
-    for (target, s) in &report.per_target {
+    for (target, s) in targets {
+        let target: String = target.chars().take(40).collect();
         println!(
             "{:<width$}{:>6}{:>10.4}{:>10.4}{:>10.4}",
             target, s.n, s.accuracy, s.macro_f1, s.f_avg
         );
+    }
+    if hidden > 0 {
+        println!("… and {hidden} more targets with fewer rows (all are in --json)");
     }
 }
