@@ -223,15 +223,14 @@ mod tests {
     }
 
     #[test]
-    fn word_and_character_blocks_are_normalized_apart() {
-        let vocabulary = Vocabulary::new(
-            vec!["a".into(), "c:x".into(), "c:y".into()],
-            vec![1.0; 3],
-            0.5,
-        );
-        let v = vocabulary.vectorize(["a", "c:x", "c:y"]);
-        assert!((v[0].1 - 1.0).abs() < 1e-6);
-        let char_norm = (v[1].1 * v[1].1 + v[2].1 * v[2].1).sqrt();
+    fn blocks_are_normalized_apart_and_weighted() {
+        let terms = vec!["C:y".into(), "a".into(), "c:x".into(), "c:y".into()];
+        let vocabulary = Vocabulary::new(terms, vec![1.0; 4], [1.0, 0.5, 2.0]);
+        let v = vocabulary.vectorize(["a", "c:x", "c:y", "C:y"]);
+        // Target context block alone: weight 2; words alone: 1; characters share weight 0.5.
+        assert!((v[0].1 - 2.0).abs() < 1e-6);
+        assert!((v[1].1 - 1.0).abs() < 1e-6);
+        let char_norm = (v[2].1 * v[2].1 + v[3].1 * v[3].1).sqrt();
         assert!((char_norm - 0.5).abs() < 1e-6);
     }
 

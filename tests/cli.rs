@@ -1,0 +1,285 @@
+//! End-to-end tests of the `stance` binary: train → score → eval, exit codes and error messages.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn stance() -> Command {
+    Command::cargo_bin("stance").expect("binary builds")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let output = cmd.output().expect("runs");
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert!(!run.stderr.contains("panicked"), "panic: {}", run.stderr);
+    run
+}
+
+/// Trains on the mini fixture into `dir` and returns the model path.
+fn train_mini(dir: &Path, extra: &[&str]) -> PathBuf {
+    let model = dir.join("mini.model");
+    let r = run(stance()
+        .args(["train", "--min-df", "1", "--out"])
+        .arg(&model)
+        .args(extra)
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    model
+}
+
+fn json_lines(s: &str) -> Vec<serde_json::Value> {
+    s.lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect()
+}
+
+#[test]
+fn train_score_eval_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_mini(dir.path(), &[]);
+
+    let r = run(stance().args(["eval", "--json", "--model"]).arg(&model).arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(report["n"], 45);
+    // A linear model fits its own 45 training rows.
+    assert!(report["accuracy"].as_f64().unwrap() > 0.9, "{report}");
+    for key in ["macro_f1", "f_avg", "classes", "confusion", "per_target"] {
+        assert!(report.get(key).is_some(), "missing {key}");
+    }
+
+    let out = dir.path().join("scores.jsonl");
+    let r = run(stance()
+        .args(["score", "--model"])
+        .arg(&model)
+        .arg("--input")
+        .arg(fixture("mini.jsonl"))
+        .arg("--output")
+        .arg(&out));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = json_lines(&std::fs::read_to_string(&out).unwrap());
+    assert_eq!(rows.len(), 45);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row["id"], format!("m{}", i + 1), "input order and ids are kept");
+        let p = &row["probabilities"];
+        let (f, a, n) = (p["favor"].as_f64().unwrap(), p["against"].as_f64().unwrap(), p["none"].as_f64().unwrap());
+        assert!((f + a + n - 1.0).abs() < 1e-4);
+        let best = if f >= a && f >= n { "favor" } else if a >= n { "against" } else { "none" };
+        assert_eq!(row["stance"], best);
+    }
+}
+
+#[test]
+fn eval_thresholds_set_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_mini(dir.path(), &[]);
+    let eval = |flag: &str, value: &str| {
+        run(stance().args(["eval", "--model"]).arg(&model).args([flag, value]).arg(fixture("mini.jsonl")))
+    };
+    assert_eq!(eval("--min-accuracy", "0.5").code, 0);
+    let missed = eval("--min-macro-f1", "1.01");
+    assert_eq!(missed.code, 1);
+    assert!(missed.stderr.contains("macro-F1") && missed.stderr.contains("below the threshold 1.01"), "{}", missed.stderr);
+    assert_eq!(eval("--min-f-avg", "1.5").code, 1);
+}
+
+#[test]
+fn the_embedded_model_scores_every_mentioned_party_from_any_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(stance()
+        .current_dir(dir.path())
+        .args(["score", "The Kremlin accused Washington of prolonging the war", "Rain is expected on Tuesday."]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = json_lines(&r.stdout);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["target"], "Russia");
+    assert_eq!(rows[1]["target"], "United States");
+    assert_eq!(rows[1]["stance"], "against");
+    assert!(rows[2]["target"].is_null() && rows[2]["stance"].is_null());
+    assert!(rows[2]["note"].as_str().unwrap().contains("no registered party"));
+}
+
+#[test]
+fn targets_may_be_given_by_alias() {
+    let r = run(stance().args(["score", "--target", "USA", "Sanctions were announced."]));
+    assert_eq!(r.code, 0);
+    let rows = json_lines(&r.stdout);
+    assert_eq!(rows[0]["target"], "United States");
+    assert_eq!(rows[0]["mentioned"], false);
+}
+
+#[test]
+fn stdin_takes_plain_text_or_jsonl() {
+    let r = run(stance().args(["score"]).write_stdin("Moscow thanked Beijing.\n\nKyiv praised NATO.\n"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let targets: Vec<_> = json_lines(&r.stdout).iter().map(|r| r["target"].as_str().unwrap().to_string()).collect();
+    assert_eq!(targets, ["Russia", "China", "Ukraine", "NATO"]);
+    let r = run(stance().args(["score", "--input", "-"]).write_stdin("{\"id\": \"x\", \"text\": \"Iran was blamed.\", \"target\": \"Tehran\"}\n"));
+    let rows = json_lines(&r.stdout);
+    assert_eq!((rows[0]["id"].as_str(), rows[0]["target"].as_str()), (Some("x"), Some("Iran")));
+}
+
+#[test]
+fn the_target_placeholder_tells_parties_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let with = train_mini(dir.path(), &[]);
+    let plain_dir = tempfile::tempdir().unwrap();
+    let without = train_mini(plain_dir.path(), &["--plain", "--no-target-placeholder"]);
+    let text = "Riyadh praised Washington and condemned Tehran.";
+    let probabilities = |model: &Path| -> Vec<String> {
+        let r = run(stance().args(["score", "--model"]).arg(model).arg(text));
+        json_lines(&r.stdout).iter().map(|r| r["probabilities"].to_string()).collect()
+    };
+    let marked = probabilities(&with);
+    assert_eq!(marked.len(), 3);
+    assert_ne!(marked[1], marked[2], "United States and Iran get different scores");
+    let unmarked = probabilities(&without);
+    assert_eq!(unmarked[1], unmarked[2], "without the placeholder every party looks the same");
+}
+
+#[test]
+fn training_is_deterministic() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let first = std::fs::read(train_mini(a.path(), &[])).unwrap();
+    let second = std::fs::read(train_mini(b.path(), &[])).unwrap();
+    assert_eq!(first, second);
+}
+
+#[test]
+fn csv_and_semeval_files_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m");
+    let r = run(stance()
+        .args(["train", "--min-df", "1", "--out"])
+        .arg(&model)
+        .arg(fixture("mini.jsonl"))
+        .arg(fixture("mini.csv")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(stance().args(["eval", "--json", "--model"]).arg(&model).arg(fixture("mini-semeval.txt")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(report["n"], 2);
+}
+
+fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+#[test]
+fn bad_input_is_an_error_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = "{\"text\": \"a\", \"target\": \"Iran\", \"stance\": \"none\"}\n";
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("json.jsonl", format!("{good}{{\"text\": \"b\",\n"), "json.jsonl:2: malformed JSON"),
+        ("label.jsonl", format!("{good}{good}{{\"text\": \"b\", \"target\": \"Iran\", \"stance\": \"pro\"}}\n"), "label.jsonl:3: unknown stance \"pro\""),
+        ("notext.jsonl", "{\"target\": \"Iran\", \"stance\": \"none\"}\n".into(), "notext.jsonl:1: missing `text`"),
+        ("span.jsonl", "{\"text\": \"ab\", \"target\": \"x\", \"stance\": \"none\", \"spans\": [[1, 9]]}\n".into(), "span.jsonl:1: span [1, 9] runs past the end"),
+        ("fields.csv", "text,target,stance\n\"a, b\",Iran\n".into(), "fields.csv:2: expected 3 fields"),
+        ("empty.jsonl", String::new(), "empty.jsonl: holds no rows"),
+    ];
+    for (name, content, expected) in cases {
+        let path = write(dir.path(), name, content.as_bytes());
+        let r = run(stance().args(["eval"]).arg(&path));
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains(expected), "{name}: expected {expected:?} in {:?}", r.stderr);
+    }
+    let utf8 = write(dir.path(), "bytes.jsonl", b"{\"text\": \"ok\", \"target\": \"x\", \"stance\": \"none\"}\n{\"text\": \"\xff\"}\n");
+    let r = run(stance().args(["eval"]).arg(&utf8));
+    assert!(r.stderr.contains("bytes.jsonl:2: is not valid UTF-8"), "{}", r.stderr);
+    let r = run(stance().args(["eval", "no/such/file.jsonl"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no/such/file.jsonl: no such file"), "{}", r.stderr);
+    let r = run(stance().args(["eval"]).arg(dir.path()));
+    assert!(r.stderr.contains("is a directory"), "{}", r.stderr);
+}
+
+#[test]
+fn broken_model_files_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = std::fs::read(train_mini(dir.path(), &[])).unwrap();
+    let mut wrong_version = model.clone();
+    wrong_version[8] = 99;
+    let mut corrupted = model.clone();
+    let last = corrupted.len() - 1;
+    corrupted[last] ^= 0x40;
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("text.model", b"hello, I am not a model".to_vec(), "is not a stance model file"),
+        ("short.model", model[..model.len() / 2].to_vec(), "truncated"),
+        ("version.model", wrong_version, "format version 99 is not supported"),
+        ("flipped.model", corrupted, "corrupted (checksum mismatch)"),
+    ];
+    for (name, bytes, expected) in cases {
+        let path = write(dir.path(), name, &bytes);
+        let r = run(stance().args(["score", "--model"]).arg(&path).arg("Kyiv thanked NATO."));
+        assert_eq!(r.code, 2, "{name}");
+        assert!(r.stderr.contains(expected), "{name}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn a_failed_run_leaves_the_previous_output_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = write(dir.path(), "scores.jsonl", b"previous\n");
+    let bad = write(dir.path(), "bad.jsonl", b"{\"text\": \"Kyiv thanked NATO.\"}\n{oops\n");
+    let r = run(stance().args(["score", "--input"]).arg(&bad).arg("--output").arg(&out));
+    assert_eq!(r.code, 2);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous\n");
+    let leftovers = std::fs::read_dir(dir.path()).unwrap().filter(|e| {
+        e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp")
+    });
+    assert_eq!(leftovers.count(), 0, "no temporary file is left behind");
+}
+
+#[test]
+fn training_errors_are_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let one_class = write(
+        dir.path(),
+        "one.jsonl",
+        b"{\"text\": \"a b\", \"target\": \"x\", \"stance\": \"none\"}\n{\"text\": \"a c\", \"target\": \"x\", \"stance\": \"none\"}\n",
+    );
+    let r = run(stance().args(["train", "--min-df", "1", "--out"]).arg(dir.path().join("m")).arg(&one_class));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("all 2 rows are labeled none"), "{}", r.stderr);
+    assert!(!dir.path().join("m").exists(), "no model is written");
+    let r = run(stance().args(["train"]).arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--out MODEL is required"), "{}", r.stderr);
+}
+
+#[test]
+fn parties_lists_the_registry_and_finds_mentions() {
+    let r = run(stance().args(["parties"]));
+    assert!(r.stdout.lines().any(|l| l.starts_with("United States: US, U.S.")));
+    let r = run(stance().args(["parties", "--json", "Tel Aviv and the Kremlin; Washington"]));
+    let found: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    let parties = found["parties"].as_array().unwrap();
+    assert_eq!(parties[0]["party"], "Israel");
+    assert_eq!((parties[0]["start"].as_u64(), parties[0]["end"].as_u64()), (Some(0), Some(8)));
+    assert_eq!(parties[1]["party"], "Russia");
+    assert_eq!(parties[2]["ambiguous"], true);
+}
+
+#[test]
+fn every_subcommand_explains_itself_with_examples() {
+    for sub in ["train", "score", "eval", "parties"] {
+        let r = run(stance().args([sub, "--help"]));
+        assert_eq!(r.code, 0);
+        assert!(r.stdout.contains("Examples:"), "{sub} --help has no examples");
+    }
+    let r = run(stance().args(["score", "--no-such-flag"]));
+    assert_eq!(r.code, 2);
+}
