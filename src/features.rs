@@ -1,7 +1,7 @@
 //! Vocabulary (fit on training data only), chi-square feature selection, and sparse TF-IDF vectors.
 
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// A sparse row: (feature index, value), sorted by index, L2-normalized.
 pub type SparseVec = Vec<(u32, f32)>;
@@ -40,7 +40,7 @@ impl Vocabulary {
             terms,
             idf,
             block_weights,
-            index: HashMap::new(),
+            index: HashMap::default(),
             blocks: Vec::new(),
             ranks: Vec::new(),
         };
@@ -87,7 +87,7 @@ impl Vocabulary {
     ) -> Self {
         let n_classes = labels.iter().max().map_or(1, |&m| m + 1);
         let mut class_docs = vec![0usize; n_classes];
-        let mut counts: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut counts: HashMap<&str, Vec<usize>> = HashMap::default();
         for (doc, &label) in docs.iter().zip(labels) {
             class_docs[label] += 1;
             let mut unique: Vec<&str> = doc.iter().map(String::as_str).collect();

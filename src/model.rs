@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::data::Stance;
 use crate::features::{SparseVec, Vocabulary};
 use crate::parties::{fold, Registry};
-use crate::text::{Analyzer, AnalyzerConfig, Term};
+use crate::text::{Analyzer, AnalyzerConfig, Terms};
 
 /// Options that shape a model; saved in it so that it can be reproduced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -183,7 +183,7 @@ impl Scorer {
         text: &str,
         target: &str,
         spans: Option<&[(usize, usize)]>,
-    ) -> (Vec<Term>, bool) {
+    ) -> (Terms, bool) {
         let (spans, others) = self.registry.spans(text, target, spans);
         (
             self.analyzer.terms(text, &spans, &others),
@@ -192,7 +192,7 @@ impl Scorer {
     }
 
     /// The sparse TF-IDF row of a statement's terms.
-    pub fn vectorize(&self, terms: &[Term]) -> SparseVec {
+    pub fn vectorize(&self, terms: &Terms) -> SparseVec {
         let mut indices = Vec::with_capacity(terms.len() * 2);
         self.analyzer.for_each_feature(terms, |feature, _, _| {
             if let Some(i) = self.model.vocabulary.get(feature) {

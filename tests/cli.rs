@@ -8,7 +8,9 @@ fn stance() -> Command {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 struct Run {
@@ -41,7 +43,9 @@ fn train_mini(dir: &Path, extra: &[&str]) -> PathBuf {
 }
 
 fn json_lines(s: &str) -> Vec<serde_json::Value> {
-    s.lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect()
+    s.lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
 }
 
 #[test]
@@ -49,7 +53,10 @@ fn train_score_eval_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let model = train_mini(dir.path(), &[]);
 
-    let r = run(stance().args(["eval", "--json", "--model"]).arg(&model).arg(fixture("mini.jsonl")));
+    let r = run(stance()
+        .args(["eval", "--json", "--model"])
+        .arg(&model)
+        .arg(fixture("mini.jsonl")));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(report["n"], 45);
@@ -71,11 +78,25 @@ fn train_score_eval_round_trip() {
     let rows = json_lines(&std::fs::read_to_string(&out).unwrap());
     assert_eq!(rows.len(), 45);
     for (i, row) in rows.iter().enumerate() {
-        assert_eq!(row["id"], format!("m{}", i + 1), "input order and ids are kept");
+        assert_eq!(
+            row["id"],
+            format!("m{}", i + 1),
+            "input order and ids are kept"
+        );
         let p = &row["probabilities"];
-        let (f, a, n) = (p["favor"].as_f64().unwrap(), p["against"].as_f64().unwrap(), p["none"].as_f64().unwrap());
+        let (f, a, n) = (
+            p["favor"].as_f64().unwrap(),
+            p["against"].as_f64().unwrap(),
+            p["none"].as_f64().unwrap(),
+        );
         assert!((f + a + n - 1.0).abs() < 1e-4);
-        let best = if f >= a && f >= n { "favor" } else if a >= n { "against" } else { "none" };
+        let best = if f >= a && f >= n {
+            "favor"
+        } else if a >= n {
+            "against"
+        } else {
+            "none"
+        };
         assert_eq!(row["stance"], best);
     }
 }
@@ -85,21 +106,31 @@ fn eval_thresholds_set_the_exit_code() {
     let dir = tempfile::tempdir().unwrap();
     let model = train_mini(dir.path(), &[]);
     let eval = |flag: &str, value: &str| {
-        run(stance().args(["eval", "--model"]).arg(&model).args([flag, value]).arg(fixture("mini.jsonl")))
+        run(stance()
+            .args(["eval", "--model"])
+            .arg(&model)
+            .args([flag, value])
+            .arg(fixture("mini.jsonl")))
     };
     assert_eq!(eval("--min-accuracy", "0.5").code, 0);
     let missed = eval("--min-macro-f1", "1.01");
     assert_eq!(missed.code, 1);
-    assert!(missed.stderr.contains("macro-F1") && missed.stderr.contains("below the threshold 1.01"), "{}", missed.stderr);
+    assert!(
+        missed.stderr.contains("macro-F1") && missed.stderr.contains("below the threshold 1.01"),
+        "{}",
+        missed.stderr
+    );
     assert_eq!(eval("--min-f-avg", "1.5").code, 1);
 }
 
 #[test]
 fn the_embedded_model_scores_every_mentioned_party_from_any_directory() {
     let dir = tempfile::tempdir().unwrap();
-    let r = run(stance()
-        .current_dir(dir.path())
-        .args(["score", "The Kremlin accused Washington of prolonging the war", "Rain is expected on Tuesday."]));
+    let r = run(stance().current_dir(dir.path()).args([
+        "score",
+        "The Kremlin accused Washington of prolonging the war",
+        "Rain is expected on Tuesday.",
+    ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows = json_lines(&r.stdout);
     assert_eq!(rows.len(), 3);
@@ -107,7 +138,10 @@ fn the_embedded_model_scores_every_mentioned_party_from_any_directory() {
     assert_eq!(rows[1]["target"], "United States");
     assert_eq!(rows[1]["stance"], "against");
     assert!(rows[2]["target"].is_null() && rows[2]["stance"].is_null());
-    assert!(rows[2]["note"].as_str().unwrap().contains("no registered party"));
+    assert!(rows[2]["note"]
+        .as_str()
+        .unwrap()
+        .contains("no registered party"));
 }
 
 #[test]
@@ -121,13 +155,23 @@ fn targets_may_be_given_by_alias() {
 
 #[test]
 fn stdin_takes_plain_text_or_jsonl() {
-    let r = run(stance().args(["score"]).write_stdin("Moscow thanked Beijing.\n\nKyiv praised NATO.\n"));
+    let r = run(stance()
+        .args(["score"])
+        .write_stdin("Moscow thanked Beijing.\n\nKyiv praised NATO.\n"));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let targets: Vec<_> = json_lines(&r.stdout).iter().map(|r| r["target"].as_str().unwrap().to_string()).collect();
+    let targets: Vec<_> = json_lines(&r.stdout)
+        .iter()
+        .map(|r| r["target"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(targets, ["Russia", "China", "Ukraine", "NATO"]);
-    let r = run(stance().args(["score", "--input", "-"]).write_stdin("{\"id\": \"x\", \"text\": \"Iran was blamed.\", \"target\": \"Tehran\"}\n"));
+    let r = run(stance()
+        .args(["score", "--input", "-"])
+        .write_stdin("{\"id\": \"x\", \"text\": \"Iran was blamed.\", \"target\": \"Tehran\"}\n"));
     let rows = json_lines(&r.stdout);
-    assert_eq!((rows[0]["id"].as_str(), rows[0]["target"].as_str()), (Some("x"), Some("Iran")));
+    assert_eq!(
+        (rows[0]["id"].as_str(), rows[0]["target"].as_str()),
+        (Some("x"), Some("Iran"))
+    );
 }
 
 #[test]
@@ -139,13 +183,22 @@ fn the_target_placeholder_tells_parties_apart() {
     let text = "Riyadh praised Washington and condemned Tehran.";
     let probabilities = |model: &Path| -> Vec<String> {
         let r = run(stance().args(["score", "--model"]).arg(model).arg(text));
-        json_lines(&r.stdout).iter().map(|r| r["probabilities"].to_string()).collect()
+        json_lines(&r.stdout)
+            .iter()
+            .map(|r| r["probabilities"].to_string())
+            .collect()
     };
     let marked = probabilities(&with);
     assert_eq!(marked.len(), 3);
-    assert_ne!(marked[1], marked[2], "United States and Iran get different scores");
+    assert_ne!(
+        marked[1], marked[2],
+        "United States and Iran get different scores"
+    );
     let unmarked = probabilities(&without);
-    assert_eq!(unmarked[1], unmarked[2], "without the placeholder every party looks the same");
+    assert_eq!(
+        unmarked[1], unmarked[2],
+        "without the placeholder every party looks the same"
+    );
 }
 
 #[test]
@@ -166,7 +219,10 @@ fn csv_and_semeval_files_are_read() {
         .arg(fixture("mini.jsonl"))
         .arg(fixture("mini.csv")));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(stance().args(["eval", "--json", "--model"]).arg(&model).arg(fixture("mini-semeval.txt")));
+    let r = run(stance()
+        .args(["eval", "--json", "--model"])
+        .arg(&model)
+        .arg(fixture("mini-semeval.txt")));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(report["n"], 2);
@@ -183,25 +239,62 @@ fn bad_input_is_an_error_naming_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let good = "{\"text\": \"a\", \"target\": \"Iran\", \"stance\": \"none\"}\n";
     let cases: Vec<(&str, String, &str)> = vec![
-        ("json.jsonl", format!("{good}{{\"text\": \"b\",\n"), "json.jsonl:2: malformed JSON"),
-        ("label.jsonl", format!("{good}{good}{{\"text\": \"b\", \"target\": \"Iran\", \"stance\": \"pro\"}}\n"), "label.jsonl:3: unknown stance \"pro\""),
-        ("notext.jsonl", "{\"target\": \"Iran\", \"stance\": \"none\"}\n".into(), "notext.jsonl:1: missing `text`"),
-        ("span.jsonl", "{\"text\": \"ab\", \"target\": \"x\", \"stance\": \"none\", \"spans\": [[1, 9]]}\n".into(), "span.jsonl:1: span [1, 9] runs past the end"),
-        ("fields.csv", "text,target,stance\n\"a, b\",Iran\n".into(), "fields.csv:2: expected 3 fields"),
+        (
+            "json.jsonl",
+            format!("{good}{{\"text\": \"b\",\n"),
+            "json.jsonl:2: malformed JSON",
+        ),
+        (
+            "label.jsonl",
+            format!("{good}{good}{{\"text\": \"b\", \"target\": \"Iran\", \"stance\": \"pro\"}}\n"),
+            "label.jsonl:3: unknown stance \"pro\"",
+        ),
+        (
+            "notext.jsonl",
+            "{\"target\": \"Iran\", \"stance\": \"none\"}\n".into(),
+            "notext.jsonl:1: missing `text`",
+        ),
+        (
+            "span.jsonl",
+            "{\"text\": \"ab\", \"target\": \"x\", \"stance\": \"none\", \"spans\": [[1, 9]]}\n"
+                .into(),
+            "span.jsonl:1: span [1, 9] runs past the end",
+        ),
+        (
+            "fields.csv",
+            "text,target,stance\n\"a, b\",Iran\n".into(),
+            "fields.csv:2: expected 3 fields",
+        ),
         ("empty.jsonl", String::new(), "empty.jsonl: holds no rows"),
     ];
     for (name, content, expected) in cases {
         let path = write(dir.path(), name, content.as_bytes());
         let r = run(stance().args(["eval"]).arg(&path));
         assert_eq!(r.code, 2, "{name}: {}", r.stderr);
-        assert!(r.stderr.contains(expected), "{name}: expected {expected:?} in {:?}", r.stderr);
+        assert!(
+            r.stderr.contains(expected),
+            "{name}: expected {expected:?} in {:?}",
+            r.stderr
+        );
     }
-    let utf8 = write(dir.path(), "bytes.jsonl", b"{\"text\": \"ok\", \"target\": \"x\", \"stance\": \"none\"}\n{\"text\": \"\xff\"}\n");
+    let utf8 = write(
+        dir.path(),
+        "bytes.jsonl",
+        b"{\"text\": \"ok\", \"target\": \"x\", \"stance\": \"none\"}\n{\"text\": \"\xff\"}\n",
+    );
     let r = run(stance().args(["eval"]).arg(&utf8));
-    assert!(r.stderr.contains("bytes.jsonl:2: is not valid UTF-8"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("bytes.jsonl:2: is not valid UTF-8"),
+        "{}",
+        r.stderr
+    );
     let r = run(stance().args(["eval", "no/such/file.jsonl"]));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("no/such/file.jsonl: no such file"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no/such/file.jsonl: no such file"),
+        "{}",
+        r.stderr
+    );
     let r = run(stance().args(["eval"]).arg(dir.path()));
     assert!(r.stderr.contains("is a directory"), "{}", r.stderr);
 }
@@ -216,14 +309,29 @@ fn broken_model_files_are_clear_errors() {
     let last = corrupted.len() - 1;
     corrupted[last] ^= 0x40;
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("text.model", b"hello, I am not a model".to_vec(), "is not a stance model file"),
-        ("short.model", model[..model.len() / 2].to_vec(), "truncated"),
-        ("version.model", wrong_version, "format version 99 is not supported"),
+        (
+            "text.model",
+            b"hello, I am not a model".to_vec(),
+            "is not a stance model file",
+        ),
+        (
+            "short.model",
+            model[..model.len() / 2].to_vec(),
+            "truncated",
+        ),
+        (
+            "version.model",
+            wrong_version,
+            "format version 99 is not supported",
+        ),
         ("flipped.model", corrupted, "corrupted (checksum mismatch)"),
     ];
     for (name, bytes, expected) in cases {
         let path = write(dir.path(), name, &bytes);
-        let r = run(stance().args(["score", "--model"]).arg(&path).arg("Kyiv thanked NATO."));
+        let r = run(stance()
+            .args(["score", "--model"])
+            .arg(&path)
+            .arg("Kyiv thanked NATO."));
         assert_eq!(r.code, 2, "{name}");
         assert!(r.stderr.contains(expected), "{name}: {}", r.stderr);
     }
@@ -233,12 +341,24 @@ fn broken_model_files_are_clear_errors() {
 fn a_failed_run_leaves_the_previous_output_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let out = write(dir.path(), "scores.jsonl", b"previous\n");
-    let bad = write(dir.path(), "bad.jsonl", b"{\"text\": \"Kyiv thanked NATO.\"}\n{oops\n");
-    let r = run(stance().args(["score", "--input"]).arg(&bad).arg("--output").arg(&out));
+    let bad = write(
+        dir.path(),
+        "bad.jsonl",
+        b"{\"text\": \"Kyiv thanked NATO.\"}\n{oops\n",
+    );
+    let r = run(stance()
+        .args(["score", "--input"])
+        .arg(&bad)
+        .arg("--output")
+        .arg(&out));
     assert_eq!(r.code, 2);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous\n");
     let leftovers = std::fs::read_dir(dir.path()).unwrap().filter(|e| {
-        e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp")
+        e.as_ref()
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".tmp")
     });
     assert_eq!(leftovers.count(), 0, "no temporary file is left behind");
 }
@@ -251,9 +371,16 @@ fn training_errors_are_clear() {
         "one.jsonl",
         b"{\"text\": \"a b\", \"target\": \"x\", \"stance\": \"none\"}\n{\"text\": \"a c\", \"target\": \"x\", \"stance\": \"none\"}\n",
     );
-    let r = run(stance().args(["train", "--min-df", "1", "--out"]).arg(dir.path().join("m")).arg(&one_class));
+    let r = run(stance()
+        .args(["train", "--min-df", "1", "--out"])
+        .arg(dir.path().join("m"))
+        .arg(&one_class));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("all 2 rows are labeled none"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("all 2 rows are labeled none"),
+        "{}",
+        r.stderr
+    );
     assert!(!dir.path().join("m").exists(), "no model is written");
     let r = run(stance().args(["train"]).arg(fixture("mini.jsonl")));
     assert_eq!(r.code, 2);
@@ -263,12 +390,18 @@ fn training_errors_are_clear() {
 #[test]
 fn parties_lists_the_registry_and_finds_mentions() {
     let r = run(stance().args(["parties"]));
-    assert!(r.stdout.lines().any(|l| l.starts_with("United States: US, U.S.")));
+    assert!(r
+        .stdout
+        .lines()
+        .any(|l| l.starts_with("United States: US, U.S.")));
     let r = run(stance().args(["parties", "--json", "Tel Aviv and the Kremlin; Washington"]));
     let found: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
     let parties = found["parties"].as_array().unwrap();
     assert_eq!(parties[0]["party"], "Israel");
-    assert_eq!((parties[0]["start"].as_u64(), parties[0]["end"].as_u64()), (Some(0), Some(8)));
+    assert_eq!(
+        (parties[0]["start"].as_u64(), parties[0]["end"].as_u64()),
+        (Some(0), Some(8))
+    );
     assert_eq!(parties[1]["party"], "Russia");
     assert_eq!(parties[2]["ambiguous"], true);
 }
@@ -278,7 +411,10 @@ fn every_subcommand_explains_itself_with_examples() {
     for sub in ["train", "score", "eval", "parties"] {
         let r = run(stance().args([sub, "--help"]));
         assert_eq!(r.code, 0);
-        assert!(r.stdout.contains("Examples:"), "{sub} --help has no examples");
+        assert!(
+            r.stdout.contains("Examples:"),
+            "{sub} --help has no examples"
+        );
     }
     let r = run(stance().args(["score", "--no-such-flag"]));
     assert_eq!(r.code, 2);

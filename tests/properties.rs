@@ -21,7 +21,11 @@ const CASES: u32 = 256;
 
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: CASES,
+        // PROPTEST_CASES=20000 for a longer hunt.
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(CASES),
         // Failures are reported with their minimal input; no files written into the tree.
         failure_persistence: None,
         ..ProptestConfig::default()
@@ -290,15 +294,31 @@ fn tiny_model() -> &'static (StanceModel, Vec<u8>) {
         use Stance::*;
         let examples = [
             example("Kyiv thanked Brussels for the new aid.", "Ukraine", None),
-            example("Kyiv thanked Brussels for the new aid.", "European Union", Favor),
+            example(
+                "Kyiv thanked Brussels for the new aid.",
+                "European Union",
+                Favor,
+            ),
             example("Moscow condemned the sanctions.", "Russia", None),
-            example("Brussels condemned Moscow over the strikes.", "Russia", Against),
-            example("Brussels condemned Moscow over the strikes.", "European Union", None),
+            example(
+                "Brussels condemned Moscow over the strikes.",
+                "Russia",
+                Against,
+            ),
+            example(
+                "Brussels condemned Moscow over the strikes.",
+                "European Union",
+                None,
+            ),
             example("Washington praised NATO's resolve.", "NATO", Favor),
             example("The Kremlin accused NATO of provocation.", "NATO", Against),
             example("Beijing did not condemn Moscow.", "Russia", Favor),
             example("Ankara welcomed Kyiv's proposal.", "Ukraine", Favor),
-            example("Tehran denounced Washington's sanctions.", "United States", Against),
+            example(
+                "Tehran denounced Washington's sanctions.",
+                "United States",
+                Against,
+            ),
             example("The talks in Geneva were postponed.", "United States", None),
             example("Kyiv accused Moscow of shelling.", "Russia", Against),
         ];
@@ -314,7 +334,10 @@ fn tiny_model() -> &'static (StanceModel, Vec<u8>) {
 }
 
 /// The terms' spans are inside the text and in order, without overlapping.
-fn check_terms(terms: &[Term], chars: usize) -> Result<(), TestCaseError> {
+fn check_terms<'a>(
+    terms: impl IntoIterator<Item = &'a Term>,
+    chars: usize,
+) -> Result<(), TestCaseError> {
     let mut previous_end = 0;
     for term in terms {
         prop_assert!(
@@ -352,12 +375,12 @@ proptest! {
         let chars = text.chars().count();
         for (_, analyzer) in analyzers() {
             let terms = analyzer.terms(&text, &targets, &others);
-            check_terms(&terms, chars)?;
+            check_terms(terms.iter(), chars)?;
             let features = analyzer.features(&text, &targets, &others);
             prop_assert!(terms.is_empty() || !features.is_empty());
             // Registry spans are what training and scoring actually pass.
             let (spans, other_spans) = registry().spans(&text, "Russia", None);
-            check_terms(&analyzer.terms(&text, &spans, &other_spans), chars)?;
+            check_terms(analyzer.terms(&text, &spans, &other_spans).iter(), chars)?;
             let _ = analyzer.features(&text, &spans, &other_spans);
         }
     }
@@ -373,7 +396,7 @@ proptest! {
         });
         let chars = text.chars().count();
         let (spans, others) = registry().spans(&text, "Ukraine", None);
-        check_terms(&analyzer.terms(&text, &spans, &others), chars)?;
+        check_terms(analyzer.terms(&text, &spans, &others).iter(), chars)?;
         let _ = analyzer.features(&text, &spans, &others);
     }
 }
@@ -432,8 +455,16 @@ const FORMATS: [Format; 5] = [
 
 fn file_name() -> impl Strategy<Value = String> {
     prop_oneof![
-        select(vec!["f.jsonl", "data/train.csv", "-", "<stdin>", "a b.tsv", "ü/ﬁ.txt", "x:1"])
-            .prop_map(String::from),
+        select(vec![
+            "f.jsonl",
+            "data/train.csv",
+            "-",
+            "<stdin>",
+            "a b.tsv",
+            "ü/ﬁ.txt",
+            "x:1"
+        ])
+        .prop_map(String::from),
         "[a-zA-Z0-9_./ -]{1,24}",
         "\\PC{1,16}",
     ]
@@ -441,9 +472,11 @@ fn file_name() -> impl Strategy<Value = String> {
 
 fn stance_label() -> impl Strategy<Value = String> {
     prop_oneof![
-        select(vec!["favor", "FAVOR", "Favour", " against ", "NONE", "none", "neutral", "", "null"])
+        6 => select(vec!["favor", "FAVOR", "Favour", " against ", "AGAINST", "NONE", "none"])
             .prop_map(String::from),
-        "\\PC{0,8}",
+        1 => select(vec!["neutral", "", " ", "null", "favor\u{0301}", "ﬀavor", "İnone"])
+            .prop_map(String::from),
+        1 => "\\PC{0,8}",
     ]
 }
 
@@ -466,23 +499,39 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
-/// A JSONL line: a plausible row with some fields missing, mistyped or out of range, or garbage.
-fn jsonl_line() -> impl Strategy<Value = String> {
+/// A JSON object row: mostly well-formed, with fields sometimes missing, mistyped or out of range.
+fn jsonl_row() -> impl Strategy<Value = String> {
     use serde_json::{json, Map, Value};
-    let spans = prop_oneof![
-        prop::collection::vec(span(40), 0..4)
-            .prop_map(|v| json!(v.into_iter().map(|(a, b)| vec![a, b]).collect::<Vec<_>>())),
-        json_value(),
-    ];
-    let row = (
-        prop::option::of(prop_oneof![text().prop_map(Value::String), json_value()]),
-        prop::option::of(target().prop_map(Value::String)),
-        prop::option::of(prop_oneof![stance_label().prop_map(Value::String), json_value()]),
-        prop::option::of(spans),
-        prop::option::of(prop_oneof![any::<u64>().prop_map(|n| json!(n)), json_value()]),
-    )
-        .prop_map(|(text, target, stance, spans, id)| {
+    text()
+        .prop_flat_map(|text| {
+            let n = text.chars().count();
+            let spans = prop_oneof![
+                3 => prop::collection::vec(
+                    (0..=n, 1..=n.max(1)).prop_map(|(a, b)| (a.min(b), a.max(b))), 0..3)
+                    .prop_map(|v| json!(v.into_iter().map(|(a, b)| vec![a, b]).collect::<Vec<_>>())),
+                1 => prop::collection::vec(span(n), 0..4)
+                    .prop_map(|v| json!(v.into_iter().map(|(a, b)| vec![a, b]).collect::<Vec<_>>())),
+                1 => json_value(),
+            ];
+            (
+                prop_oneof![20 => Just(Some(Value::String(text))), 1 => Just(None), 1 => json_value().prop_map(Some)],
+                prop_oneof![20 => target().prop_map(|t| Some(Value::String(t))), 1 => Just(None), 1 => json_value().prop_map(Some)],
+                prop_oneof![20 => stance_label().prop_map(|s| Some(Value::String(s))), 1 => Just(None), 1 => json_value().prop_map(Some)],
+                prop_oneof![3 => Just(None), 1 => spans.prop_map(Some)],
+                prop_oneof![
+                    4 => Just(None),
+                    4 => any::<u64>().prop_map(|n| Some(json!(n))),
+                    4 => "\\PC{0,8}".prop_map(|s| Some(Value::String(s))),
+                    1 => json_value().prop_map(Some),
+                ],
+                prop::collection::vec(("[a-z_]{1,8}", json_value()), 0..2),
+            )
+        })
+        .prop_map(|(text, target, stance, spans, id, extra)| {
             let mut object = Map::new();
+            for (key, value) in extra {
+                object.insert(key, value);
+            }
             for (key, value) in [
                 ("text", text),
                 ("target", target),
@@ -495,136 +544,243 @@ fn jsonl_line() -> impl Strategy<Value = String> {
                 }
             }
             Value::Object(object).to_string()
-        });
+        })
+}
+
+/// A JSONL line: a row, other JSON, blank or broken text.
+fn jsonl_line() -> impl Strategy<Value = String> {
     prop_oneof![
-        6 => row,
+        30 => jsonl_row(),
         1 => json_value().prop_map(|v| v.to_string()),
         1 => text(),
-        1 => Just(String::new()),
-        1 => "\\{\"text\": \"[^\"]{0,6}(\\\\u[dD][89a-fA-F][0-9a-f]{2})?\"?,?".prop_map(String::from),
+        1 => select(vec!["", "   ", "\u{feff}", "{}", "null", "[]"]).prop_map(String::from),
+        1 => "\\{\"text\": \"[^\"]{0,6}(\\\\u[dD][89a-fA-F][0-9a-f]{2})?\"?,?",
+        1 => jsonl_row().prop_map(|row| format!("{row}{row}")),
     ]
 }
 
-fn join_lines(lines: Vec<String>, ending: &str) -> String {
-    lines.join(ending)
+fn line_ending() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        6 => Just("\n"),
+        2 => Just("\r\n"),
+        1 => Just("\r"),
+        1 => Just("\n\n"),
+    ]
 }
 
-fn line_ending() -> impl Strategy<Value = &'static str> {
-    select(vec!["\n", "\r\n", "\r", "\n\n"])
+fn with_bom(body: String, bom: bool) -> String {
+    if bom {
+        format!("\u{feff}{body}")
+    } else {
+        body
+    }
 }
 
 fn jsonl_content() -> impl Strategy<Value = String> {
     (
-        prop::collection::vec(jsonl_line(), 0..6),
+        prop::collection::vec(jsonl_line(), 0..4),
         line_ending(),
+        prop::bool::weighted(0.1),
         any::<bool>(),
     )
-        .prop_map(|(lines, ending, bom)| {
-            let body = join_lines(lines, ending);
-            if bom {
-                format!("\u{feff}{body}")
-            } else {
-                body
+        .prop_map(|(lines, ending, bom, trailing)| {
+            let mut body = lines.join(ending);
+            if trailing {
+                body.push_str(ending);
             }
+            with_bom(body, bom)
         })
 }
 
-/// A field of a delimited file: plain, quoted, with the delimiter, quotes or newlines inside.
-fn field() -> impl Strategy<Value = String> {
+/// Text with the delimited formats' own specials (delimiters, quotes, line breaks) taken out.
+fn clean_text(delimiter: char) -> impl Strategy<Value = String> {
+    text().prop_map(move |t| {
+        t.chars()
+            .map(|c| match c {
+                '\n' | '\r' | '"' => ' ',
+                c if c == delimiter => ' ',
+                c => c,
+            })
+            .collect()
+    })
+}
+
+/// A field of a delimited file, chosen by its column's name: mostly what the column should hold,
+/// sometimes anything (quoted, with delimiters, quotes or line breaks inside).
+fn field(column: &str, delimiter: char) -> BoxedStrategy<String> {
+    let fitting: BoxedStrategy<String> = match column.trim().to_ascii_lowercase().as_str() {
+        "text" | "tweet" => clean_text(delimiter).boxed(),
+        "target" => target()
+            .prop_map(move |t| t.replace(['\n', '\r', '"', delimiter], " "))
+            .boxed(),
+        "stance" => stance_label()
+            .prop_map(move |t| t.replace(['\n', '\r', '"', delimiter], " "))
+            .boxed(),
+        _ => "[a-zA-Z0-9_ ]{0,8}".boxed(),
+    };
     prop_oneof![
-        4 => piece(),
+        40 => fitting,
         1 => text().prop_map(|t| format!("\"{}\"", t.replace('"', "\"\""))),
         1 => text(),
         1 => select(vec!["", "\"", "\"\"", "\"a\"b", "a,b", "a\tb", "\"a\nb\"", "\r", " "])
             .prop_map(String::from),
-        1 => stance_label(),
     ]
+    .boxed()
 }
 
 fn header() -> impl Strategy<Value = Vec<String>> {
-    let column = prop_oneof![
-        4 => select(vec!["text", "target", "stance", "id", " Text ", "STANCE", "Target", "tweet"])
-            .prop_map(String::from),
-        1 => field(),
-    ];
-    prop::collection::vec(column, 0..6)
+    let required = prop::sample::subsequence(vec!["id", "target", "stance", "note"], 0..=4)
+        .prop_map(|columns| {
+            let mut columns: Vec<String> = columns.into_iter().map(String::from).collect();
+            columns.push("text".into());
+            columns
+        })
+        .prop_shuffle();
+    let spelled = prop::collection::vec(
+        select(vec![
+            "text", "target", "stance", "id", " Text ", "STANCE", "Target", "tweet", "", "text",
+        ])
+        .prop_map(String::from),
+        0..6,
+    );
+    let full = Just(
+        ["id", "text", "target", "stance"]
+            .map(String::from)
+            .to_vec(),
+    )
+    .prop_shuffle();
+    prop_oneof![
+        4 => full,
+        4 => required,
+        2 => spelled,
+        1 => prop::collection::vec("\\PC{0,6}", 0..5),
+    ]
 }
 
-fn delimited_content(delimiter: &'static str) -> impl Strategy<Value = String> {
-    (
-        header(),
-        prop::collection::vec(prop::collection::vec(field(), 0..6), 0..6),
-        line_ending(),
-    )
-        .prop_map(move |(header, rows, ending)| {
-            let mut lines = vec![header.join(delimiter)];
-            lines.extend(rows.into_iter().map(|r| r.join(delimiter)));
-            join_lines(lines, ending)
+fn delimited_content(delimiter: char) -> impl Strategy<Value = String> {
+    header()
+        .prop_flat_map(move |header| {
+            let row: Vec<BoxedStrategy<String>> = header
+                .iter()
+                .map(|column| field(column, delimiter))
+                .collect();
+            let any_row = prop::collection::vec(field("", delimiter), 0..6);
+            let rows = prop::collection::vec(
+                prop_oneof![8 => row.prop_map(|r| r), 1 => any_row, 1 => Just(Vec::new())],
+                0..5,
+            );
+            (Just(header), rows, line_ending(), prop::bool::weighted(0.1))
+        })
+        .prop_map(move |(header, rows, ending, bom)| {
+            let separator = delimiter.to_string();
+            let mut lines = vec![header.join(&separator)];
+            lines.extend(rows.into_iter().map(|r| r.join(&separator)));
+            with_bom(lines.join(ending), bom)
         })
 }
 
 fn semeval_content() -> impl Strategy<Value = String> {
     let header = prop_oneof![
-        4 => Just("ID\tTarget\tTweet\tStance".to_string()),
+        6 => Just("ID\tTarget\tTweet\tStance".to_string()),
         1 => Just("ID\tTarget\tTweet".to_string()),
-        1 => Just("\u{feff}ID\tTarget\tTweet\tStance".to_string()),
+        1 => Just("ID\tTarget\tTweet\tStance\r".to_string()),
+        1 => Just("id\ttarget\ttweet\tstance".to_string()),
         1 => "ID\tTarget\t\\PC{0,8}",
+    ];
+    let row = prop_oneof![
+        6 => ["[0-9]{1,6}", "\\PC{0,4}"].prop_map(|[a, b]| format!("{a}{b}"))
+            .prop_flat_map(|id| (Just(id), field("target", '\t'), field("text", '\t'), field("stance", '\t')))
+            .prop_map(|(id, target, text, stance)| vec![id, target, text, stance]),
+        1 => ("[0-9]{1,6}", field("target", '\t'), field("text", '\t'))
+            .prop_map(|(id, target, text)| vec![id, target, text]),
+        1 => prop::collection::vec(field("", '\t'), 0..7),
     ];
     (
         header,
-        prop::collection::vec(prop::collection::vec(field(), 0..6), 0..6),
+        prop::collection::vec(row, 0..5),
         line_ending(),
+        prop::bool::weighted(0.1),
     )
-        .prop_map(|(header, rows, ending)| {
+        .prop_map(|(header, rows, ending, bom)| {
             let mut lines = vec![header];
             lines.extend(rows.into_iter().map(|r| r.join("\t")));
-            join_lines(lines, ending)
+            with_bom(lines.join(ending), bom)
         })
 }
 
-fn content() -> impl Strategy<Value = String> {
+fn any_content() -> impl Strategy<Value = String> {
     prop_oneof![
         2 => text(),
         1 => any::<String>(),
-        2 => jsonl_content(),
-        2 => delimited_content(","),
-        2 => delimited_content("\t"),
-        2 => semeval_content(),
+        1 => jsonl_content(),
+        1 => delimited_content(','),
+        1 => delimited_content('\t'),
+        1 => semeval_content(),
     ]
+}
+
+/// `parse` in both modes: no panic; rows that come back are whole; errors name the file first.
+fn check_parse(name: &str, content: &str, format: Format) -> Result<(), TestCaseError> {
+    for need in [Need::Labeled, Need::Unlabeled] {
+        match data::parse(name, content, format, need) {
+            Ok(rows) => {
+                prop_assert!(!rows.is_empty());
+                for row in &rows {
+                    prop_assert!(
+                        !row.text.trim().is_empty(),
+                        "{format:?}: empty text in {row:?}"
+                    );
+                    prop_assert!(row.line >= 1, "{format:?}: line 0 in {row:?}");
+                    if need == Need::Labeled {
+                        prop_assert!(
+                            row.target.is_some() && row.stance.is_some(),
+                            "{format:?}: labeled row without target or stance: {row:?}"
+                        );
+                    }
+                    if let Some(spans) = &row.spans {
+                        check_spans(spans, row.text.chars().count(), "row")?;
+                    }
+                }
+            }
+            Err(e) => {
+                let message = e.to_string();
+                prop_assert!(
+                    message.starts_with(name),
+                    "{format:?} {need:?}: error {message:?} does not start with the file name {name:?}"
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 proptest! {
     #![proptest_config(config())]
 
     #[test]
-    fn readers_never_panic_and_errors_name_the_file(name in file_name(), content in content()) {
+    fn jsonl_reader(name in file_name(), content in prop_oneof![4 => jsonl_content(), 1 => any_content()]) {
+        check_parse(&name, &content, Format::Jsonl)?;
+    }
+
+    #[test]
+    fn csv_reader(name in file_name(), content in prop_oneof![4 => delimited_content(','), 1 => any_content()]) {
+        check_parse(&name, &content, Format::Csv)?;
+    }
+
+    #[test]
+    fn tsv_reader(name in file_name(), content in prop_oneof![4 => delimited_content('\t'), 1 => any_content()]) {
+        check_parse(&name, &content, Format::Tsv)?;
+    }
+
+    #[test]
+    fn semeval_reader(name in file_name(), content in prop_oneof![4 => semeval_content(), 1 => any_content()]) {
+        check_parse(&name, &content, Format::Semeval)?;
+    }
+
+    #[test]
+    fn every_reader_on_any_content(name in file_name(), content in any_content()) {
         for format in FORMATS {
-            for need in [Need::Labeled, Need::Unlabeled] {
-                match data::parse(&name, &content, format, need) {
-                    Ok(rows) => {
-                        prop_assert!(!rows.is_empty());
-                        for row in &rows {
-                            prop_assert!(!row.text.trim().is_empty(), "{format:?}: empty text in {row:?}");
-                            prop_assert!(row.line >= 1, "{format:?}: line 0 in {row:?}");
-                            if need == Need::Labeled {
-                                prop_assert!(row.target.is_some() && row.stance.is_some(),
-                                    "{format:?}: labeled row without target or stance: {row:?}");
-                            }
-                            let chars = row.text.chars().count();
-                            if let Some(spans) = &row.spans {
-                                check_spans(spans, chars, "row")?;
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        let message = e.to_string();
-                        prop_assert!(
-                            message.starts_with(&name),
-                            "{format:?} {need:?}: error {message:?} does not start with the file name {name:?}"
-                        );
-                    }
-                }
-            }
+            check_parse(&name, &content, format)?;
         }
     }
 }
@@ -645,7 +801,11 @@ fn model_like_bytes() -> impl Strategy<Value = Vec<u8>> {
             any::<bool>(),
         )
             .prop_map(|(checksum, length, payload, honest_length)| {
-                let length = if honest_length { payload.len() as u64 } else { length };
+                let length = if honest_length {
+                    payload.len() as u64
+                } else {
+                    length
+                };
                 let mut bytes = b"STANCEMD".to_vec();
                 bytes.extend_from_slice(&model_file::FORMAT_VERSION.to_le_bytes());
                 bytes.extend_from_slice(&checksum);

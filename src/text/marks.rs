@@ -33,8 +33,12 @@ pub fn is_negation(word: &str) -> bool {
         "not", "no", "never", "without", "nor", "neither", "none", "nobody", "nothing", "cannot",
         "refused", "refuses", "declined", "failed",
     ];
-    let lower = word.to_lowercase();
-    lower.ends_with("n't") || lower.ends_with("n’t") || CUES.contains(&lower.as_str())
+    let ends_in_nt = |suffix: &str| {
+        word.len() > suffix.len()
+            && word.is_char_boundary(word.len() - suffix.len())
+            && word[word.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    ends_in_nt("n't") || ends_in_nt("n’t") || CUES.iter().any(|c| c.eq_ignore_ascii_case(word))
 }
 
 /// Context prefix by side and distance band: 1, 2–3, 4 and beyond.

@@ -13,7 +13,9 @@ pub mod stem;
 pub mod tokenize;
 
 use rust_stemmers::Stemmer;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 
 use crate::parties::fold_char;
 pub use stem::Language;
@@ -76,17 +78,89 @@ impl AnalyzerConfig {
     }
 }
 
-/// A normalized token, with the code-point span of the words it came from.
-#[derive(Debug, Clone, PartialEq)]
+/// A normalized token: where its text sits in `Terms`, and the code-point span of the words it
+/// came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Term {
-    pub text: String,
+    text_start: u32,
+    text_end: u32,
     pub start: usize,
     pub end: usize,
     /// Index of the clause it stands in (clauses end at , ; : . ! ? and before "but", "while"…).
     pub clause: u32,
     /// Whether a negation cue earlier in the same clause governs it.
     pub negated: bool,
+    /// Whether it stands for a mention of the target.
+    pub is_target: bool,
 }
+
+/// A statement's terms, their texts packed in one buffer, so that analyzing a statement into a
+/// reused `Terms` allocates nothing per token.
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    arena: String,
+    items: Vec<Term>,
+}
+
+impl Terms {
+    pub fn clear(&mut self) {
+        self.arena.clear();
+        self.items.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> &Term {
+        &self.items[i]
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Term> {
+        self.items.iter()
+    }
+
+    /// The normalized text of term `i`.
+    pub fn text(&self, i: usize) -> &str {
+        let t = &self.items[i];
+        &self.arena[t.text_start as usize..t.text_end as usize]
+    }
+
+    fn push(
+        &mut self,
+        write: impl FnOnce(&mut String),
+        start: usize,
+        end: usize,
+        clause: u32,
+        negated: bool,
+    ) {
+        let text_start = self.arena.len() as u32;
+        write(&mut self.arena);
+        let text_end = self.arena.len() as u32;
+        let is_target = &self.arena[text_start as usize..] == TARGET;
+        self.items.push(Term {
+            text_start,
+            text_end,
+            start,
+            end,
+            clause,
+            negated,
+            is_target,
+        });
+    }
+}
+
+thread_local! {
+    /// Stems of words already seen on this thread, keyed by language tag + folded word: stemming
+    /// allocates, and news vocabulary repeats. Cleared when it grows past `STEM_CACHE_LIMIT`.
+    static STEMS: RefCell<FxHashMap<String, String>> = RefCell::new(FxHashMap::default());
+    static WORD: RefCell<String> = const { RefCell::new(String::new()) };
+}
+const STEM_CACHE_LIMIT: usize = 200_000;
 
 pub struct Analyzer {
     config: AnalyzerConfig,
@@ -110,8 +184,21 @@ impl Analyzer {
         text: &str,
         target_spans: &[(usize, usize)],
         other_spans: &[(usize, usize)],
-    ) -> Vec<Term> {
-        let mut terms: Vec<Term> = Vec::new();
+    ) -> Terms {
+        let mut terms = Terms::default();
+        self.terms_into(text, target_spans, other_spans, &mut terms);
+        terms
+    }
+
+    /// `terms`, written into a reused buffer.
+    pub fn terms_into(
+        &self,
+        text: &str,
+        target_spans: &[(usize, usize)],
+        other_spans: &[(usize, usize)],
+        terms: &mut Terms,
+    ) {
+        terms.clear();
         let mut open_span: Option<(usize, usize)> = None;
         let mut clause = 0;
         let mut previous_end_byte = 0;
@@ -143,115 +230,144 @@ impl Analyzer {
                     .flatten()
             });
             if let Some((span, name)) = placeholder {
-                match terms.last_mut() {
+                match terms.items.last_mut() {
                     Some(last) if open_span == Some(span) => last.end = token.end,
                     _ => {
-                        terms.push(Term {
-                            text: name.to_string(),
-                            start: token.start,
-                            end: token.end,
+                        terms.push(
+                            |a| a.push_str(name),
+                            token.start,
+                            token.end,
                             clause,
                             negated,
-                        });
+                        );
                         open_span = Some(span);
                     }
                 }
                 continue;
             }
             open_span = None;
-            let normalized = match token.kind {
-                Kind::Url => URL.to_string(),
-                Kind::Number => NUMBER.to_string(),
-                Kind::Hashtag | Kind::Mention => raw.chars().map(fold_char).collect(),
-                Kind::Word => self.normalize_word(raw),
+            let write = |arena: &mut String| match token.kind {
+                Kind::Url => arena.push_str(URL),
+                Kind::Number => arena.push_str(NUMBER),
+                Kind::Hashtag | Kind::Mention => arena.extend(raw.chars().map(fold_char)),
+                Kind::Word => self.normalize_word(raw, arena),
             };
-            let is_cue = token.kind == Kind::Word && marks::is_negation(raw);
-            terms.push(Term {
-                text: normalized,
-                start: token.start,
-                end: token.end,
-                clause,
-                negated,
-            });
-            negated |= is_cue;
+            terms.push(write, token.start, token.end, clause, negated);
+            negated |= token.kind == Kind::Word && marks::is_negation(raw);
         }
-        terms
     }
 
-    /// Lowercase, drop a possessive "'s", then stem.
-    fn normalize_word(&self, raw: &str) -> String {
-        let mut word: String = raw.chars().map(fold_char).collect();
-        if word.ends_with("'s") {
-            word.truncate(word.len() - 2);
-        }
-        match &self.stemmer {
-            Some(stemmer) => stemmer.stem(&word).into_owned(),
-            None => word,
-        }
+    /// Lowercase, drop a possessive "'s", then stem; appends the result to `out`.
+    fn normalize_word(&self, raw: &str, out: &mut String) {
+        let Some(stemmer) = &self.stemmer else {
+            let start = out.len();
+            out.extend(raw.chars().map(fold_char));
+            if out[start..].ends_with("'s") {
+                out.truncate(out.len() - 2);
+            }
+            return;
+        };
+        WORD.with_borrow_mut(|key| {
+            key.clear();
+            key.push(char::from(self.config.language as u8 + b'A'));
+            key.extend(raw.chars().map(fold_char));
+            if key.ends_with("'s") {
+                key.truncate(key.len() - 2);
+            }
+            STEMS.with_borrow_mut(|stems| {
+                if let Some(stem) = stems.get(key.as_str()) {
+                    out.push_str(stem);
+                    return;
+                }
+                let stem = stemmer.stem(&key[1..]).into_owned();
+                out.push_str(&stem);
+                if stems.len() >= STEM_CACHE_LIMIT {
+                    stems.clear();
+                }
+                stems.insert(key.clone(), stem);
+            });
+        });
     }
 
     /// Calls `emit(feature, first_term, n)` for every feature of the terms: the n-gram or the
     /// marked term it comes from starts at term `first_term` and spans `n` terms.
-    pub fn for_each_feature(&self, terms: &[Term], mut emit: impl FnMut(&str, usize, usize)) {
-        let mut buffer = String::new();
-        for first in 0..terms.len() {
+    pub fn for_each_feature(&self, terms: &Terms, mut emit: impl FnMut(&str, usize, usize)) {
+        FEATURE.with_borrow_mut(|buffer| self.features_with(terms, buffer, &mut emit))
+    }
+
+    fn features_with(
+        &self,
+        terms: &Terms,
+        buffer: &mut String,
+        emit: &mut impl FnMut(&str, usize, usize),
+    ) {
+        let count = terms.len();
+        for first in 0..count {
             buffer.clear();
-            for n in 1..=self.config.ngram_max {
-                let Some(term) = terms.get(first + n - 1) else {
-                    break;
-                };
+            for n in 1..=self.config.ngram_max.min(count - first) {
                 if n > 1 {
                     buffer.push(' ');
                 }
-                buffer.push_str(&term.text);
-                emit(&buffer, first, n);
+                buffer.push_str(terms.text(first + n - 1));
+                emit(buffer, first, n);
             }
         }
         let mut marked = |prefix: &str, i: usize, buffer: &mut String| {
             buffer.clear();
             buffer.push_str(prefix);
-            buffer.push_str(&terms[i].text);
+            buffer.push_str(terms.text(i));
             emit(buffer, i, 1);
         };
-        let mentions: Vec<usize> = (0..terms.len())
-            .filter(|&i| terms[i].text == TARGET)
-            .collect();
         let window = self.config.context_window;
-        if window > 0 {
+        if (window > 0 || self.config.clause) && terms.iter().any(|t| t.is_target) {
+            // Distance to the nearest mention, left or right, in two passes; and the clauses
+            // that hold a mention.
+            let mut last_mention: Option<usize> = None;
+            let mut nearest: Vec<(usize, bool)> = vec![(usize::MAX, false); count];
             for (i, term) in terms.iter().enumerate() {
-                if term.text == TARGET {
-                    continue;
-                }
-                // The nearest mention decides the side and the distance band.
-                let nearest = mentions.iter().map(|&m| (m.abs_diff(i), m)).min();
-                if let Some((distance, m)) = nearest.filter(|&(d, _)| d <= window) {
-                    marked(marks::context_prefix(i < m, distance), i, &mut buffer);
+                if term.is_target {
+                    last_mention = Some(i);
+                } else if let Some(m) = last_mention {
+                    nearest[i] = (i - m, false);
                 }
             }
-        }
-        if self.config.clause && !mentions.is_empty() {
-            for (i, term) in terms.iter().enumerate() {
-                if term.text != TARGET && mentions.iter().any(|&m| terms[m].clause == term.clause) {
-                    marked("C:", i, &mut buffer);
+            last_mention = None;
+            for (i, term) in terms.iter().enumerate().rev() {
+                if term.is_target {
+                    last_mention = Some(i);
+                } else if let Some(m) = last_mention {
+                    if m - i < nearest[i].0 {
+                        nearest[i] = (m - i, true);
+                    }
+                }
+            }
+            let target_clauses: Vec<u32> = terms
+                .iter()
+                .filter(|t| t.is_target)
+                .map(|t| t.clause)
+                .collect();
+            for (i, &(distance, left)) in nearest.iter().enumerate() {
+                if window > 0 && distance <= window {
+                    marked(marks::context_prefix(left, distance), i, buffer);
+                }
+            }
+            if self.config.clause {
+                for (i, term) in terms.iter().enumerate() {
+                    if !term.is_target && target_clauses.contains(&term.clause) {
+                        marked("C:", i, buffer);
+                    }
                 }
             }
         }
         if self.config.negation {
-            for (i, term) in terms.iter().enumerate() {
-                if term.negated {
-                    marked("N:", i, &mut buffer);
-                }
+            for i in (0..count).filter(|&i| terms.get(i).negated) {
+                marked("N:", i, buffer);
             }
         }
         if self.config.char_max > 0 {
-            for (i, term) in terms.iter().enumerate() {
-                marks::char_ngrams(
-                    &term.text,
-                    self.config.char_min,
-                    self.config.char_max,
-                    &mut buffer,
-                    |f| emit(f, i, 1),
-                );
+            for i in 0..count {
+                let (min, max) = (self.config.char_min, self.config.char_max);
+                marks::char_ngrams(terms.text(i), min, max, buffer, |f| emit(f, i, 1));
             }
         }
     }
@@ -270,12 +386,16 @@ impl Analyzer {
     }
 }
 
+thread_local! {
+    static FEATURE: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn texts(terms: &[Term]) -> Vec<&str> {
-        terms.iter().map(|t| t.text.as_str()).collect()
+    fn texts(terms: &Terms) -> Vec<&str> {
+        (0..terms.len()).map(|i| terms.text(i)).collect()
     }
 
     #[test]
@@ -298,7 +418,7 @@ mod tests {
         let text = "The White House thanked Kyiv";
         let toward_us = analyzer.terms(text, &[(4, 15)], &[]);
         assert_eq!(texts(&toward_us), ["the", "<target>", "thank", "kyiv"]);
-        assert_eq!((toward_us[1].start, toward_us[1].end), (4, 15));
+        assert_eq!((toward_us.get(1).start, toward_us.get(1).end), (4, 15));
         let toward_ukraine = analyzer.terms(text, &[(24, 28)], &[]);
         assert_ne!(
             analyzer.features(text, &[(4, 15)], &[]),
