@@ -58,7 +58,20 @@ pub fn fold_char(c: char) -> char {
 }
 
 pub fn fold(text: &str) -> String {
-    text.chars().map(fold_char).collect()
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// Appends the folded `text` to `out`; plain ASCII, most of news text, takes the fast path.
+pub fn fold_into(text: &str, out: &mut String) {
+    if text.is_ascii() && !text.contains('`') {
+        let start = out.len();
+        out.push_str(text);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.extend(text.chars().map(fold_char));
+    }
 }
 
 fn is_acronym(alias: &str) -> bool {

@@ -832,9 +832,22 @@ fn wrap_payload(payload: &[u8]) -> Vec<u8> {
     bytes
 }
 
+/// `STANCE_WRITE_MODEL_SEED=1 cargo test --release --test properties tiny_model` rewrites the
+/// fuzzers' model seeds (fuzz/corpus/load_model and load_model_payload) from this tiny model.
 #[test]
 fn tiny_model_round_trips() {
     let (model, bytes) = tiny_model();
+    if std::env::var_os("STANCE_WRITE_MODEL_SEED").is_some() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+        for (target, seed) in [
+            ("load_model", &bytes[..]),
+            ("load_model_payload", &bytes[52..]),
+        ] {
+            let dir = corpus.join(target);
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("seed-tiny-model"), seed).unwrap();
+        }
+    }
     assert!(bytes.len() < 50_000, "tiny model is {} bytes", bytes.len());
     let loaded = model_file::from_bytes("m", bytes).expect("an intact model loads");
     // Compared through the serialized form: the vocabulary's lookup caches are not saved.

@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 
-use crate::parties::fold_char;
+use crate::parties::fold_into;
 pub use stem::Language;
 use tokenize::{tokenize, Kind};
 
@@ -249,7 +249,7 @@ impl Analyzer {
             let write = |arena: &mut String| match token.kind {
                 Kind::Url => arena.push_str(URL),
                 Kind::Number => arena.push_str(NUMBER),
-                Kind::Hashtag | Kind::Mention => arena.extend(raw.chars().map(fold_char)),
+                Kind::Hashtag | Kind::Mention => fold_into(raw, arena),
                 Kind::Word => self.normalize_word(raw, arena),
             };
             terms.push(write, token.start, token.end, clause, negated);
@@ -261,7 +261,7 @@ impl Analyzer {
     fn normalize_word(&self, raw: &str, out: &mut String) {
         let Some(stemmer) = &self.stemmer else {
             let start = out.len();
-            out.extend(raw.chars().map(fold_char));
+            fold_into(raw, out);
             if out[start..].ends_with("'s") {
                 out.truncate(out.len() - 2);
             }
@@ -270,7 +270,7 @@ impl Analyzer {
         WORD.with_borrow_mut(|key| {
             key.clear();
             key.push(char::from(self.config.language as u8 + b'A'));
-            key.extend(raw.chars().map(fold_char));
+            fold_into(raw, key);
             if key.ends_with("'s") {
                 key.truncate(key.len() - 2);
             }
