@@ -47,7 +47,7 @@ pub struct Grid {
     pub seed: u64,
     pub l2: Vec<f64>,
     pub features: Vec<FeatureSet>,
-    pub min_target_rows: Vec<usize>,
+    pub min_target_rows: Vec<Option<usize>>,
 }
 
 /// A small, seeded, portable generator (SplitMix64), so folds are the same on every machine.
@@ -101,7 +101,7 @@ pub fn cross_validate(
         let mut options = base.clone();
         options.analyzer = features.analyzer.clone();
         let prepared = prepare(examples, &options, registry);
-        let configs: Vec<(f64, usize)> = grid
+        let configs: Vec<(f64, Option<usize>)> = grid
             .l2
             .iter()
             .flat_map(|&l2| grid.min_target_rows.iter().map(move |&m| (l2, m)))

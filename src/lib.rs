@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod model;
 pub mod model_file;
 pub mod parties;
+pub mod report;
 pub mod solver;
 pub mod text;
 pub mod train;

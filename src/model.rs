@@ -17,7 +17,7 @@ pub struct TrainOptions {
     /// Columns handed to the solver, chosen by chi-square.
     pub max_features: usize,
     /// A target needs this many rows for a model of its own; others use the pooled model.
-    pub min_target_rows: usize,
+    pub min_target_rows: Option<usize>,
     /// L2 strength (linfa's alpha; scikit-learn's C is 1 / alpha).
     pub l2: f64,
     pub max_iterations: u64,
@@ -46,7 +46,7 @@ impl Default for TrainOptions {
             analyzer: AnalyzerConfig::default(),
             min_df: 2,
             max_features: 50_000,
-            min_target_rows: usize::MAX,
+            min_target_rows: None,
             l2: 0.3,
             max_iterations: 200,
             warm_start: true,
@@ -112,7 +112,7 @@ pub struct Metadata {
 pub struct CvResult {
     pub l2: f64,
     pub features: String,
-    pub min_target_rows: usize,
+    pub min_target_rows: Option<usize>,
     pub accuracy: f64,
     pub macro_f1: f64,
     pub f_avg: f64,
@@ -221,6 +221,104 @@ impl Scorer {
             probabilities,
             target_found,
         }
+    }
+}
+
+/// One feature's share of a class logit: its TF-IDF value times its weight for that class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contribution {
+    /// The words of the statement it comes from (first occurrence).
+    pub words: String,
+    /// The feature as the model knows it (stems, `<target>`, context marks).
+    pub feature: String,
+    #[serde(rename = "contribution")]
+    pub value: f32,
+}
+
+/// Why the model chose a class: logit = intercept + the sum of all contributions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub class: Stance,
+    pub intercept: f32,
+    pub logit: f32,
+    /// Every feature's contribution, strongest toward the class first.
+    #[serde(skip)]
+    pub all: Vec<Contribution>,
+    /// The strongest pushes toward the class (positive), then against it (negative).
+    pub toward: Vec<Contribution>,
+    pub against: Vec<Contribution>,
+}
+
+impl Scorer {
+    /// Predicts, and explains the predicted class with its `top` strongest features each way.
+    pub fn explain(
+        &self,
+        text: &str,
+        target: &str,
+        spans: Option<&[(usize, usize)]>,
+        top: usize,
+    ) -> (Prediction, Explanation) {
+        let (terms, target_found) = self.terms(text, target, spans);
+        // Where each known feature first occurs, to show it as the statement's own words.
+        let mut first_seen: HashMap<u32, (usize, usize)> = HashMap::new();
+        self.analyzer.for_each_feature(&terms, |feature, first, n| {
+            if let Some(i) = self.model.vocabulary.get(feature) {
+                first_seen.entry(i).or_insert((first, n));
+            }
+        });
+        let x = self.vectorize(&terms);
+        let (model, _) = self.model_for(target);
+        let z = model.logits(&x);
+        let probabilities = softmax(z);
+        let class = argmax(&probabilities);
+        let chars: Vec<char> = text.chars().collect();
+        let mut all: Vec<Contribution> = x
+            .iter()
+            .map(|&(feature, value)| {
+                let (first, n) = first_seen.get(&feature).copied().unwrap_or((0, 0));
+                let words = if n == 0 {
+                    String::new()
+                } else {
+                    let (start, end) = (terms.get(first).start, terms.get(first + n - 1).end);
+                    chars[start.min(chars.len())..end.min(chars.len())]
+                        .iter()
+                        .collect()
+                };
+                Contribution {
+                    words,
+                    feature: self.model.vocabulary.terms[feature as usize].clone(),
+                    value: value * model.weights[3 * feature as usize + class],
+                }
+            })
+            .collect();
+        all.sort_by(|a, b| b.value.total_cmp(&a.value));
+        let toward = all
+            .iter()
+            .filter(|c| c.value > 0.0)
+            .take(top)
+            .cloned()
+            .collect();
+        let against = all
+            .iter()
+            .rev()
+            .filter(|c| c.value < 0.0)
+            .take(top)
+            .cloned()
+            .collect();
+        let prediction = Prediction {
+            stance: Stance::ALL[class],
+            probabilities,
+            target_found,
+        };
+        let explanation = Explanation {
+            class: Stance::ALL[class],
+            intercept: model.intercept[class],
+            logit: z[class],
+            all,
+            toward,
+            against,
+        };
+        (prediction, explanation)
     }
 }
 

@@ -171,7 +171,7 @@ pub fn fit_models(data: &Vectorized, options: &TrainOptions) -> Result<Models> {
     let all: Vec<usize> = (0..data.rows.len()).collect();
     let mut jobs: Vec<(Option<&str>, &[usize])> = vec![(None, &all)];
     for (&target, indices) in &rows_per_target {
-        if indices.len() >= options.min_target_rows {
+        if options.min_target_rows.is_some_and(|m| indices.len() >= m) {
             jobs.push((Some(target), indices));
         }
     }

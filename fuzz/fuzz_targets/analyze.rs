@@ -22,7 +22,11 @@ fuzz_target!(|bytes: &[u8]| {
     };
     let chars = text.chars().count();
     let mut spans = Vec::new();
-    while let (Ok(a), Ok(b)) = (u16::arbitrary(&mut u), u16::arbitrary(&mut u)) {
+    // `arbitrary` yields zeros once the input runs out, so stop at its end.
+    while !u.is_empty() && spans.len() < 64 {
+        let (Ok(a), Ok(b)) = (u16::arbitrary(&mut u), u16::arbitrary(&mut u)) else {
+            break;
+        };
         spans.push((a as usize % (chars + 3), b as usize % (chars + 3)));
     }
     let (targets, others) = spans.split_at(spans.len() / 2);

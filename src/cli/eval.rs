@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use stance::data::{Format, Stance};
 use stance::metrics::{ClassScores, Confusion};
+use stance::model::Prediction;
 use stance::Result;
 
 #[derive(Args)]
@@ -24,10 +25,10 @@ Thresholds are fractions in [0, 1]. Exit codes: 0 all thresholds met, 1 one miss
 pub struct EvalArgs {
     /// Labeled files to evaluate on.
     #[arg(required = true)]
-    files: Vec<PathBuf>,
+    pub files: Vec<PathBuf>,
     /// Model file; default: the model built into this binary.
     #[arg(long, short)]
-    model: Option<PathBuf>,
+    pub model: Option<PathBuf>,
     /// File format, when the extension does not tell it.
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -43,14 +44,18 @@ pub struct EvalArgs {
     /// Print one JSON object instead of the report.
     #[arg(long)]
     json: bool,
+    /// Also write a self-contained HTML report (metrics, confusion heatmap, per-class bars,
+    /// confident mistakes with explanations, model metadata).
+    #[arg(long, value_name = "FILE.html")]
+    report: Option<PathBuf>,
 }
 
 #[derive(Serialize)]
-struct Summary {
-    n: usize,
-    accuracy: f64,
-    macro_f1: f64,
-    f_avg: f64,
+pub(super) struct Summary {
+    pub n: usize,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub f_avg: f64,
 }
 
 impl Summary {
@@ -65,29 +70,29 @@ impl Summary {
 }
 
 #[derive(Serialize)]
-struct Report {
+pub(super) struct Report {
     #[serde(flatten)]
-    overall: Summary,
-    classes: BTreeMap<&'static str, ClassScores>,
+    pub overall: Summary,
+    pub classes: BTreeMap<&'static str, ClassScores>,
     /// Rows: gold favor, against, none; columns: predicted, same order.
-    confusion: [[usize; 3]; 3],
-    per_target: BTreeMap<String, Summary>,
+    pub confusion: [[usize; 3]; 3],
+    pub per_target: BTreeMap<String, Summary>,
 }
 
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let scorer = super::load_scorer(args.model.as_ref())?;
     let examples = super::read_labeled(&args.files, args.format)?;
-    let predictions: Vec<Stance> = examples
+    let predictions: Vec<Prediction> = examples
         .par_iter()
         .map(|e| {
             let target = e.target.as_deref().unwrap_or_default();
-            scorer.predict(&e.text, target, e.spans.as_deref()).stance
+            scorer.predict(&e.text, target, e.spans.as_deref())
         })
         .collect();
     let mut overall = Confusion::default();
     let mut per_target: BTreeMap<String, Confusion> = BTreeMap::new();
-    for (example, &predicted) in examples.iter().zip(&predictions) {
-        let gold = example.stance.unwrap_or(Stance::None);
+    for (example, prediction) in examples.iter().zip(&predictions) {
+        let (gold, predicted) = (example.stance.unwrap_or(Stance::None), prediction.stance);
         overall.add(gold, predicted);
         let target = scorer
             .registry()
@@ -106,6 +111,11 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             .map(|(t, c)| (t.clone(), Summary::of(c)))
             .collect(),
     };
+    if let Some(path) = &args.report {
+        let html = super::eval_report::render(&scorer, &args, &examples, &predictions, &report);
+        stance::model_file::write_atomically(path, html.as_bytes())?;
+        eprintln!("report written to {}", path.display());
+    }
     if args.json {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else {

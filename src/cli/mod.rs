@@ -1,6 +1,8 @@
 //! Command-line definitions (clap derive), one file per subcommand.
 
 mod eval;
+mod eval_report;
+mod inspect;
 mod parties;
 mod score;
 mod train;
@@ -38,6 +40,12 @@ enum Command {
     Score(score::ScoreArgs),
     Eval(eval::EvalArgs),
     Parties(parties::PartiesArgs),
+    Inspect(inspect::InspectArgs),
+    /// Print a shell completion script: stance completions bash > /etc/bash_completion.d/stance
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -46,6 +54,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Score(args) => score::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Parties(args) => parties::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "stance", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

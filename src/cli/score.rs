@@ -8,8 +8,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use stance::data::Stance;
 use stance::data::{self, Example, Format, Need};
-use stance::model::Scorer;
+use stance::model::{Explanation, Scorer};
 use stance::{Error, Result};
 
 /// Rows scored together; bounds memory whatever the input size.
@@ -21,7 +22,7 @@ const CHUNK_ROWS: usize = 4096;
     after_help = "Examples:\n  stance score \"The Kremlin accused Washington of prolonging the war\"\n  \
 stance score --target Iran \"Lavrov called the claims against Tehran provocative\"\n  \
 stance score --model news.model --input statements.jsonl --output scores.jsonl\n  \
-cat statements.txt | stance score --format text\n\n\
+stance score --format table --explain 3 \"Kyiv thanked NATO\"\n  cat statements.txt | stance score --input-format text\n\n\
 Without --target, every registered party the statement mentions is scored (see `stance parties`); \
 a statement that mentions none gets one row saying so. Output: one JSON object per line, \
 {\"id\"?, \"text\", \"target\", \"stance\", \"probabilities\": {\"favor\", \"against\", \"none\"}, \"mentioned\"}."
@@ -39,11 +40,21 @@ pub struct ScoreArgs {
     #[arg(long, short)]
     output: Option<PathBuf>,
     /// Input format, when the extension does not tell it (stdin: jsonl if it starts with `{`, else text).
-    #[arg(long, value_enum)]
-    format: Option<Format>,
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    input_format: Option<Format>,
     /// Score toward this party (any alias) for rows that name no target.
     #[arg(long, short)]
     target: Option<String>,
+    /// Explain each row: the N features that pushed hardest toward the predicted stance and
+    /// against it, as the statement's words, with their contributions to the logit.
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "5")]
+    explain: Option<usize>,
+    /// Output format.
+    #[arg(long = "format", value_enum, default_value_t = OutputFormat::Jsonl)]
+    output_format: OutputFormat,
+    /// Abstain (stance none, `abstained: true`) when no stance reaches this probability.
+    #[arg(long, value_name = "P")]
+    threshold: Option<f32>,
 }
 
 #[derive(Serialize)]
@@ -63,8 +74,31 @@ struct ScoreRow<'a> {
     probabilities: Option<Probabilities>,
     #[serde(skip_serializing_if = "Option::is_none")]
     mentioned: Option<bool>,
+    /// Present with --threshold: no stance reached it, so the row says none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    abstained: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explanation: Option<Explanation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// A header line, then id, text, target, stance, favor, against, none, abstained.
+    Csv,
+    /// Aligned text for people, with explanations indented under each row.
+    Table,
+}
+
+/// How rows are scored and written, from the command line.
+struct Settings<'a> {
+    target: Option<&'a str>,
+    explain: Option<usize>,
+    threshold: Option<f32>,
+    format: OutputFormat,
 }
 
 const NO_PARTY: &str =
@@ -76,9 +110,26 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
             "give statements as arguments or with --input, not both".into(),
         ));
     }
+    if let Some(p) = args.threshold {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(Error::Usage(
+                "--threshold must be a probability between 0 and 1".into(),
+            ));
+        }
+    }
     let scorer = super::load_scorer(args.model.as_ref())?;
-    let target = args.target.as_deref();
+    let settings = Settings {
+        target: args.target.as_deref(),
+        explain: args.explain,
+        threshold: args.threshold,
+        format: args.output_format,
+    };
     let mut output = Output::open(args.output.as_deref())?;
+    match settings.format {
+        OutputFormat::Csv => output.write(CSV_HEADER.as_bytes())?,
+        OutputFormat::Table => output.write(TABLE_HEADER.as_bytes())?,
+        OutputFormat::Jsonl => {}
+    }
     if !args.texts.is_empty() {
         let examples: Vec<Example> = args
             .texts
@@ -89,7 +140,7 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
             })
             .filter_map(|r| r.transpose())
             .collect::<Result<_>>()?;
-        output.write(&score_chunk(&scorer, &examples, target))?;
+        output.write(&score_chunk(&scorer, &examples, &settings))?;
         return output.finish().map(|_| ExitCode::SUCCESS);
     }
     let path = args.input.unwrap_or_else(|| PathBuf::from("-"));
@@ -99,12 +150,12 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
             &scorer,
             "stdin",
             BufReader::new(stdin.lock()),
-            args.format,
-            target,
+            args.input_format,
+            &settings,
             &mut output,
         )?;
     } else {
-        let format = match args.format {
+        let format = match args.input_format {
             Some(f) => f,
             None => {
                 let mut head = String::new();
@@ -125,13 +176,13 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
                 &name,
                 BufReader::new(file),
                 Some(format),
-                target,
+                &settings,
                 &mut output,
             )?;
         } else {
             let examples = data::read_file(&path, Some(format), Need::Unlabeled)?;
             for chunk in examples.chunks(CHUNK_ROWS) {
-                output.write(&score_chunk(&scorer, chunk, target))?;
+                output.write(&score_chunk(&scorer, chunk, &settings))?;
             }
         }
     }
@@ -145,7 +196,7 @@ fn stream(
     name: &str,
     mut reader: impl BufRead,
     format: Option<Format>,
-    target: Option<&str>,
+    settings: &Settings,
     output: &mut Output,
 ) -> Result<()> {
     let mut format = format;
@@ -179,7 +230,7 @@ fn stream(
             .collect::<Result<_>>()?;
         let examples: Vec<Example> = parsed.into_iter().flatten().collect();
         saw_row |= !examples.is_empty();
-        output.write(&score_chunk(scorer, &examples, target))?;
+        output.write(&score_chunk(scorer, &examples, settings))?;
     }
     if !saw_row {
         return Err(Error::file(name, "holds no statements"));
@@ -201,15 +252,14 @@ fn guess_stream_format(lines: &[(usize, Vec<u8>)]) -> Format {
 }
 
 /// Scores a chunk in parallel; returns its output lines, in order, as one buffer.
-fn score_chunk(scorer: &Scorer, examples: &[Example], target: Option<&str>) -> Vec<u8> {
+/// Scores a chunk in parallel; returns its output lines, in order, as one buffer.
+fn score_chunk(scorer: &Scorer, examples: &[Example], settings: &Settings) -> Vec<u8> {
     let pieces: Vec<Vec<u8>> = examples
         .par_iter()
         .map(|example| {
             let mut out = Vec::with_capacity(256);
-            for row in score_example(scorer, example, target) {
-                // Serializing plain strings and numbers cannot fail.
-                let _ = serde_json::to_writer(&mut out, &row);
-                out.push(b'\n');
+            for row in score_example(scorer, example, settings) {
+                write_row(&mut out, &row, settings.format);
             }
             out
         })
@@ -217,39 +267,129 @@ fn score_chunk(scorer: &Scorer, examples: &[Example], target: Option<&str>) -> V
     pieces.concat()
 }
 
+fn write_row(out: &mut Vec<u8>, row: &ScoreRow, format: OutputFormat) {
+    match format {
+        // Serializing plain strings and numbers cannot fail.
+        OutputFormat::Jsonl => {
+            let _ = serde_json::to_writer(&mut *out, row);
+            out.push(b'\n');
+        }
+        OutputFormat::Csv => {
+            let p = row.probabilities.as_ref();
+            let number = |v: Option<f32>| v.map_or(String::new(), |v| format!("{v:.6}"));
+            let fields = [
+                row.id.unwrap_or_default().to_string(),
+                row.text.to_string(),
+                row.target.clone().unwrap_or_default(),
+                row.stance.unwrap_or_default().to_string(),
+                number(p.map(|p| p.favor)),
+                number(p.map(|p| p.against)),
+                number(p.map(|p| p.none)),
+                row.abstained.map_or(String::new(), |a| a.to_string()),
+            ];
+            let mut writer = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(&mut *out);
+            let _ = writer.write_record(&fields);
+            let _ = writer.flush();
+        }
+        OutputFormat::Table => {
+            use std::io::Write as _;
+            let target = row.target.as_deref().unwrap_or("-");
+            let stance = match (row.stance, row.abstained) {
+                (Some(s), Some(true)) => format!("{s} (abstained)"),
+                (Some(s), _) => s.to_string(),
+                (None, _) => "-".to_string(),
+            };
+            let p = row.probabilities.as_ref();
+            let cell = |v: Option<f32>| v.map_or("-".to_string(), |v| format!("{v:.2}"));
+            let text: String = row.text.chars().take(70).collect();
+            let ellipsis = if row.text.chars().count() > 70 {
+                "…"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "{:<22} {:<18} {:>6} {:>8} {:>6}  {text}{ellipsis}",
+                target,
+                stance,
+                cell(p.map(|p| p.favor)),
+                cell(p.map(|p| p.against)),
+                cell(p.map(|p| p.none)),
+            );
+            if let Some(note) = row.note {
+                let _ = writeln!(out, "{:<22} {note}", "");
+            }
+            if let Some(e) = &row.explanation {
+                for (sign, list) in [("+", &e.toward), ("-", &e.against)] {
+                    for c in list {
+                        let _ = writeln!(
+                            out,
+                            "{:<22}   {sign} {:<7.3} {:<28} {}",
+                            "",
+                            c.value.abs(),
+                            c.words,
+                            c.feature
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+const CSV_HEADER: &str = "id,text,target,stance,favor,against,none,abstained\n";
+const TABLE_HEADER: &str =
+    "target                 stance              favor  against   none  text\n";
+
 fn score_example<'a>(
     scorer: &Scorer,
     example: &'a Example,
-    target: Option<&str>,
+    settings: &Settings,
 ) -> Vec<ScoreRow<'a>> {
     let row = |target: Option<String>, spans: Option<&[(usize, usize)]>| {
-        let (stance, probabilities, mentioned) = match &target {
-            Some(t) => {
-                let p = scorer.predict(&example.text, t, spans);
-                let [favor, against, none] = p.probabilities;
-                (
-                    Some(p.stance.name()),
-                    Some(Probabilities {
-                        favor,
-                        against,
-                        none,
-                    }),
-                    Some(p.target_found),
-                )
-            }
-            None => (None, None, None),
-        };
-        ScoreRow {
+        let mut row = ScoreRow {
             id: example.id.as_deref(),
             text: &example.text,
             note: target.is_none().then_some(NO_PARTY),
-            target,
-            stance,
-            probabilities,
-            mentioned,
+            target: None,
+            stance: None,
+            probabilities: None,
+            mentioned: None,
+            abstained: None,
+            explanation: None,
+        };
+        if let Some(t) = &target {
+            let (p, explanation) = match settings.explain {
+                Some(top) => {
+                    let (p, e) = scorer.explain(&example.text, t, spans, top);
+                    (p, Some(e))
+                }
+                None => (scorer.predict(&example.text, t, spans), None),
+            };
+            let [favor, against, none] = p.probabilities;
+            let mut stance = p.stance;
+            if let Some(threshold) = settings.threshold {
+                let abstained = p.probabilities.iter().all(|&v| v < threshold);
+                if abstained {
+                    stance = Stance::None;
+                }
+                row.abstained = Some(abstained);
+            }
+            row.stance = Some(stance.name());
+            row.probabilities = Some(Probabilities {
+                favor,
+                against,
+                none,
+            });
+            row.mentioned = Some(p.target_found);
+            row.explanation = explanation;
         }
+        row.target = target;
+        row
     };
-    if let Some(t) = example.target.as_deref().or(target) {
+    if let Some(t) = example.target.as_deref().or(settings.target) {
         return vec![row(
             Some(scorer.registry().canonical(t)),
             example.spans.as_deref(),

@@ -78,8 +78,8 @@ pub struct TrainArgs {
     /// Rows a target needs for a model of its own (e.g. 100); others use the pooled model.
     /// `none`: the pooled model serves every target (best on news text by cross-validation;
     /// SemEval-style topic targets do better with their own models).
-    #[arg(long, default_value = "none", value_parser = parse_threshold)]
-    min_target_rows: usize,
+    #[arg(long, default_value = "none", value_name = "N|none")]
+    min_target_rows: String,
     /// L2 regularization strength (scikit-learn's C = 1 / l2).
     #[arg(long, default_value_t = 0.3)]
     l2: f64,
@@ -139,16 +139,17 @@ fn feature_grid(base: &AnalyzerConfig, chars: &[String]) -> Result<Vec<FeatureSe
         .collect()
 }
 
-fn parse_threshold(value: &str) -> std::result::Result<usize, String> {
+fn parse_threshold(value: &str) -> std::result::Result<Option<usize>, String> {
     match value.trim() {
-        "none" => Ok(usize::MAX),
+        "none" => Ok(None),
         n => n
             .parse()
+            .map(Some)
             .map_err(|_| format!("{n:?} is not a whole number or `none`")),
     }
 }
 
-fn threshold_grid(values: &[String]) -> Result<Vec<usize>> {
+fn threshold_grid(values: &[String]) -> Result<Vec<Option<usize>>> {
     values
         .iter()
         .map(|v| parse_threshold(v).map_err(|e| Error::Usage(format!("--cv-min-target-rows: {e}"))))
@@ -161,11 +162,9 @@ fn print_table(table: &[CvResult]) {
         "features", "l2", "own models", "accuracy", "macro-F1", "F_avg"
     );
     for row in table {
-        let threshold = if row.min_target_rows == usize::MAX {
-            "none".to_string()
-        } else {
-            format!(">={}", row.min_target_rows)
-        };
+        let threshold = row
+            .min_target_rows
+            .map_or("none".to_string(), |m| format!(">={m}"));
         eprintln!(
             "{:<22}{:>8}{:>12}{:>10.4}{:>10.4}{:>10.4}{}",
             row.features,
@@ -227,7 +226,8 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         context_weight: args.context_weight,
         min_df: args.min_df.max(1),
         max_features: args.max_features,
-        min_target_rows: args.min_target_rows,
+        min_target_rows: parse_threshold(&args.min_target_rows)
+            .map_err(|e| Error::Usage(format!("--min-target-rows: {e}")))?,
         l2: args.l2,
         max_iterations: args.max_iter,
         warm_start: !args.no_warm_start,

@@ -1,0 +1,178 @@
+//! `stance inspect`: what a model holds — its metadata and, per target and class, the features
+//! with the strongest weights.
+
+use clap::Args;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use stance::data::Stance;
+use stance::model::{LinearModel, StanceModel};
+use stance::{Error, Result};
+
+#[derive(Args)]
+#[command(
+    about = "Show a model's metadata and its strongest features per target and class",
+    after_help = "Examples:\n  stance inspect\n  stance inspect --target Russia --top 15\n  stance inspect --model news.model --json | jq .metadata.options"
+)]
+pub struct InspectArgs {
+    /// Model file; default: the model built into this binary.
+    #[arg(long, short)]
+    model: Option<PathBuf>,
+    /// Only this target's model (any alias); targets without a model of their own use the pooled one.
+    #[arg(long, short)]
+    target: Option<String>,
+    /// Features shown per class.
+    #[arg(long, default_value_t = 10)]
+    top: usize,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Weighted {
+    feature: String,
+    weight: f32,
+}
+
+#[derive(Serialize)]
+struct ModelView {
+    name: String,
+    rows: usize,
+    intercept: [f32; 3],
+    /// Per class (favor, against, none): the features with the largest weights.
+    strongest: Vec<(Stance, Vec<Weighted>)>,
+}
+
+fn view(name: &str, model: &LinearModel, stance_model: &StanceModel, top: usize) -> ModelView {
+    let strongest = Stance::ALL
+        .iter()
+        .map(|&class| {
+            let k = class.index();
+            let mut weights: Vec<(usize, f32)> = (0..stance_model.vocabulary.len())
+                .map(|f| (f, model.weights[3 * f + k]))
+                .filter(|&(_, w)| w > 0.0)
+                .collect();
+            weights.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let list = weights
+                .into_iter()
+                .take(top)
+                .map(|(f, weight)| Weighted {
+                    feature: stance_model.vocabulary.terms[f].clone(),
+                    weight,
+                })
+                .collect();
+            (class, list)
+        })
+        .collect();
+    ModelView {
+        name: name.to_string(),
+        rows: model.rows,
+        intercept: model.intercept,
+        strongest,
+    }
+}
+
+pub fn run(args: InspectArgs) -> Result<ExitCode> {
+    let scorer = super::load_scorer(args.model.as_ref())?;
+    let model = &scorer.model;
+    let views: Vec<ModelView> = match &args.target {
+        Some(target) => {
+            let canonical = scorer.registry().canonical(target);
+            let (linear, own) = scorer.model_for(&canonical);
+            if own.is_none() && !model.metadata.rows_per_target.contains_key(&canonical) {
+                eprintln!(
+                    "note: {canonical} was not in the training data; the pooled model serves it"
+                );
+            }
+            let name = own.map_or(format!("pooled model (serves {canonical})"), |t| {
+                format!("{t}'s own model")
+            });
+            vec![view(&name, linear, model, args.top)]
+        }
+        None => std::iter::once(view("pooled model", &model.pooled, model, args.top))
+            .chain(
+                model
+                    .targets
+                    .iter()
+                    .map(|(t, m)| view(&format!("{t}'s own model"), m, model, args.top)),
+            )
+            .collect(),
+    };
+    if args.json {
+        let out = serde_json::json!({ "metadata": model.metadata, "features": model.vocabulary.len(), "models": views });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(|e| Error::Usage(e.to_string()))?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    print_metadata(model);
+    for v in &views {
+        println!(
+            "\n== {} ({} rows; intercepts favor {:.3}, against {:.3}, none {:.3})",
+            v.name, v.rows, v.intercept[0], v.intercept[1], v.intercept[2]
+        );
+        for (class, list) in &v.strongest {
+            println!("  {}:", class.name());
+            for w in list {
+                println!("    {:>8.3}  {}", w.weight, w.feature);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_metadata(model: &StanceModel) {
+    let m = &model.metadata;
+    println!("stance model, written by stance {}", m.tool_version);
+    println!(
+        "features: {}   targets with their own model: {}",
+        model.vocabulary.len(),
+        model.targets.len()
+    );
+    println!("training files:");
+    for f in &m.files {
+        println!("  {}  {} rows  sha256 {}", f.path, f.rows, f.sha256);
+    }
+    println!(
+        "options: {}",
+        serde_json::to_string(&m.options).unwrap_or_default()
+    );
+    let mut rows: Vec<(&String, &usize)> = m.rows_per_target.iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    println!(
+        "rows per target ({} targets{}):",
+        rows.len(),
+        if rows.len() > 20 { ", largest 20" } else { "" }
+    );
+    for (target, n) in rows.iter().take(20) {
+        println!("  {n:>6}  {target}");
+    }
+    for note in &m.notes {
+        println!("note: {note}");
+    }
+    if !m.cross_validation.is_empty() {
+        println!("cross-validation (out-of-fold, all folds pooled):");
+        println!(
+            "  {:<22}{:>8}{:>12}{:>10}{:>10}{:>10}",
+            "features", "l2", "own models", "accuracy", "macro-F1", "F_avg"
+        );
+        for r in &m.cross_validation {
+            let own = r
+                .min_target_rows
+                .map_or("none".to_string(), |m| format!(">={m}"));
+            println!(
+                "  {:<22}{:>8}{:>12}{:>10.4}{:>10.4}{:>10.4}{}",
+                r.features,
+                r.l2,
+                own,
+                r.accuracy,
+                r.macro_f1,
+                r.f_avg,
+                if r.chosen { "  <- chosen" } else { "" }
+            );
+        }
+    }
+}
