@@ -170,9 +170,12 @@ pub fn fit_models(data: &Vectorized, options: &TrainOptions) -> Result<Models> {
     }
     let all: Vec<usize> = (0..data.rows.len()).collect();
     let mut jobs: Vec<(Option<&str>, &[usize])> = vec![(None, &all)];
+    let mut too_few = Vec::new();
     for (&target, indices) in &rows_per_target {
-        if options.min_target_rows.is_some_and(|m| indices.len() >= m) {
-            jobs.push((Some(target), indices));
+        match options.min_target_rows {
+            Some(m) if indices.len() >= m => jobs.push((Some(target), indices)),
+            Some(_) => too_few.push(target),
+            None => {}
         }
     }
     let fitted: Vec<(Option<&str>, Result<Fitted>)> = jobs
@@ -197,6 +200,19 @@ pub fn fit_models(data: &Vectorized, options: &TrainOptions) -> Result<Models> {
         .collect();
 
     let (mut pooled, mut targets, mut notes) = (None, BTreeMap::new(), Vec::new());
+    if let (Some(m), false) = (options.min_target_rows, too_few.is_empty()) {
+        let shown: Vec<&str> = too_few.iter().take(8).copied().collect();
+        let more = if too_few.len() > 8 {
+            format!(" and {} more", too_few.len() - 8)
+        } else {
+            String::new()
+        };
+        notes.push(format!(
+            "{} targets have fewer than {m} rows and use the pooled model: {}{more}",
+            too_few.len(),
+            shown.join(", ")
+        ));
+    }
     for (target, result) in fitted {
         if let Ok(Fitted {
             note: Some(note), ..

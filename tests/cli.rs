@@ -238,7 +238,8 @@ fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
 fn bad_input_is_an_error_naming_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let good = "{\"text\": \"a\", \"target\": \"Iran\", \"stance\": \"none\"}\n";
-    let cases: Vec<(&str, String, &str)> = vec![
+    let cases: Vec<(&str, String, &str)> =
+        vec![
         (
             "json.jsonl",
             format!("{good}{{\"text\": \"b\",\n"),
@@ -265,7 +266,7 @@ fn bad_input_is_an_error_naming_file_and_line() {
             "text,target,stance\n\"a, b\",Iran\n".into(),
             "fields.csv:2: expected 3 fields",
         ),
-        ("empty.jsonl", String::new(), "empty.jsonl: holds no rows"),
+        ("empty.jsonl", String::new(), "empty.jsonl: holds no valid rows"),
     ];
     for (name, content, expected) in cases {
         let path = write(dir.path(), name, content.as_bytes());
@@ -418,4 +419,199 @@ fn every_subcommand_explains_itself_with_examples() {
     }
     let r = run(stance().args(["score", "--no-such-flag"]));
     assert_eq!(r.code, 2);
+}
+
+#[test]
+fn skip_invalid_leaves_out_bad_rows_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut content = std::fs::read_to_string(fixture("mini.jsonl")).unwrap();
+    content.push_str("{broken\n{\"text\": \"x\", \"target\": \"Iran\", \"stance\": \"maybe\"}\n");
+    let file = write(dir.path(), "mixed.jsonl", content.as_bytes());
+    let strict = run(stance().args(["eval"]).arg(&file));
+    assert_eq!(strict.code, 2);
+    let lenient = run(stance()
+        .args(["eval", "--json", "--skip-invalid"])
+        .arg(&file));
+    assert_eq!(lenient.code, 0, "{}", lenient.stderr);
+    assert!(
+        lenient.stderr.contains("skipped 2 invalid rows"),
+        "{}",
+        lenient.stderr
+    );
+    assert!(
+        lenient.stderr.contains("mixed.jsonl:46: malformed JSON"),
+        "{}",
+        lenient.stderr
+    );
+    let report: serde_json::Value = serde_json::from_str(&lenient.stdout).unwrap();
+    assert_eq!(report["n"], 45);
+    let nothing = write(dir.path(), "nothing.jsonl", b"{broken\n");
+    let r = run(stance().args(["eval", "--skip-invalid"]).arg(&nothing));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("holds no valid rows"), "{}", r.stderr);
+}
+
+#[test]
+fn duplicate_ids_and_conflicting_labels_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "dup.jsonl",
+        b"\xef\xbb\xbf{\"id\": \"a\", \"text\": \"Kyiv thanked NATO.\", \"target\": \"NATO\", \"stance\": \"favor\"}\r\n\r\n{\"id\": \"a\", \"text\": \"Kyiv thanked NATO.\", \"target\": \"NATO\", \"stance\": \"against\"}\r\n",
+    );
+    let r = run(stance().args(["eval"]).arg(&file));
+    assert_eq!(
+        r.code, 0,
+        "a BOM, CRLF and blank lines are fine: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("id \"a\" at "), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("dup.jsonl:1 and ")
+            && r.stderr.contains(
+                "dup.jsonl:3 label the same statement toward NATO differently (favor vs against)"
+            ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn explanations_add_up_to_the_logit() {
+    let r = run(stance().args([
+        "score",
+        "--explain",
+        "100000",
+        "Moscow condemned Kyiv, while Ankara praised Doha.",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for row in json_lines(&r.stdout) {
+        let e = &row["explanation"];
+        let sum: f64 = ["toward", "against"]
+            .iter()
+            .flat_map(|side| e[side].as_array().unwrap().iter())
+            .map(|c| c["contribution"].as_f64().unwrap())
+            .sum();
+        let (intercept, logit) = (
+            e["intercept"].as_f64().unwrap(),
+            e["logit"].as_f64().unwrap(),
+        );
+        assert!((intercept + sum - logit).abs() < 1e-3, "{row}");
+        assert_eq!(e["class"], row["stance"]);
+        // Words are the statement's own, not stems.
+        for c in e["toward"].as_array().unwrap() {
+            let words = c["words"].as_str().unwrap();
+            assert!(row["text"].as_str().unwrap().contains(words), "{words}");
+        }
+    }
+}
+
+#[test]
+fn output_formats_and_abstention() {
+    let r = run(stance().args(["score", "--format", "csv", "Kyiv thanked NATO, again."]));
+    let mut lines = r.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,text,target,stance,favor,against,none,abstained")
+    );
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with(",\"Kyiv thanked NATO, again.\",Ukraine,"));
+    let r = run(stance().args([
+        "score",
+        "--format",
+        "table",
+        "--explain",
+        "2",
+        "Kyiv thanked NATO.",
+    ]));
+    assert!(r.stdout.starts_with("target "));
+    assert!(
+        r.stdout.contains("NATO") && r.stdout.contains(" + "),
+        "{}",
+        r.stdout
+    );
+    let r = run(stance().args([
+        "score",
+        "--threshold",
+        "0.999999",
+        "--target",
+        "NATO",
+        "NATO met.",
+    ]));
+    let row = &json_lines(&r.stdout)[0];
+    assert_eq!(
+        (row["stance"].as_str(), row["abstained"].as_bool()),
+        (Some("none"), Some(true))
+    );
+    let r = run(stance().args(["score", "--threshold", "1.5", "x"]));
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn the_html_report_carries_the_metrics_that_eval_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    let r = run(stance()
+        .args(["eval", "--json", "--report"])
+        .arg(&html)
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let page = std::fs::read_to_string(&html).unwrap();
+    for key in ["accuracy", "macro_f1", "f_avg"] {
+        let value = format!("{:.4}", report[key].as_f64().unwrap());
+        assert!(page.contains(&value), "{key} {value} not in the report");
+    }
+    assert!(page.contains("<svg") && !page.contains("<script"));
+}
+
+#[test]
+fn progress_is_never_drawn_outside_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_mini(dir.path(), &[]);
+    let r = run(stance()
+        .args(["score", "--model"])
+        .arg(&model)
+        .arg("--input")
+        .arg(fixture("mini.jsonl"))
+        .arg("--output")
+        .arg(dir.path().join("out.jsonl")));
+    assert_eq!(r.stderr, "", "nothing on stderr when it is not a terminal");
+    let r = run(stance()
+        .args([
+            "train",
+            "--cv",
+            "2",
+            "--cv-l2",
+            "1",
+            "--cv-chars",
+            "off",
+            "--min-df",
+            "1",
+            "--out",
+        ])
+        .arg(dir.path().join("cv.model"))
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stderr.contains('\r') && !r.stderr.contains('\u{1b}'),
+        "{:?}",
+        r.stderr
+    );
+}
+
+#[test]
+fn inspect_shows_metadata_and_strongest_features() {
+    let r = run(stance().args(["inspect", "--target", "Washington", "--top", "3"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("labeled/train.jsonl") && r.stdout.contains("sha256"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("pooled model (serves United States)"));
+    let r = run(stance().args(["completions", "bash"]));
+    assert!(r.stdout.contains("_stance()"));
 }

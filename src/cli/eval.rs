@@ -48,6 +48,9 @@ pub struct EvalArgs {
     /// confident mistakes with explanations, model metadata).
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
+    /// Leave out invalid rows (reported on stderr) instead of stopping at the first.
+    #[arg(long)]
+    skip_invalid: bool,
 }
 
 #[derive(Serialize)]
@@ -81,7 +84,7 @@ pub(super) struct Report {
 
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let scorer = super::load_scorer(args.model.as_ref())?;
-    let examples = super::read_labeled(&args.files, args.format)?;
+    let (examples, _) = super::read_labeled(&args.files, args.format, args.skip_invalid)?;
     let predictions: Vec<Prediction> = examples
         .par_iter()
         .map(|e| {

@@ -4,10 +4,12 @@ mod eval;
 mod eval_report;
 mod inspect;
 mod parties;
+mod progress;
 mod score;
 mod train;
 
 use clap::{Parser, Subcommand};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -32,6 +34,9 @@ Exit codes: 0 success, 1 an evaluation threshold was missed, 2 bad usage or bad 
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// No progress bars (they are only drawn on a terminal anyway).
+    #[arg(long, short, global = true)]
+    quiet: bool,
 }
 
 #[derive(Subcommand)]
@@ -49,6 +54,7 @@ enum Command {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    progress::set_quiet(cli.quiet);
     match cli.command {
         Command::Train(args) => train::run(args),
         Command::Score(args) => score::run(args),
@@ -69,11 +75,86 @@ fn load_scorer(model: Option<&PathBuf>) -> Result<Scorer> {
     Ok(Scorer::new(model, Registry::default_registry()))
 }
 
-/// Reads several labeled files into one list, in order.
-fn read_labeled(files: &[PathBuf], format: Option<Format>) -> Result<Vec<Example>> {
+/// Reads several labeled files into one list, in order. With `skip_invalid`, bad rows are
+/// reported and left out; with none valid left, it is still an error. Warns about duplicate ids
+/// and about a statement labeled twice toward one target with different stances.
+fn read_labeled(
+    files: &[PathBuf],
+    format: Option<Format>,
+    skip_invalid: bool,
+) -> Result<(Vec<Example>, Vec<usize>)> {
     let mut examples = Vec::new();
-    for file in files {
-        examples.extend(data::read_file(file, format, Need::Labeled)?);
+    let mut origin: Vec<(usize, usize)> = Vec::new();
+    let mut skipped = Vec::new();
+    let mut per_file = Vec::new();
+    for (f, file) in files.iter().enumerate() {
+        let rows = data::read_file_with(
+            file,
+            format,
+            Need::Labeled,
+            skip_invalid.then_some(&mut skipped),
+        )?;
+        per_file.push(rows.len());
+        origin.extend(rows.iter().map(|e| (f, e.line)));
+        examples.extend(rows);
     }
-    Ok(examples)
+    report_skipped(&skipped);
+    let place = |i: usize| format!("{}:{}", files[origin[i].0].display(), origin[i].1);
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut labels: HashMap<(&str, &str), usize> = HashMap::new();
+    let (mut duplicate_ids, mut conflicts) = (Vec::new(), Vec::new());
+    for (i, e) in examples.iter().enumerate() {
+        if let Some(id) = e.id.as_deref() {
+            if let Some(&first) = ids.get(id) {
+                duplicate_ids.push(format!("id {id:?} at {} and {}", place(first), place(i)));
+            } else {
+                ids.insert(id, i);
+            }
+        }
+        let key = (e.text.as_str(), e.target.as_deref().unwrap_or_default());
+        match labels.get(&key) {
+            Some(&first) if examples[first].stance != e.stance => conflicts.push(format!(
+                "{} and {} label the same statement toward {} differently ({} vs {})",
+                place(first),
+                place(i),
+                key.1,
+                examples[first].stance.map_or("?", |s| s.name()),
+                e.stance.map_or("?", |s| s.name()),
+            )),
+            Some(_) => {}
+            None => {
+                labels.insert(key, i);
+            }
+        }
+    }
+    warn_list("duplicate ids", &duplicate_ids);
+    warn_list("conflicting labels", &conflicts);
+    Ok((examples, per_file))
+}
+
+/// Says how many rows --skip-invalid left out, and the first few reasons.
+fn report_skipped(skipped: &[stance::Error]) {
+    if skipped.is_empty() {
+        return;
+    }
+    eprintln!(
+        "warning: skipped {} invalid rows (--skip-invalid); the first:",
+        skipped.len()
+    );
+    for e in skipped.iter().take(5) {
+        eprintln!("  {e}");
+    }
+}
+
+fn warn_list(what: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    eprintln!("warning: {} {what}:", items.len());
+    for item in items.iter().take(5) {
+        eprintln!("  {item}");
+    }
+    if items.len() > 5 {
+        eprintln!("  … and {} more", items.len() - 5);
+    }
 }

@@ -55,6 +55,9 @@ pub struct ScoreArgs {
     /// Abstain (stance none, `abstained: true`) when no stance reaches this probability.
     #[arg(long, value_name = "P")]
     threshold: Option<f32>,
+    /// Leave out invalid rows (reported on stderr) instead of stopping at the first.
+    #[arg(long)]
+    skip_invalid: bool,
 }
 
 #[derive(Serialize)]
@@ -96,6 +99,7 @@ pub enum OutputFormat {
 /// How rows are scored and written, from the command line.
 struct Settings<'a> {
     target: Option<&'a str>,
+    skip_invalid: bool,
     explain: Option<usize>,
     threshold: Option<f32>,
     format: OutputFormat,
@@ -120,6 +124,7 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
     let scorer = super::load_scorer(args.model.as_ref())?;
     let settings = Settings {
         target: args.target.as_deref(),
+        skip_invalid: args.skip_invalid,
         explain: args.explain,
         threshold: args.threshold,
         format: args.output_format,
@@ -171,16 +176,25 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
             }
             let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
             let name = path.display().to_string();
+            let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+            let bar = super::progress::bar(size, "scoring", true);
             stream(
                 &scorer,
                 &name,
-                BufReader::new(file),
+                BufReader::with_capacity(1 << 16, bar.wrap_read(file)),
                 Some(format),
                 &settings,
                 &mut output,
             )?;
         } else {
-            let examples = data::read_file(&path, Some(format), Need::Unlabeled)?;
+            let mut skipped = Vec::new();
+            let examples = data::read_file_with(
+                &path,
+                Some(format),
+                Need::Unlabeled,
+                args.skip_invalid.then_some(&mut skipped),
+            )?;
+            super::report_skipped(&skipped);
             for chunk in examples.chunks(CHUNK_ROWS) {
                 output.write(&score_chunk(&scorer, chunk, &settings))?;
             }
@@ -203,6 +217,7 @@ fn stream(
     let mut line_number = 0;
     let mut lines: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK_ROWS);
     let mut saw_row = false;
+    let mut skipped = Vec::new();
     loop {
         lines.clear();
         while lines.len() < CHUNK_ROWS {
@@ -220,20 +235,31 @@ fn stream(
             break;
         }
         let format = *format.get_or_insert_with(|| guess_stream_format(&lines));
-        let parsed: Vec<Option<Example>> = lines
+        let parsed: Vec<Result<Option<Example>>> = lines
             .par_iter()
             .map(|(line, bytes)| {
                 let text = std::str::from_utf8(bytes)
                     .map_err(|_| Error::input(name, *line, "is not valid UTF-8"))?;
                 data::parse_line(name, *line, text, format, Need::Unlabeled)
             })
-            .collect::<Result<_>>()?;
-        let examples: Vec<Example> = parsed.into_iter().flatten().collect();
+            .collect();
+        let mut examples = Vec::with_capacity(parsed.len());
+        for row in parsed {
+            match row {
+                Ok(Some(example)) => examples.push(example),
+                Ok(None) => {}
+                Err(e) if settings.skip_invalid && matches!(e, Error::Input { .. }) => {
+                    skipped.push(e)
+                }
+                Err(e) => return Err(e),
+            }
+        }
         saw_row |= !examples.is_empty();
         output.write(&score_chunk(scorer, &examples, settings))?;
     }
+    super::report_skipped(&skipped);
     if !saw_row {
-        return Err(Error::file(name, "holds no statements"));
+        return Err(Error::file(name, "holds no valid statements"));
     }
     Ok(())
 }

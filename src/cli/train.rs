@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use stance::cv::{self, FeatureSet, Grid, Metric};
-use stance::data::{self, Format, Need};
+use stance::data::Format;
 use stance::model::{CvResult, TrainOptions, TrainingFile};
 use stance::parties::Registry;
 use stance::text::{AnalyzerConfig, Language};
@@ -89,6 +89,9 @@ pub struct TrainArgs {
     /// Let linfa start from zero instead of a sparse L-BFGS warm start (slower; same optimum).
     #[arg(long)]
     no_warm_start: bool,
+    /// Leave out invalid rows (reported on stderr) instead of stopping at the first.
+    #[arg(long)]
+    skip_invalid: bool,
     /// Repeat rows of smaller classes so every stance weighs about the same.
     #[arg(long)]
     balance: bool,
@@ -234,17 +237,15 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         balance: args.balance,
         dense_budget_mib: args.dense_budget_mib.max(1),
     };
-    let mut examples = Vec::new();
+    let (examples, rows_per_file) = super::read_labeled(&files, args.format, args.skip_invalid)?;
     let mut fingerprints = Vec::new();
-    for file in &files {
-        let rows = data::read_file(file, args.format, Need::Labeled)?;
+    for (file, rows) in files.iter().zip(rows_per_file) {
         let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
         fingerprints.push(TrainingFile {
             path: file.display().to_string(),
             sha256: model_file::sha256_hex(&bytes),
-            rows: rows.len(),
+            rows,
         });
-        examples.extend(rows);
     }
     let registry = Registry::default_registry();
     let (options, table) = match args.cv {
@@ -257,16 +258,22 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
                 features: feature_grid(&options.analyzer, &args.cv_chars)?,
                 min_target_rows: threshold_grid(&args.cv_min_target_rows)?,
             };
+            let steps = (grid.features.len() * grid.folds) as u64;
+            let bar = super::progress::bar(steps, "cross-validation", false);
             let (best, table) =
                 cv::cross_validate(&examples, &options, &grid, &registry, &|step| {
-                    eprintln!("cv: {step}")
+                    bar.set_message(step.to_string());
+                    bar.inc(1);
                 })?;
+            bar.finish_and_clear();
             print_table(&table);
             (best, table)
         }
         None => (options, Vec::new()),
     };
+    let spinner = super::progress::spinner(&format!("training on {} rows", examples.len()));
     let mut model = train::train(&examples, fingerprints, &options, &registry)?;
+    spinner.finish_and_clear();
     model.metadata.cross_validation = table;
     model_file::save(&model, &out)?;
     eprintln!(

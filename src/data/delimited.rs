@@ -1,10 +1,10 @@
 //! CSV and TSV files with a header row, and SemEval-2016 Task 6's TSV.
 
-use super::{build_example, Example, Need, RawRow};
+use super::{build_example, Need, RawRow, Sink};
 use crate::error::{Error, Result};
 
 /// CSV/TSV with a header naming at least `text` (and `target`, `stance` for labeled files).
-pub fn parse(name: &str, content: &str, delimiter: u8, need: Need) -> Result<Vec<Example>> {
+pub fn parse(name: &str, content: &str, delimiter: u8, need: Need, sink: &mut Sink) -> Result<()> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(true)
@@ -33,9 +33,14 @@ pub fn parse(name: &str, content: &str, delimiter: u8, need: Need) -> Result<Vec
         }
     }
     let id_col = column("id");
-    let mut examples = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| csv_error(name, e))?;
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                sink.take(Err(csv_error(name, e)))?;
+                continue;
+            }
+        };
         let line = record.position().map_or(0, |p| p.line() as usize);
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
@@ -49,13 +54,13 @@ pub fn parse(name: &str, content: &str, delimiter: u8, need: Need) -> Result<Vec
             stance: stance.as_deref().filter(|s| !s.is_empty()),
             spans: None,
         };
-        examples.push(build_example(name, line, row, need)?);
+        sink.take(build_example(name, line, row, need))?;
     }
-    Ok(examples)
+    Ok(())
 }
 
 /// `ID<TAB>Target<TAB>Tweet<TAB>Stance`, header first; tweets may hold quotes, so no quoting.
-pub fn parse_semeval(name: &str, content: &str, need: Need) -> Result<Vec<Example>> {
+pub fn parse_semeval(name: &str, content: &str, need: Need, sink: &mut Sink) -> Result<()> {
     let mut lines = content.lines().enumerate();
     match lines.next() {
         Some((_, header))
@@ -70,7 +75,6 @@ pub fn parse_semeval(name: &str, content: &str, need: Need) -> Result<Vec<Exampl
             ))
         }
     }
-    let mut examples = Vec::new();
     for (index, raw) in lines {
         let line = index + 1;
         let raw = raw.trim_end_matches('\r');
@@ -82,13 +86,11 @@ pub fn parse_semeval(name: &str, content: &str, need: Need) -> Result<Vec<Exampl
             (4, _) => Some(fields[3]),
             (3, Need::Unlabeled) => None,
             (n, _) => {
-                return Err(Error::input(
-                    name,
-                    line,
-                    format!(
-                        "expected 4 tab-separated fields (ID, Target, Tweet, Stance), found {n}"
-                    ),
-                ))
+                let message = format!(
+                    "expected 4 tab-separated fields (ID, Target, Tweet, Stance), found {n}"
+                );
+                sink.take(Err(Error::input(name, line, message)))?;
+                continue;
             }
         };
         let row = RawRow {
@@ -98,9 +100,9 @@ pub fn parse_semeval(name: &str, content: &str, need: Need) -> Result<Vec<Exampl
             stance,
             spans: None,
         };
-        examples.push(build_example(name, line, row, need)?);
+        sink.take(build_example(name, line, row, need))?;
     }
-    Ok(examples)
+    Ok(())
 }
 
 fn csv_error(name: &str, err: csv::Error) -> Error {
@@ -120,7 +122,20 @@ fn csv_error(name: &str, err: csv::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::Stance;
+    use crate::data::{Example, Format, Stance};
+
+    fn parse(name: &str, content: &str, delimiter: u8, need: Need) -> Result<Vec<Example>> {
+        let format = if delimiter == b',' {
+            Format::Csv
+        } else {
+            Format::Tsv
+        };
+        crate::data::parse(name, content, format, need)
+    }
+
+    fn parse_semeval(name: &str, content: &str, need: Need) -> Result<Vec<Example>> {
+        crate::data::parse(name, content, Format::Semeval, need)
+    }
 
     #[test]
     fn csv_with_quotes_and_optional_id() {

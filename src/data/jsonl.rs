@@ -5,17 +5,6 @@ use serde_json::{Map, Value};
 use super::{build_example, Example, Need, RawRow};
 use crate::error::{Error, Result};
 
-pub fn parse(name: &str, content: &str, need: Need) -> Result<Vec<Example>> {
-    let mut examples = Vec::new();
-    for (index, raw) in content.lines().enumerate() {
-        let raw = raw.trim_end_matches('\r');
-        if !raw.trim().is_empty() {
-            examples.push(parse_line(name, index + 1, raw, need)?);
-        }
-    }
-    Ok(examples)
-}
-
 /// One non-blank JSONL line.
 pub fn parse_line(name: &str, line: usize, raw: &str, need: Need) -> Result<Example> {
     let value: Value = serde_json::from_str(raw).map_err(|e| {
@@ -101,6 +90,11 @@ fn parse_spans(value: &Value) -> Option<Vec<(usize, usize)>> {
 mod tests {
     use super::*;
     use crate::data::Stance;
+
+    #[test]
+    fn parse(name: &str, content: &str, need: Need) -> Result<Vec<Example>> {
+        crate::data::parse(name, content, crate::data::Format::Jsonl, need)
+    }
 
     #[test]
     fn reads_rows_with_ids_spans_and_blank_lines() {

@@ -1,7 +1,7 @@
 //! Labeled files: the `Example` they hold and the readers for each format.
 
 mod delimited;
-mod jsonl;
+pub mod jsonl;
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -103,6 +103,17 @@ impl Format {
 
 /// Reads a whole labeled file. `name` is how the file is called in messages.
 pub fn read_file(path: &Path, format: Option<Format>, need: Need) -> Result<Vec<Example>> {
+    read_file_with(path, format, need, None)
+}
+
+/// Like `read_file`, but bad rows are put in `skipped` instead of failing the whole file.
+/// Problems with the file itself (missing, not UTF-8, no header, no rows) still fail.
+pub fn read_file_with(
+    path: &Path,
+    format: Option<Format>,
+    need: Need,
+    skipped: Option<&mut Vec<Error>>,
+) -> Result<Vec<Example>> {
     let display = path.display().to_string();
     if path.is_dir() {
         return Err(Error::file(path, "is a directory, not a file"));
@@ -113,31 +124,63 @@ pub fn read_file(path: &Path, format: Option<Format>, need: Need) -> Result<Vec<
         Some(f) => f,
         None => Format::detect(path, &content)?,
     };
-    parse(&display, &content, format, need)
+    parse_with(&display, &content, format, need, skipped)
 }
 
 /// Parses labeled text already in memory (stdin, tests).
 pub fn parse(name: &str, content: &str, format: Format, need: Need) -> Result<Vec<Example>> {
+    parse_with(name, content, format, need, None)
+}
+
+/// Collects a reader's rows; a bad row fails the read, or is set aside when skipping.
+pub(crate) struct Sink<'a> {
+    pub examples: Vec<Example>,
+    skipped: Option<&'a mut Vec<Error>>,
+}
+
+impl Sink<'_> {
+    pub fn take(&mut self, row: Result<Example>) -> Result<()> {
+        match (row, &mut self.skipped) {
+            (Ok(example), _) => self.examples.push(example),
+            (Err(e), Some(skipped)) => skipped.push(e),
+            (Err(e), None) => return Err(e),
+        }
+        Ok(())
+    }
+}
+
+pub fn parse_with(
+    name: &str,
+    content: &str,
+    format: Format,
+    need: Need,
+    skipped: Option<&mut Vec<Error>>,
+) -> Result<Vec<Example>> {
     let content = content.strip_prefix('\u{feff}').unwrap_or(content);
-    let examples = match format {
-        Format::Jsonl => jsonl::parse(name, content, need)?,
-        Format::Csv => delimited::parse(name, content, b',', need)?,
-        Format::Tsv => delimited::parse(name, content, b'\t', need)?,
-        Format::Semeval => delimited::parse_semeval(name, content, need)?,
-        Format::Text => {
-            let mut rows = Vec::new();
+    let mut sink = Sink {
+        examples: Vec::new(),
+        skipped,
+    };
+    match format {
+        Format::Jsonl | Format::Text => {
             for (index, line) in content.lines().enumerate() {
-                if let Some(row) = parse_line(name, index + 1, line, Format::Text, need)? {
-                    rows.push(row);
+                match parse_line(name, index + 1, line, format, need) {
+                    Ok(None) => {}
+                    Ok(Some(row)) => sink.take(Ok(row))?,
+                    // A whole-file problem (text given as labeled data) is never skipped.
+                    Err(e @ Error::File { .. }) => return Err(e),
+                    Err(e) => sink.take(Err(e))?,
                 }
             }
-            rows
         }
-    };
-    if examples.is_empty() {
-        return Err(Error::file(name, "holds no rows"));
+        Format::Csv => delimited::parse(name, content, b',', need, &mut sink)?,
+        Format::Tsv => delimited::parse(name, content, b'\t', need, &mut sink)?,
+        Format::Semeval => delimited::parse_semeval(name, content, need, &mut sink)?,
     }
-    Ok(examples)
+    if sink.examples.is_empty() {
+        return Err(Error::file(name, "holds no valid rows"));
+    }
+    Ok(sink.examples)
 }
 
 /// Parses one line of a line-based format (JSONL or text); `None` for a blank line.
