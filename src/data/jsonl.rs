@@ -91,7 +91,6 @@ mod tests {
     use super::*;
     use crate::data::Stance;
 
-    #[test]
     fn parse(name: &str, content: &str, need: Need) -> Result<Vec<Example>> {
         crate::data::parse(name, content, crate::data::Format::Jsonl, need)
     }
