@@ -225,8 +225,20 @@ impl Registry {
                 None => find_words(text, target.trim()),
             },
         };
-        let overlaps_target =
-            |m: &Mention| target_spans.iter().any(|&(s, e)| m.start < e && s < m.end);
+        let mut sorted_targets = target_spans.clone();
+        sorted_targets.sort_unstable();
+        // Largest end among target spans up to each position, for a binary-searched overlap test.
+        let max_end: Vec<usize> = sorted_targets
+            .iter()
+            .scan(0, |m, &(_, e)| {
+                *m = e.max(*m);
+                Some(*m)
+            })
+            .collect();
+        let overlaps_target = |m: &Mention| {
+            let starting_before_end = sorted_targets.partition_point(|&(s, _)| s < m.end);
+            starting_before_end > 0 && max_end[starting_before_end - 1] > m.start
+        };
         let others = mentions
             .iter()
             .filter(|m| Some(m.party) != party && !overlaps_target(m))

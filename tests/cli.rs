@@ -615,3 +615,16 @@ fn inspect_shows_metadata_and_strongest_features() {
     let r = run(stance().args(["completions", "bash"]));
     assert!(r.stdout.contains("_stance()"));
 }
+
+#[test]
+fn a_line_of_megabytes_is_scored_without_trouble() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Moscow condemned Kyiv. ".repeat(200_000);
+    let row = serde_json::json!({"id": "huge", "text": text}).to_string();
+    let file = write(dir.path(), "huge.jsonl", format!("{row}\n").as_bytes());
+    let r = run(stance().args(["score", "--input"]).arg(&file));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = json_lines(&r.stdout);
+    let targets: Vec<_> = rows.iter().map(|r| r["target"].as_str().unwrap()).collect();
+    assert_eq!(targets, ["Russia", "Ukraine"]);
+}

@@ -199,6 +199,10 @@ impl Analyzer {
         terms: &mut Terms,
     ) {
         terms.clear();
+        let (target_spans, other_spans) = (
+            SortedSpans::new(target_spans),
+            SortedSpans::new(other_spans),
+        );
         let mut open_span: Option<(usize, usize)> = None;
         let mut clause = 0;
         let mut previous_end_byte = 0;
@@ -212,21 +216,16 @@ impl Analyzer {
                 negated = false;
             }
             previous_end_byte = token.byte_end;
-            let overlaps = |spans: &[(usize, usize)]| {
-                spans
-                    .iter()
-                    .copied()
-                    .find(|&(s, e)| token.start < e && s < token.end)
-            };
+            let overlaps = |spans: &SortedSpans| spans.overlapping(token.start, token.end);
             let placeholder = if self.config.target_placeholder {
-                overlaps(target_spans).map(|span| (span, TARGET))
+                overlaps(&target_spans).map(|span| (span, TARGET))
             } else {
                 None
             }
             .or_else(|| {
                 self.config
                     .other_parties
-                    .then(|| overlaps(other_spans).map(|span| (span, OTHER_PARTY)))
+                    .then(|| overlaps(&other_spans).map(|span| (span, OTHER_PARTY)))
                     .flatten()
             });
             if let Some((span, name)) = placeholder {
@@ -341,11 +340,13 @@ impl Analyzer {
                     }
                 }
             }
-            let target_clauses: Vec<u32> = terms
+            // Clause indices only grow along the terms, so this list is sorted.
+            let mut target_clauses: Vec<u32> = terms
                 .iter()
                 .filter(|t| t.is_target)
                 .map(|t| t.clause)
                 .collect();
+            target_clauses.dedup();
             for (i, &(distance, left)) in nearest.iter().enumerate() {
                 if window > 0 && distance <= window {
                     marked(marks::context_prefix(left, distance), i, buffer);
@@ -353,7 +354,7 @@ impl Analyzer {
             }
             if self.config.clause {
                 for (i, term) in terms.iter().enumerate() {
-                    if !term.is_target && target_clauses.contains(&term.clause) {
+                    if !term.is_target && target_clauses.binary_search(&term.clause).is_ok() {
                         marked("C:", i, buffer);
                     }
                 }
@@ -383,6 +384,47 @@ impl Analyzer {
         let mut out = Vec::new();
         self.for_each_feature(&terms, |f, _, _| out.push(f.to_string()));
         out
+    }
+}
+
+/// Spans sorted by start, with the largest end so far at each position, so that the span
+/// covering a token is found by binary search: a statement with millions of tokens and mentions
+/// stays n log n.
+struct SortedSpans {
+    spans: Vec<(usize, usize)>,
+    max_end: Vec<usize>,
+}
+
+impl SortedSpans {
+    fn new(spans: &[(usize, usize)]) -> Self {
+        let mut spans = spans.to_vec();
+        spans.sort_unstable();
+        let max_end = spans
+            .iter()
+            .scan(0, |m, &(_, e)| {
+                *m = e.max(*m);
+                Some(*m)
+            })
+            .collect();
+        SortedSpans { spans, max_end }
+    }
+
+    /// The earliest-starting span that overlaps `[start, end)`.
+    fn overlapping(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        // Spans starting before the token overlap it only if they end after its start.
+        let before = self.spans.partition_point(|&(s, _)| s < start);
+        let first_reaching = self.max_end[..before].partition_point(|&m| m <= start);
+        let earlier = self.spans[first_reaching..before]
+            .iter()
+            .copied()
+            .find(|&(_, e)| e > start);
+        earlier.or_else(|| {
+            self.spans[before..]
+                .iter()
+                .copied()
+                .take_while(|&(s, _)| s < end)
+                .find(|&(_, e)| e > start)
+        })
     }
 }
 
