@@ -6,11 +6,12 @@ use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::Path;
 
+use crate::data::Stance;
 use crate::error::{Error, Result};
 use crate::model::StanceModel;
 
 const MAGIC: &[u8; 8] = b"STANCEMD";
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 8 + 4 + 32 + 8;
 
 pub fn to_bytes(model: &StanceModel) -> Result<Vec<u8>> {
@@ -57,7 +58,49 @@ pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<StanceModel> {
     }
     let model: StanceModel = bincode::deserialize(payload)
         .map_err(|e| bad(format!("model payload cannot be read: {e}")))?;
+    validate(&model).map_err(|problem| bad(format!("model is inconsistent: {problem}")))?;
     Ok(model)
+}
+
+/// A checksum proves the bytes are the ones written, not that a writer wrote sense: check every
+/// size and number the scorer will index or compute with.
+fn validate(model: &StanceModel) -> std::result::Result<(), String> {
+    let n = model.vocabulary.terms.len();
+    if model.vocabulary.idf.len() != n {
+        return Err(format!(
+            "{} idf values for {n} features",
+            model.vocabulary.idf.len()
+        ));
+    }
+    if model.labels != Stance::ALL {
+        return Err("unexpected label set".into());
+    }
+    let numbers_ok = |v: &[f32]| v.iter().all(|x| x.is_finite());
+    if !numbers_ok(&model.vocabulary.idf) || !numbers_ok(&model.vocabulary.block_weights) {
+        return Err("idf or block weights are not finite".into());
+    }
+    for (name, linear) in std::iter::once(("pooled", &model.pooled))
+        .chain(model.targets.iter().map(|(t, m)| (t.as_str(), m)))
+    {
+        if linear.weights.len() != 3 * n {
+            return Err(format!(
+                "{name} model has {} weights for {n} features",
+                linear.weights.len()
+            ));
+        }
+        if !numbers_ok(&linear.weights) || !numbers_ok(&linear.intercept) {
+            return Err(format!("{name} model has weights that are not finite"));
+        }
+    }
+    let a = &model.metadata.options.analyzer;
+    if !(1..=5).contains(&a.ngram_max)
+        || a.char_max > 10
+        || a.char_min > a.char_max
+        || a.context_window > 1000
+    {
+        return Err("analyzer options are out of range".into());
+    }
+    Ok(())
 }
 
 pub fn load(path: &Path) -> Result<StanceModel> {

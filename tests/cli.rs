@@ -628,3 +628,25 @@ fn a_line_of_megabytes_is_scored_without_trouble() {
     let targets: Vec<_> = rows.iter().map(|r| r["target"].as_str().unwrap()).collect();
     assert_eq!(targets, ["Russia", "Ukraine"]);
 }
+
+#[test]
+fn fuzz_found_inconsistent_models_are_refused_not_panicked_on() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/load_model");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let r = run(stance()
+            .args(["score", "--model"])
+            .arg(&path)
+            .arg("Kyiv thanked NATO."));
+        assert_eq!(r.code, 2, "{}", path.display());
+        assert!(
+            r.stderr.contains("model is inconsistent"),
+            "{}: {}",
+            path.display(),
+            r.stderr
+        );
+        seen += 1;
+    }
+    assert_eq!(seen, 3);
+}

@@ -13,7 +13,12 @@ fn registry() -> &'static Registry {
     REGISTRY.get_or_init(Registry::default_registry)
 }
 
-const LANGUAGES: [Language; 4] = [Language::English, Language::Russian, Language::Arabic, Language::None];
+const LANGUAGES: [Language; 4] = [
+    Language::English,
+    Language::Russian,
+    Language::Arabic,
+    Language::None,
+];
 
 fuzz_target!(|bytes: &[u8]| {
     let mut u = Unstructured::new(bytes);
@@ -35,12 +40,18 @@ fuzz_target!(|bytes: &[u8]| {
     let mentions = registry.mentions(text);
     let mut previous_end = 0;
     for m in &mentions {
-        assert!(m.start >= previous_end && m.start < m.end && m.end <= chars, "{m:?}");
+        assert!(
+            m.start >= previous_end && m.start < m.end && m.end <= chars,
+            "{m:?}"
+        );
         previous_end = m.end;
     }
     let target = ["Russia", "United States", "EU", "Hillary Clinton"][flags as usize % 4];
     let (found, found_others) = registry.spans(text, target, None);
-    assert!(found.iter().chain(&found_others).all(|&(s, e)| s < e && e <= chars));
+    assert!(found
+        .iter()
+        .chain(&found_others)
+        .all(|&(s, e)| s < e && e <= chars));
 
     let analyzer = Analyzer::new(AnalyzerConfig {
         language: LANGUAGES[(flags >> 2) as usize % 4],

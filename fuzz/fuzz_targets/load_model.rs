@@ -22,7 +22,10 @@ fuzz_target!(|bytes: &[u8]| {
         }
         Err(e) => {
             let message = e.to_string();
-            assert!(message.starts_with(NAME), "error does not name the file: {message:?}");
+            assert!(
+                message.starts_with(NAME),
+                "error does not name the file: {message:?}"
+            );
         }
     }
 });

@@ -10,7 +10,10 @@ const NAME: &str = "fuzz.tsv";
 
 fn check_error(e: stance::Error) {
     let message = e.to_string();
-    assert!(message.starts_with(NAME), "error does not name the file: {message:?}");
+    assert!(
+        message.starts_with(NAME),
+        "error does not name the file: {message:?}"
+    );
 }
 
 fuzz_target!(|bytes: &[u8]| {

@@ -66,10 +66,7 @@ pub fn char_ngrams(
         .chain(std::iter::once(' '))
         .collect();
     for start in 0..padded.len() {
-        for n in min.max(1)..=max {
-            if start + n > padded.len() {
-                break;
-            }
+        for n in min.max(1)..=max.min(padded.len() - start) {
             buffer.clear();
             buffer.push_str("c:");
             buffer.extend(&padded[start..start + n]);

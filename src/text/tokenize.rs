@@ -93,8 +93,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 }
 
 fn starts_url(rest: &str) -> bool {
-    let head = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
-    head.starts_with("http://") || head.starts_with("https://") || head.starts_with("www.")
+    // Bytes, not chars: only an ASCII prefix can match, and this looks at 8 bytes at most.
+    let starts = |prefix: &str| {
+        rest.len() >= prefix.len()
+            && rest.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+    };
+    starts("http://") || starts("https://") || starts("www.")
 }
 
 #[cfg(test)]
