@@ -225,20 +225,8 @@ impl Registry {
                 None => find_words(text, target.trim()),
             },
         };
-        let mut sorted_targets = target_spans.clone();
-        sorted_targets.sort_unstable();
-        // Largest end among target spans up to each position, for a binary-searched overlap test.
-        let max_end: Vec<usize> = sorted_targets
-            .iter()
-            .scan(0, |m, &(_, e)| {
-                *m = e.max(*m);
-                Some(*m)
-            })
-            .collect();
-        let overlaps_target = |m: &Mention| {
-            let starting_before_end = sorted_targets.partition_point(|&(s, _)| s < m.end);
-            starting_before_end > 0 && max_end[starting_before_end - 1] > m.start
-        };
+        let sorted_targets = SortedSpans::new(&target_spans);
+        let overlaps_target = |m: &Mention| sorted_targets.overlapping(m.start, m.end).is_some();
         let others = mentions
             .iter()
             .filter(|m| Some(m.party) != party && !overlaps_target(m))
@@ -258,6 +246,47 @@ impl Registry {
                 .collect(),
             None => find_words(text, target.trim()),
         }
+    }
+}
+
+/// Spans sorted by start, with the largest end so far at each position, so that the span
+/// covering a token is found by binary search: a statement with millions of tokens and mentions
+/// stays n log n.
+pub struct SortedSpans {
+    spans: Vec<(usize, usize)>,
+    max_end: Vec<usize>,
+}
+
+impl SortedSpans {
+    pub fn new(spans: &[(usize, usize)]) -> Self {
+        let mut spans = spans.to_vec();
+        spans.sort_unstable();
+        let max_end = spans
+            .iter()
+            .scan(0, |m, &(_, e)| {
+                *m = e.max(*m);
+                Some(*m)
+            })
+            .collect();
+        SortedSpans { spans, max_end }
+    }
+
+    /// The earliest-starting span that overlaps `[start, end)`.
+    pub fn overlapping(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        // Spans starting before the token overlap it only if they end after its start.
+        let before = self.spans.partition_point(|&(s, _)| s < start);
+        let first_reaching = self.max_end[..before].partition_point(|&m| m <= start);
+        let earlier = self.spans[first_reaching..before]
+            .iter()
+            .copied()
+            .find(|&(_, e)| e > start);
+        earlier.or_else(|| {
+            self.spans[before..]
+                .iter()
+                .copied()
+                .take_while(|&(s, _)| s < end)
+                .find(|&(_, e)| e > start)
+        })
     }
 }
 

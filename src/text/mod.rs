@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 
-use crate::parties::fold_into;
+use crate::parties::{fold_into, SortedSpans};
 pub use stem::Language;
 use tokenize::{tokenize, Kind};
 
@@ -384,47 +384,6 @@ impl Analyzer {
         let mut out = Vec::new();
         self.for_each_feature(&terms, |f, _, _| out.push(f.to_string()));
         out
-    }
-}
-
-/// Spans sorted by start, with the largest end so far at each position, so that the span
-/// covering a token is found by binary search: a statement with millions of tokens and mentions
-/// stays n log n.
-struct SortedSpans {
-    spans: Vec<(usize, usize)>,
-    max_end: Vec<usize>,
-}
-
-impl SortedSpans {
-    fn new(spans: &[(usize, usize)]) -> Self {
-        let mut spans = spans.to_vec();
-        spans.sort_unstable();
-        let max_end = spans
-            .iter()
-            .scan(0, |m, &(_, e)| {
-                *m = e.max(*m);
-                Some(*m)
-            })
-            .collect();
-        SortedSpans { spans, max_end }
-    }
-
-    /// The earliest-starting span that overlaps `[start, end)`.
-    fn overlapping(&self, start: usize, end: usize) -> Option<(usize, usize)> {
-        // Spans starting before the token overlap it only if they end after its start.
-        let before = self.spans.partition_point(|&(s, _)| s < start);
-        let first_reaching = self.max_end[..before].partition_point(|&m| m <= start);
-        let earlier = self.spans[first_reaching..before]
-            .iter()
-            .copied()
-            .find(|&(_, e)| e > start);
-        earlier.or_else(|| {
-            self.spans[before..]
-                .iter()
-                .copied()
-                .take_while(|&(s, _)| s < end)
-                .find(|&(_, e)| e > start)
-        })
     }
 }
 
