@@ -6,6 +6,7 @@
 pub mod cv;
 pub mod data;
 pub mod error;
+pub mod feature_keys;
 pub mod features;
 pub mod metrics;
 pub mod model;

@@ -1,9 +1,11 @@
 //! The saved model: plain numbers plus what is needed to rebuild its inputs, and the scorer.
 
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::data::Stance;
+use crate::feature_keys::FeatureKeys;
 use crate::features::{SparseVec, Vocabulary};
 use crate::parties::{fold, Registry};
 use crate::text::{Analyzer, AnalyzerConfig, Terms};
@@ -145,6 +147,21 @@ pub struct Scorer {
     analyzer: Analyzer,
     registry: Registry,
     target_keys: HashMap<String, String>,
+    /// Integer keys of the vocabulary's features (see `feature_keys`), when they fit.
+    keys: Option<FeatureKeys>,
+}
+
+/// Buffers reused from statement to statement on one thread, so that scoring allocates little.
+#[derive(Default)]
+struct Scratch {
+    terms: Terms,
+    term_ids: Vec<u32>,
+    indices: Vec<u32>,
+    row: SparseVec,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 impl Scorer {
@@ -152,11 +169,13 @@ impl Scorer {
         model.vocabulary.rebuild_index();
         let analyzer = Analyzer::new(model.metadata.options.analyzer.clone());
         let target_keys = model.targets.keys().map(|k| (fold(k), k.clone())).collect();
+        let keys = FeatureKeys::new(&model.vocabulary);
         Scorer {
             model,
             analyzer,
             registry,
             target_keys,
+            keys,
         }
     }
 
@@ -177,33 +196,58 @@ impl Scorer {
         }
     }
 
-    /// The statement's terms toward `target`, locating mentions when no spans are given.
+    /// The statement's terms toward `target`, locating mentions when no spans are given;
+    /// returns whether the target was found.
+    fn terms_into(
+        &self,
+        text: &str,
+        target: &str,
+        spans: Option<&[(usize, usize)]>,
+        terms: &mut Terms,
+    ) -> bool {
+        let (spans, others) = self.registry.spans(text, target, spans);
+        self.analyzer.terms_into(text, &spans, &others, terms);
+        !spans.is_empty()
+    }
+
+    /// The statement's terms toward `target`, and whether the target was found.
     pub fn terms(
         &self,
         text: &str,
         target: &str,
         spans: Option<&[(usize, usize)]>,
     ) -> (Terms, bool) {
-        let (spans, others) = self.registry.spans(text, target, spans);
-        (
-            self.analyzer.terms(text, &spans, &others),
-            !spans.is_empty(),
-        )
+        let mut terms = Terms::default();
+        let found = self.terms_into(text, target, spans, &mut terms);
+        (terms, found)
+    }
+
+    /// The vocabulary indices of a statement's features, one per occurrence, into `indices`.
+    fn feature_indices(&self, terms: &Terms, term_ids: &mut Vec<u32>, indices: &mut Vec<u32>) {
+        indices.clear();
+        let vocabulary = &self.model.vocabulary;
+        match &self.keys {
+            Some(keys) => {
+                keys.term_ids(terms, term_ids);
+                self.analyzer
+                    .for_each_feature(terms, |f| indices.extend(keys.index(f, term_ids)));
+                self.analyzer
+                    .for_each_char_ngram(terms, |f, _| indices.extend(vocabulary.get(f)));
+            }
+            None => self
+                .analyzer
+                .for_each_feature_text(terms, |f, _, _| indices.extend(vocabulary.get(f))),
+        }
     }
 
     /// The sparse TF-IDF row of a statement's terms.
     pub fn vectorize(&self, terms: &Terms) -> SparseVec {
-        let mut indices = Vec::with_capacity(terms.len() * 2);
-        self.analyzer.for_each_feature(terms, |feature, _, _| {
-            if let Some(i) = self.model.vocabulary.get(feature) {
-                indices.push(i);
-            }
-        });
-        let mut out = SparseVec::with_capacity(indices.len());
+        let (mut term_ids, mut indices, mut row) = (Vec::new(), Vec::new(), SparseVec::new());
+        self.feature_indices(terms, &mut term_ids, &mut indices);
         self.model
             .vocabulary
-            .vectorize_indices(&mut indices, &mut out);
-        out
+            .vectorize_indices(&mut indices, &mut row);
+        row
     }
 
     pub fn predict(
@@ -212,15 +256,24 @@ impl Scorer {
         target: &str,
         spans: Option<&[(usize, usize)]>,
     ) -> Prediction {
-        let (terms, target_found) = self.terms(text, target, spans);
-        let x = self.vectorize(&terms);
         let (model, _) = self.model_for(target);
-        let probabilities = softmax(model.logits(&x));
-        Prediction {
-            stance: Stance::ALL[argmax(&probabilities)],
-            probabilities,
-            target_found,
-        }
+        SCRATCH.with_borrow_mut(|scratch| {
+            let Scratch {
+                terms,
+                term_ids,
+                indices,
+                row,
+            } = scratch;
+            let target_found = self.terms_into(text, target, spans, terms);
+            self.feature_indices(terms, term_ids, indices);
+            self.model.vocabulary.vectorize_indices(indices, row);
+            let probabilities = softmax(model.logits(row));
+            Prediction {
+                stance: Stance::ALL[argmax(&probabilities)],
+                probabilities,
+                target_found,
+            }
+        })
     }
 }
 
@@ -261,11 +314,12 @@ impl Scorer {
         let (terms, target_found) = self.terms(text, target, spans);
         // Where each known feature first occurs, to show it as the statement's own words.
         let mut first_seen: HashMap<u32, (usize, usize)> = HashMap::new();
-        self.analyzer.for_each_feature(&terms, |feature, first, n| {
-            if let Some(i) = self.model.vocabulary.get(feature) {
-                first_seen.entry(i).or_insert((first, n));
-            }
-        });
+        self.analyzer
+            .for_each_feature_text(&terms, |feature, first, n| {
+                if let Some(i) = self.model.vocabulary.get(feature) {
+                    first_seen.entry(i).or_insert((first, n));
+                }
+            });
         let x = self.vectorize(&terms);
         let (model, _) = self.model_for(target);
         let z = model.logits(&x);

@@ -3,7 +3,7 @@
 //! Matching is case-insensitive on whole words and prefers the longest alias. Short all-capitals
 //! aliases ("US", "UN", "PA", "EU") match only in capitals, because "us" is a pronoun.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -125,6 +125,7 @@ impl Registry {
         let build = |patterns: &[String]| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(patterns)
                 .map_err(|e| e.to_string())
         };
@@ -160,39 +161,28 @@ impl Registry {
     /// All mentions of registered parties, leftmost-longest, never overlapping.
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
         let folded = fold(text);
-        let chars: Vec<char> = folded.chars().collect();
-        let char_at_byte = char_index_by_byte(&folded);
-        let original_char_at_byte = char_index_by_byte(text);
         let mut found = Vec::new();
-        let mut collect =
-            |matcher: &AhoCorasick, owner: &[(usize, bool)], hay: &str, map: &[usize]| {
-                for m in matcher.find_overlapping_iter(hay) {
-                    let (start, end) = (map[m.start()], map[m.end()]);
-                    let before_ok = start == 0 || !is_word_char(chars[start - 1]);
-                    let after_ok = end == chars.len() || !is_word_char(chars[end]);
-                    if before_ok && after_ok {
-                        let (party, ambiguous) = owner[m.pattern().as_usize()];
-                        found.push(Mention {
-                            party,
-                            start,
-                            end,
-                            ambiguous,
-                        });
-                    }
+        if text.is_ascii() {
+            // One byte per code point (folding keeps ASCII ASCII): offsets need no mapping.
+            let bytes = folded.as_bytes();
+            let word_at = |i: usize| is_word_char(bytes[i] as char);
+            let hays = [(&*folded, bytes.len()), (text, bytes.len())];
+            self.collect_mentions(hays, |b| b, word_at, &mut found);
+        } else {
+            let chars: Vec<char> = folded.chars().collect();
+            let folded_map = char_index_by_byte(&folded);
+            let original_map = char_index_by_byte(text);
+            let word_at = |i: usize| is_word_char(chars[i]);
+            let hays = [(&*folded, chars.len()), (text, chars.len())];
+            let map = |hay: usize, byte: usize| {
+                if hay == 0 {
+                    folded_map[byte]
+                } else {
+                    original_map[byte]
                 }
             };
-        collect(
-            &self.folded_matcher,
-            &self.folded_owner,
-            &folded,
-            &char_at_byte,
-        );
-        collect(
-            &self.exact_matcher,
-            &self.exact_owner,
-            text,
-            &original_char_at_byte,
-        );
+            self.collect_mentions_mapped(hays, map, word_at, &mut found);
+        }
         // Leftmost first, longest first at the same start; drop whatever overlaps a kept one.
         found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
         let mut kept: Vec<Mention> = Vec::new();
@@ -202,6 +192,50 @@ impl Registry {
             }
         }
         kept
+    }
+
+    fn collect_mentions(
+        &self,
+        hays: [(&str, usize); 2],
+        to_char: impl Fn(usize) -> usize,
+        word_at: impl Fn(usize) -> bool,
+        found: &mut Vec<Mention>,
+    ) {
+        self.collect_mentions_mapped(hays, |_, byte| to_char(byte), word_at, found)
+    }
+
+    /// Whole-word matches of the folded aliases in `hays[0]` (the folded text) and of the exact
+    /// ones in `hays[1]` (the text); `map(hay, byte)` turns byte offsets into code points,
+    /// `word_at(i)` tells whether code point i is a word character.
+    fn collect_mentions_mapped(
+        &self,
+        hays: [(&str, usize); 2],
+        map: impl Fn(usize, usize) -> usize,
+        word_at: impl Fn(usize) -> bool,
+        found: &mut Vec<Mention>,
+    ) {
+        let matchers = [
+            (&self.folded_matcher, &self.folded_owner),
+            (&self.exact_matcher, &self.exact_owner),
+        ];
+        for (hay_index, ((matcher, owner), (hay, n_chars))) in
+            matchers.into_iter().zip(hays).enumerate()
+        {
+            for m in matcher.find_overlapping_iter(hay) {
+                let (start, end) = (map(hay_index, m.start()), map(hay_index, m.end()));
+                let before_ok = start == 0 || !word_at(start - 1);
+                let after_ok = end == n_chars || !word_at(end);
+                if before_ok && after_ok {
+                    let (party, ambiguous) = owner[m.pattern().as_usize()];
+                    found.push(Mention {
+                        party,
+                        start,
+                        end,
+                        ambiguous,
+                    });
+                }
+            }
+        }
     }
 
     /// Spans of the target (as given, or found by `target_spans`) and of every other registered

@@ -1,6 +1,8 @@
 //! Small word lists and rules behind the target-aware marks: clause boundaries, negation cues,
 //! context distance bands, and character n-grams.
 
+use super::Family;
+
 /// Punctuation between two tokens that ends a clause.
 pub fn ends_clause(between: &str) -> bool {
     between.chars().any(|c| {
@@ -41,15 +43,15 @@ pub fn is_negation(word: &str) -> bool {
     ends_in_nt("n't") || ends_in_nt("n’t") || CUES.iter().any(|c| c.eq_ignore_ascii_case(word))
 }
 
-/// Context prefix by side and distance band: 1, 2–3, 4 and beyond.
-pub fn context_prefix(left: bool, distance: usize) -> &'static str {
+/// Context family by side and distance band: 1, 2–3, 4 and beyond.
+pub fn context_family(left: bool, distance: usize) -> Family {
     match (left, distance) {
-        (true, 0..=1) => "L1:",
-        (true, 2..=3) => "L2:",
-        (true, _) => "L4:",
-        (false, 0..=1) => "R1:",
-        (false, 2..=3) => "R2:",
-        (false, _) => "R4:",
+        (true, 0..=1) => Family::Left1,
+        (true, 2..=3) => Family::Left2,
+        (true, _) => Family::Left4,
+        (false, 0..=1) => Family::Right1,
+        (false, 2..=3) => Family::Right2,
+        (false, _) => Family::Right4,
     }
 }
 

@@ -288,89 +288,71 @@ impl Analyzer {
         });
     }
 
-    /// Calls `emit(feature, first_term, n)` for every feature of the terms: the n-gram or the
-    /// marked term it comes from starts at term `first_term` and spans `n` terms.
-    pub fn for_each_feature(&self, terms: &Terms, mut emit: impl FnMut(&str, usize, usize)) {
-        FEATURE.with_borrow_mut(|buffer| self.features_with(terms, buffer, &mut emit))
-    }
-
-    fn features_with(
-        &self,
-        terms: &Terms,
-        buffer: &mut String,
-        emit: &mut impl FnMut(&str, usize, usize),
-    ) {
+    /// Calls `emit` for every word n-gram and marked term of the statement (character n-grams
+    /// aside, see `for_each_char_ngram`), in a fixed order: n-grams, context, clause, negation.
+    pub fn for_each_feature(&self, terms: &Terms, mut emit: impl FnMut(Feature)) {
         let count = terms.len();
         for first in 0..count {
-            buffer.clear();
             for n in 1..=self.config.ngram_max.min(count - first) {
-                if n > 1 {
-                    buffer.push(' ');
-                }
-                buffer.push_str(terms.text(first + n - 1));
-                emit(buffer, first, n);
+                emit(Feature::new(Family::Ngram, first, n));
             }
         }
-        let mut marked = |prefix: &str, i: usize, buffer: &mut String| {
-            buffer.clear();
-            buffer.push_str(prefix);
-            buffer.push_str(terms.text(i));
-            emit(buffer, i, 1);
-        };
         let window = self.config.context_window;
         if (window > 0 || self.config.clause) && terms.iter().any(|t| t.is_target) {
             // Distance to the nearest mention, left or right, in two passes; and the clauses
             // that hold a mention.
-            let mut last_mention: Option<usize> = None;
-            let mut nearest: Vec<(usize, bool)> = vec![(usize::MAX, false); count];
-            for (i, term) in terms.iter().enumerate() {
-                if term.is_target {
-                    last_mention = Some(i);
-                } else if let Some(m) = last_mention {
-                    nearest[i] = (i - m, false);
-                }
-            }
-            last_mention = None;
-            for (i, term) in terms.iter().enumerate().rev() {
-                if term.is_target {
-                    last_mention = Some(i);
-                } else if let Some(m) = last_mention {
-                    if m - i < nearest[i].0 {
-                        nearest[i] = (m - i, true);
+            NEAREST.with_borrow_mut(|nearest| {
+                nearest_mentions(terms, nearest);
+                for (i, &(distance, left)) in nearest.iter().enumerate() {
+                    if window > 0 && distance <= window {
+                        emit(Feature::new(marks::context_family(left, distance), i, 1));
                     }
                 }
-            }
-            // Clause indices only grow along the terms, so this list is sorted.
-            let mut target_clauses: Vec<u32> = terms
-                .iter()
-                .filter(|t| t.is_target)
-                .map(|t| t.clause)
-                .collect();
-            target_clauses.dedup();
-            for (i, &(distance, left)) in nearest.iter().enumerate() {
-                if window > 0 && distance <= window {
-                    marked(marks::context_prefix(left, distance), i, buffer);
-                }
-            }
+            });
             if self.config.clause {
+                // Clause indices only grow along the terms, so the mentions' clauses come sorted.
+                let mut target_clauses = terms.iter().filter(|t| t.is_target).map(|t| t.clause);
+                let mut current = target_clauses.next();
                 for (i, term) in terms.iter().enumerate() {
-                    if !term.is_target && target_clauses.binary_search(&term.clause).is_ok() {
-                        marked("C:", i, buffer);
+                    while current.is_some_and(|c| c < term.clause) {
+                        current = target_clauses.next();
+                    }
+                    if !term.is_target && current == Some(term.clause) {
+                        emit(Feature::new(Family::Clause, i, 1));
                     }
                 }
             }
         }
         if self.config.negation {
             for i in (0..count).filter(|&i| terms.get(i).negated) {
-                marked("N:", i, buffer);
+                emit(Feature::new(Family::Negated, i, 1));
             }
         }
-        if self.config.char_max > 0 {
-            for i in 0..count {
-                let (min, max) = (self.config.char_min, self.config.char_max);
-                marks::char_ngrams(terms.text(i), min, max, buffer, |f| emit(f, i, 1));
-            }
+    }
+
+    /// Calls `emit(ngram, term)` for every character n-gram of every term, when enabled.
+    pub fn for_each_char_ngram(&self, terms: &Terms, mut emit: impl FnMut(&str, usize)) {
+        let (min, max) = (self.config.char_min, self.config.char_max);
+        if max == 0 {
+            return;
         }
+        FEATURE.with_borrow_mut(|buffer| {
+            for i in 0..terms.len() {
+                marks::char_ngrams(terms.text(i), min, max, buffer, |f| emit(f, i));
+            }
+        })
+    }
+
+    /// Calls `emit(feature, first_term, n)` with the text of every feature, character n-grams
+    /// included: the form the vocabulary stores.
+    pub fn for_each_feature_text(&self, terms: &Terms, mut emit: impl FnMut(&str, usize, usize)) {
+        FEATURE.with_borrow_mut(|buffer| {
+            self.for_each_feature(terms, |feature| {
+                feature.write(terms, buffer);
+                emit(buffer, feature.first, feature.n);
+            })
+        });
+        self.for_each_char_ngram(terms, |f, i| emit(f, i, 1));
     }
 
     /// All features of one statement, as owned strings (training and tests).
@@ -382,13 +364,122 @@ impl Analyzer {
     ) -> Vec<String> {
         let terms = self.terms(text, target_spans, other_spans);
         let mut out = Vec::new();
-        self.for_each_feature(&terms, |f, _, _| out.push(f.to_string()));
+        self.for_each_feature_text(&terms, |f, _, _| out.push(f.to_string()));
         out
     }
 }
 
 thread_local! {
     static FEATURE: RefCell<String> = const { RefCell::new(String::new()) };
+    static NEAREST: RefCell<Vec<(usize, bool)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// For each term, the distance to the nearest target mention and whether the term is left of
+/// it (`usize::MAX` without a mention on either side); computed in two passes.
+fn nearest_mentions(terms: &Terms, nearest: &mut Vec<(usize, bool)>) {
+    nearest.clear();
+    nearest.resize(terms.len(), (usize::MAX, false));
+    let mut last_mention: Option<usize> = None;
+    for (i, term) in terms.iter().enumerate() {
+        if term.is_target {
+            last_mention = Some(i);
+        } else if let Some(m) = last_mention {
+            nearest[i] = (i - m, false);
+        }
+    }
+    last_mention = None;
+    for (i, term) in terms.iter().enumerate().rev() {
+        if term.is_target {
+            last_mention = Some(i);
+        } else if let Some(m) = last_mention {
+            if m - i < nearest[i].0 {
+                nearest[i] = (m - i, true);
+            }
+        }
+    }
+}
+
+/// What a feature is about: a word n-gram, or one term marked by where it stands toward the
+/// target (side and distance band, clause) or by a negation's scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Family {
+    Ngram,
+    Left1,
+    Left2,
+    Left4,
+    Right1,
+    Right2,
+    Right4,
+    Clause,
+    Negated,
+}
+
+impl Family {
+    pub const ALL: [Family; 9] = [
+        Family::Ngram,
+        Family::Left1,
+        Family::Left2,
+        Family::Left4,
+        Family::Right1,
+        Family::Right2,
+        Family::Right4,
+        Family::Clause,
+        Family::Negated,
+    ];
+
+    /// The prefix of its features' text (`L1:accus`); n-grams have none.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Family::Ngram => "",
+            Family::Left1 => "L1:",
+            Family::Left2 => "L2:",
+            Family::Left4 => "L4:",
+            Family::Right1 => "R1:",
+            Family::Right2 => "R2:",
+            Family::Right4 => "R4:",
+            Family::Clause => "C:",
+            Family::Negated => "N:",
+        }
+    }
+
+    /// The family and terms of a feature's text; `None` for character n-grams (`c:`), whose
+    /// text is not made of terms.
+    pub fn parse(feature: &str) -> Option<(Family, &str)> {
+        match feature.split_once(':') {
+            None => Some((Family::Ngram, feature)),
+            Some((prefix, rest)) => Family::ALL[1..]
+                .iter()
+                .find(|f| &f.prefix()[..f.prefix().len() - 1] == prefix)
+                .map(|&f| (f, rest)),
+        }
+    }
+}
+
+/// One feature of a statement: its family and the `n` terms it covers from term `first`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Feature {
+    pub family: Family,
+    pub first: usize,
+    pub n: usize,
+}
+
+impl Feature {
+    fn new(family: Family, first: usize, n: usize) -> Self {
+        Feature { family, first, n }
+    }
+
+    /// Writes the feature's text (`accus <target>`, `L1:accus`) into `buffer`.
+    pub fn write(&self, terms: &Terms, buffer: &mut String) {
+        buffer.clear();
+        buffer.push_str(self.family.prefix());
+        for i in self.first..self.first + self.n {
+            if i > self.first {
+                buffer.push(' ');
+            }
+            buffer.push_str(terms.text(i));
+        }
+    }
 }
 
 #[cfg(test)]

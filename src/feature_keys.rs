@@ -1,0 +1,121 @@
+//! Integer keys for a vocabulary's features, so that scoring finds a statement's features
+//! without writing their text: each term becomes an id once, and a feature (family + up to three
+//! term ids) packs into one `u64` without collisions.
+
+use rustc_hash::FxHashMap;
+
+use crate::features::{block_of, Vocabulary, CHAR_BLOCK};
+use crate::text::{Family, Feature, Terms};
+
+/// Term ids take 20 bits in a key; 0 means "no term" so that n-grams of different lengths differ.
+const ID_BITS: u32 = 20;
+const MAX_TERMS: usize = (1 << ID_BITS) - 2;
+const MAX_NGRAM: usize = 3;
+
+/// A term that no feature of the vocabulary contains.
+pub const UNKNOWN: u32 = u32::MAX;
+
+pub struct FeatureKeys {
+    term_ids: FxHashMap<Box<str>, u32>,
+    features: FxHashMap<u64, u32>,
+}
+
+impl FeatureKeys {
+    /// Keys for every term-made feature of the vocabulary; `None` when some feature cannot be
+    /// packed (n-grams longer than three terms, or over a million distinct terms), in which case
+    /// the caller looks features up by text.
+    pub fn new(vocabulary: &Vocabulary) -> Option<Self> {
+        let mut keys = FeatureKeys {
+            term_ids: FxHashMap::default(),
+            features: FxHashMap::default(),
+        };
+        let mut ids = Vec::with_capacity(MAX_NGRAM);
+        for (index, text) in vocabulary.terms.iter().enumerate() {
+            let Some((family, words)) = Family::parse(text) else {
+                if block_of(text) == CHAR_BLOCK {
+                    continue; // character n-grams are looked up by text
+                }
+                return None;
+            };
+            ids.clear();
+            for word in words.split(' ') {
+                let next = keys.term_ids.len() as u32;
+                ids.push(*keys.term_ids.entry(word.into()).or_insert(next));
+            }
+            if ids.len() > MAX_NGRAM || keys.term_ids.len() > MAX_TERMS {
+                return None;
+            }
+            keys.features.insert(pack(family, &ids), index as u32);
+        }
+        Some(keys)
+    }
+
+    /// The id of a term's text, or `UNKNOWN`.
+    pub fn term_id(&self, text: &str) -> u32 {
+        self.term_ids.get(text).copied().unwrap_or(UNKNOWN)
+    }
+
+    /// Ids of all terms of a statement, into a reused buffer.
+    pub fn term_ids(&self, terms: &Terms, ids: &mut Vec<u32>) {
+        ids.clear();
+        ids.extend((0..terms.len()).map(|i| self.term_id(terms.text(i))));
+    }
+
+    /// The vocabulary index of a feature, given the ids of the statement's terms.
+    pub fn index(&self, feature: Feature, ids: &[u32]) -> Option<u32> {
+        let ids = &ids[feature.first..feature.first + feature.n];
+        if ids.len() > MAX_NGRAM || ids.contains(&UNKNOWN) {
+            return None;
+        }
+        self.features.get(&pack(feature.family, ids)).copied()
+    }
+}
+
+fn pack(family: Family, ids: &[u32]) -> u64 {
+    let mut key = family as u64;
+    for (slot, &id) in ids.iter().enumerate() {
+        key |= (id as u64 + 1) << (4 + ID_BITS as usize * slot);
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{Analyzer, AnalyzerConfig};
+
+    #[test]
+    fn finds_the_same_features_as_their_text() {
+        let analyzer = Analyzer::new(AnalyzerConfig {
+            ngram_max: 3,
+            ..AnalyzerConfig::default()
+        });
+        let text = "Moscow did not accuse Kyiv of shelling the plant, but Kyiv denied it";
+        let spans = [(22, 26), (54, 58)];
+        let all = analyzer.features(text, &spans, &[(0, 6)]);
+        // A vocabulary holding every other feature of the statement, plus unrelated ones.
+        let mut kept: Vec<String> = all.iter().step_by(2).cloned().collect();
+        kept.extend(["war".to_string(), "L1:war".into(), "c:ab".into()]);
+        kept.sort();
+        kept.dedup();
+        let vocabulary = Vocabulary::new(kept.clone(), vec![1.0; kept.len()], [1.0; 3]);
+        let keys = FeatureKeys::new(&vocabulary).unwrap();
+
+        let terms = analyzer.terms(text, &spans, &[(0, 6)]);
+        let mut ids = Vec::new();
+        keys.term_ids(&terms, &mut ids);
+        let mut by_key = Vec::new();
+        analyzer.for_each_feature(&terms, |f| by_key.extend(keys.index(f, &ids)));
+        let mut by_text = Vec::new();
+        analyzer.for_each_feature_text(&terms, |f, _, _| by_text.extend(vocabulary.get(f)));
+        assert!(by_key.len() > 10);
+        assert_eq!(by_key, by_text);
+    }
+
+    #[test]
+    fn longer_ngrams_fall_back_to_text() {
+        let terms = vec!["a b c d".to_string()];
+        let vocabulary = Vocabulary::new(terms, vec![1.0], [1.0; 3]);
+        assert!(FeatureKeys::new(&vocabulary).is_none());
+    }
+}
