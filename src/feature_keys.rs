@@ -5,6 +5,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::features::{block_of, Vocabulary, CHAR_BLOCK};
+use crate::text::short_key::short_key;
 use crate::text::{Family, Feature, Terms};
 
 /// Term ids take 20 bits in a key; 0 means "no term" so that n-grams of different lengths differ.
@@ -16,7 +17,9 @@ const MAX_NGRAM: usize = 3;
 pub const UNKNOWN: u32 = u32::MAX;
 
 pub struct FeatureKeys {
-    term_ids: FxHashMap<Box<str>, u32>,
+    /// Ids of terms short enough for an integer key (see `short_key`), and of the others.
+    short_ids: FxHashMap<u128, u32>,
+    long_ids: FxHashMap<Box<str>, u32>,
     features: FxHashMap<u64, u32>,
 }
 
@@ -26,7 +29,8 @@ impl FeatureKeys {
     /// the caller looks features up by text.
     pub fn new(vocabulary: &Vocabulary) -> Option<Self> {
         let mut keys = FeatureKeys {
-            term_ids: FxHashMap::default(),
+            short_ids: FxHashMap::default(),
+            long_ids: FxHashMap::default(),
             features: FxHashMap::default(),
         };
         let mut ids = Vec::with_capacity(MAX_NGRAM);
@@ -39,10 +43,9 @@ impl FeatureKeys {
             };
             ids.clear();
             for word in words.split(' ') {
-                let next = keys.term_ids.len() as u32;
-                ids.push(*keys.term_ids.entry(word.into()).or_insert(next));
+                ids.push(keys.intern(word));
             }
-            if ids.len() > MAX_NGRAM || keys.term_ids.len() > MAX_TERMS {
+            if ids.len() > MAX_NGRAM || keys.term_count() > MAX_TERMS {
                 return None;
             }
             keys.features.insert(pack(family, &ids), index as u32);
@@ -50,9 +53,27 @@ impl FeatureKeys {
         Some(keys)
     }
 
+    fn term_count(&self) -> usize {
+        self.short_ids.len() + self.long_ids.len()
+    }
+
+    /// The id of a term, given one if new.
+    fn intern(&mut self, text: &str) -> u32 {
+        let next = self.term_count() as u32;
+        match short_key(0, text) {
+            Some(key) => *self.short_ids.entry(key).or_insert(next),
+            None => *self.long_ids.entry(text.into()).or_insert(next),
+        }
+    }
+
     /// The id of a term's text, or `UNKNOWN`.
     pub fn term_id(&self, text: &str) -> u32 {
-        self.term_ids.get(text).copied().unwrap_or(UNKNOWN)
+        match short_key(0, text) {
+            Some(key) => self.short_ids.get(&key),
+            None => self.long_ids.get(text),
+        }
+        .copied()
+        .unwrap_or(UNKNOWN)
     }
 
     /// Ids of all terms of a statement, into a reused buffer.

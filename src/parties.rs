@@ -340,8 +340,25 @@ fn char_index_by_byte(s: &str) -> Vec<usize> {
 
 /// Case-insensitive whole-word occurrences of `needle` in `text`, as code-point spans.
 pub fn find_words(text: &str, needle: &str) -> Vec<(usize, usize)> {
-    let hay: Vec<char> = text.chars().map(fold_char).collect();
-    let pat: Vec<char> = needle.chars().map(fold_char).collect();
+    if text.is_ascii() && needle.is_ascii() && !text.contains('`') && !needle.contains('`') {
+        // Bytes are code points, and ASCII folding is ASCII lowercasing.
+        let fold = |b: &u8| b.to_ascii_lowercase();
+        return find_folded(text.as_bytes(), needle.as_bytes(), fold, |&b| {
+            is_word_char(b as char)
+        });
+    }
+    let hay: Vec<char> = text.chars().collect();
+    let pat: Vec<char> = needle.chars().collect();
+    find_folded(&hay, &pat, |&c| fold_char(c), |&c| is_word_char(c))
+}
+
+/// Whole-word occurrences of `pat` in `hay` after folding both with `fold`, as index spans.
+fn find_folded<T, F: PartialEq>(
+    hay: &[T],
+    pat: &[T],
+    fold: impl Fn(&T) -> F,
+    is_word: impl Fn(&T) -> bool,
+) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     if pat.is_empty() || pat.len() > hay.len() {
         return spans;
@@ -349,9 +366,9 @@ pub fn find_words(text: &str, needle: &str) -> Vec<(usize, usize)> {
     let mut i = 0;
     while i + pat.len() <= hay.len() {
         let end = i + pat.len();
-        if hay[i..end] == pat[..]
-            && (i == 0 || !is_word_char(hay[i - 1]))
-            && (end == hay.len() || !is_word_char(hay[end]))
+        if hay[i..end].iter().zip(pat).all(|(h, p)| fold(h) == fold(p))
+            && (i == 0 || !is_word(&hay[i - 1]))
+            && (end == hay.len() || !is_word(&hay[end]))
         {
             spans.push((i, end));
             i = end;

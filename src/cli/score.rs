@@ -204,7 +204,46 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads a line-based input chunk by chunk; parses, scores and serializes each chunk in parallel.
+/// Lines of the input read together: their bytes in one buffer, and where each line sits.
+#[derive(Default)]
+struct Chunk {
+    bytes: Vec<u8>,
+    /// (line number, start, end) of each line in `bytes`.
+    lines: Vec<(usize, usize, usize)>,
+}
+
+impl Chunk {
+    /// Reads up to `CHUNK_ROWS` lines after line `*line_number`.
+    fn read(
+        &mut self,
+        name: &str,
+        reader: &mut impl BufRead,
+        line_number: &mut usize,
+    ) -> Result<()> {
+        self.bytes.clear();
+        self.lines.clear();
+        while self.lines.len() < CHUNK_ROWS {
+            let start = self.bytes.len();
+            let read = reader
+                .read_until(b'\n', &mut self.bytes)
+                .map_err(|e| Error::input(name, *line_number + 1, e.to_string()))?;
+            if read == 0 {
+                break;
+            }
+            *line_number += 1;
+            self.lines.push((*line_number, start, self.bytes.len()));
+        }
+        Ok(())
+    }
+
+    fn line(&self, index: usize) -> (usize, &[u8]) {
+        let (number, start, end) = self.lines[index];
+        (number, &self.bytes[start..end])
+    }
+}
+
+/// Reads a line-based input chunk by chunk; parses, scores and serializes each chunk in
+/// parallel while the next chunk is read and the previous one written.
 fn stream(
     scorer: &Scorer,
     name: &str,
@@ -213,50 +252,30 @@ fn stream(
     settings: &Settings,
     output: &mut Output,
 ) -> Result<()> {
-    let mut format = format;
     let mut line_number = 0;
-    let mut lines: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK_ROWS);
+    let (mut current, mut next) = (Chunk::default(), Chunk::default());
+    current.read(name, &mut reader, &mut line_number)?;
+    let format = format.unwrap_or_else(|| guess_stream_format(&current));
     let mut saw_row = false;
     let mut skipped = Vec::new();
-    loop {
-        lines.clear();
-        while lines.len() < CHUNK_ROWS {
-            let mut buffer = Vec::new();
-            let read = reader
-                .read_until(b'\n', &mut buffer)
-                .map_err(|e| Error::input(name, line_number + 1, e.to_string()))?;
-            if read == 0 {
-                break;
-            }
-            line_number += 1;
-            lines.push((line_number, buffer));
-        }
-        if lines.is_empty() {
-            break;
-        }
-        let format = *format.get_or_insert_with(|| guess_stream_format(&lines));
-        let parsed: Vec<Result<Option<Example>>> = lines
-            .par_iter()
-            .map(|(line, bytes)| {
-                let text = std::str::from_utf8(bytes)
-                    .map_err(|_| Error::input(name, *line, "is not valid UTF-8"))?;
-                data::parse_line(name, *line, text, format, Need::Unlabeled)
-            })
-            .collect();
-        let mut examples = Vec::with_capacity(parsed.len());
-        for row in parsed {
-            match row {
-                Ok(Some(example)) => examples.push(example),
-                Ok(None) => {}
-                Err(e) if settings.skip_invalid && matches!(e, Error::Input { .. }) => {
-                    skipped.push(e)
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        saw_row |= !examples.is_empty();
-        output.write(&score_chunk(scorer, &examples, settings))?;
+    let mut scored: Vec<u8> = Vec::new();
+    while !current.lines.is_empty() {
+        // The pool scores this chunk while this thread (the reader need not be Send) writes the
+        // last one and reads the next.
+        let mut result = Ok(Default::default());
+        let read = rayon::in_place_scope(|scope| {
+            scope.spawn(|_| result = score_lines(scorer, name, &current, format, settings));
+            output.write(&scored)?;
+            next.read(name, &mut reader, &mut line_number)
+        });
+        let (bytes, rows, mut bad) = result?;
+        read?;
+        scored = bytes;
+        saw_row |= rows > 0;
+        skipped.append(&mut bad);
+        std::mem::swap(&mut current, &mut next);
     }
+    output.write(&scored)?;
     super::report_skipped(&skipped);
     if !saw_row {
         return Err(Error::file(name, "holds no valid statements"));
@@ -264,10 +283,41 @@ fn stream(
     Ok(())
 }
 
-fn guess_stream_format(lines: &[(usize, Vec<u8>)]) -> Format {
-    let first = lines
-        .iter()
-        .map(|(_, b)| String::from_utf8_lossy(b).trim().to_string())
+/// Parses and scores one chunk: its output, the number of valid rows, and the invalid rows
+/// left out (with --skip-invalid; otherwise the first invalid row is the error).
+fn score_lines(
+    scorer: &Scorer,
+    name: &str,
+    chunk: &Chunk,
+    format: Format,
+    settings: &Settings,
+) -> Result<(Vec<u8>, usize, Vec<Error>)> {
+    let parsed: Vec<Result<Option<Example>>> = (0..chunk.lines.len())
+        .into_par_iter()
+        .map(|i| {
+            let (line, bytes) = chunk.line(i);
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| Error::input(name, line, "is not valid UTF-8"))?;
+            data::parse_line(name, line, text, format, Need::Unlabeled)
+        })
+        .collect();
+    let mut examples = Vec::with_capacity(parsed.len());
+    let mut skipped = Vec::new();
+    for row in parsed {
+        match row {
+            Ok(Some(example)) => examples.push(example),
+            Ok(None) => {}
+            Err(e) if settings.skip_invalid && matches!(e, Error::Input { .. }) => skipped.push(e),
+            Err(e) => return Err(e),
+        }
+    }
+    let rows = examples.len();
+    Ok((score_chunk(scorer, &examples, settings), rows, skipped))
+}
+
+fn guess_stream_format(chunk: &Chunk) -> Format {
+    let first = (0..chunk.lines.len())
+        .map(|i| String::from_utf8_lossy(chunk.line(i).1).trim().to_string())
         .find(|l| !l.is_empty())
         .unwrap_or_default();
     if first.trim_start_matches('\u{feff}').starts_with('{') {
@@ -278,14 +328,16 @@ fn guess_stream_format(lines: &[(usize, Vec<u8>)]) -> Format {
 }
 
 /// Scores a chunk in parallel; returns its output lines, in order, as one buffer.
-/// Scores a chunk in parallel; returns its output lines, in order, as one buffer.
 fn score_chunk(scorer: &Scorer, examples: &[Example], settings: &Settings) -> Vec<u8> {
+    // Slices of rows, so that each task writes into one buffer.
     let pieces: Vec<Vec<u8>> = examples
-        .par_iter()
-        .map(|example| {
-            let mut out = Vec::with_capacity(256);
-            for row in score_example(scorer, example, settings) {
-                write_row(&mut out, &row, settings.format);
+        .par_chunks(64)
+        .map(|slice| {
+            let mut out = Vec::with_capacity(256 * slice.len());
+            for example in slice {
+                for row in score_example(scorer, example, settings) {
+                    write_row(&mut out, &row, settings.format);
+                }
             }
             out
         })

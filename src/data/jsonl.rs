@@ -1,12 +1,30 @@
 //! The canonical format: one JSON object per line, `{"id"?, "text", "target", "stance", "spans"?}`.
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 use super::{build_example, Example, Need, RawRow};
 use crate::error::{Error, Result};
 
 /// One non-blank JSONL line.
 pub fn parse_line(name: &str, line: usize, raw: &str, need: Need) -> Result<Example> {
+    // Well-formed rows take the typed path, which borrows instead of building a map; anything
+    // else goes through `serde_json::Value` to say exactly what is wrong.
+    if let Ok(row) = serde_json::from_str::<TypedRow>(raw) {
+        let raw_row = RawRow {
+            id: row.id.map(|Id(id)| id.into_owned()),
+            text: row.text.into_owned(),
+            target: row.target.map(Cow::into_owned),
+            stance: row.stance.as_deref(),
+            spans: row.spans.map(|s| {
+                s.into_iter()
+                    .map(|(a, b)| (a as usize, b as usize))
+                    .collect()
+            }),
+        };
+        return build_example(name, line, raw_row, need);
+    }
     let value: Value = serde_json::from_str(raw).map_err(|e| {
         Error::input(
             name,
@@ -72,6 +90,56 @@ fn parse_object(
     build_example(name, line, row, need)
 }
 
+/// A row with the expected field types; unknown fields are ignored, as on the `Value` path.
+#[derive(Deserialize)]
+struct TypedRow<'a> {
+    #[serde(default, borrow)]
+    id: Option<Id<'a>>,
+    #[serde(borrow)]
+    text: Cow<'a, str>,
+    #[serde(default, borrow)]
+    target: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    stance: Option<Cow<'a, str>>,
+    #[serde(default)]
+    spans: Option<Vec<(u64, u64)>>,
+}
+
+/// An `id` given as a string or a number, kept as text (numbers as serde_json prints them).
+struct Id<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Id<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Id<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Id<'de>, E> {
+                Ok(Id(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Id<'de>, E> {
+                Ok(Id(Cow::Owned(v.to_string())))
+            }
+            fn visit_u64<E>(self, v: u64) -> std::result::Result<Id<'de>, E> {
+                Ok(Id(Cow::Owned(serde_json::Number::from(v).to_string())))
+            }
+            fn visit_i64<E>(self, v: i64) -> std::result::Result<Id<'de>, E> {
+                Ok(Id(Cow::Owned(serde_json::Number::from(v).to_string())))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Id<'de>, E> {
+                serde_json::Number::from_f64(v)
+                    .map(|n| Id(Cow::Owned(n.to_string())))
+                    .ok_or_else(|| E::custom("not a finite number"))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 fn parse_spans(value: &Value) -> Option<Vec<(usize, usize)>> {
     value
         .as_array()?
@@ -127,6 +195,26 @@ mod tests {
             err("{\"text\": \"a\", \"stance\": \"none\"}"),
             "f.jsonl:1: missing or empty `target`"
         );
+    }
+
+    #[test]
+    fn typed_and_general_paths_read_rows_alike() {
+        let rows = parse(
+            "f",
+            "{\"id\": -3, \"text\": \"a\", \"extra\": [1, {}], \"target\": null}\n\
+             {\"id\": 1.5, \"text\": \"b\"}\n\
+             {\"text\": \"first\", \"text\": \"second\", \"spans\": null}\n\
+             {\"text\": \"caf\\u00e9 \\\"q\\\"\", \"id\": \"x\\ty\"}",
+            Need::Unlabeled,
+        )
+        .unwrap();
+        assert_eq!(rows[0].id.as_deref(), Some("-3"));
+        assert_eq!(rows[0].target, None);
+        assert_eq!(rows[1].id.as_deref(), Some("1.5"));
+        // A repeated field (refused by the typed path) keeps the last value, as serde_json does.
+        assert_eq!(rows[2].text, "second");
+        assert_eq!(rows[3].text, "café \"q\"");
+        assert_eq!(rows[3].id.as_deref(), Some("x\ty"));
     }
 
     #[test]

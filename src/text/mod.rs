@@ -9,6 +9,7 @@
 //! - character n-grams of each term, padded by spaces (`c: ka`), as their own block.
 
 mod marks;
+pub mod short_key;
 pub mod stem;
 pub mod tokenize;
 
@@ -18,8 +19,9 @@ use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 
 use crate::parties::{fold_into, SortedSpans};
+use short_key::short_key;
 pub use stem::Language;
-use tokenize::{tokenize, Kind};
+use tokenize::{tokenize_into, Kind, Token};
 
 /// Stands for every mention of the target, so that "Kyiv" and "Moscow" in one sentence give
 /// different features toward Ukraine and toward Russia.
@@ -158,9 +160,14 @@ thread_local! {
     /// Stems of words already seen on this thread, keyed by language tag + folded word: stemming
     /// allocates, and news vocabulary repeats. Cleared when it grows past `STEM_CACHE_LIMIT`.
     static STEMS: RefCell<FxHashMap<String, String>> = RefCell::new(FxHashMap::default());
+    /// The same for words short enough to be keyed by an integer (see `short_key`).
+    static SHORT_STEMS: RefCell<FxHashMap<u128, Box<str>>> = RefCell::new(FxHashMap::default());
     static WORD: RefCell<String> = const { RefCell::new(String::new()) };
+    static TOKENS: RefCell<TokenBuffers> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 const STEM_CACHE_LIMIT: usize = 200_000;
+/// The tokenizer's scratch space (characters) and its output.
+type TokenBuffers = (Vec<(usize, char)>, Vec<Token>);
 
 pub struct Analyzer {
     config: AnalyzerConfig,
@@ -203,11 +210,25 @@ impl Analyzer {
             SortedSpans::new(target_spans),
             SortedSpans::new(other_spans),
         );
+        TOKENS.with_borrow_mut(|(chars, tokens)| {
+            tokenize_into(text, chars, tokens);
+            self.push_terms(text, tokens, &target_spans, &other_spans, terms)
+        })
+    }
+
+    fn push_terms(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        target_spans: &SortedSpans,
+        other_spans: &SortedSpans,
+        terms: &mut Terms,
+    ) {
         let mut open_span: Option<(usize, usize)> = None;
         let mut clause = 0;
         let mut previous_end_byte = 0;
         let mut negated = false;
-        for token in tokenize(text) {
+        for &token in tokens {
             let raw = &text[token.byte_start..token.byte_end];
             if marks::ends_clause(&text[previous_end_byte..token.byte_start])
                 || marks::opens_clause(raw)
@@ -218,14 +239,14 @@ impl Analyzer {
             previous_end_byte = token.byte_end;
             let overlaps = |spans: &SortedSpans| spans.overlapping(token.start, token.end);
             let placeholder = if self.config.target_placeholder {
-                overlaps(&target_spans).map(|span| (span, TARGET))
+                overlaps(target_spans).map(|span| (span, TARGET))
             } else {
                 None
             }
             .or_else(|| {
                 self.config
                     .other_parties
-                    .then(|| overlaps(&other_spans).map(|span| (span, OTHER_PARTY)))
+                    .then(|| overlaps(other_spans).map(|span| (span, OTHER_PARTY)))
                     .flatten()
             });
             if let Some((span, name)) = placeholder {
@@ -266,24 +287,37 @@ impl Analyzer {
             }
             return;
         };
-        WORD.with_borrow_mut(|key| {
-            key.clear();
-            key.push(char::from(self.config.language as u8 + b'A'));
-            fold_into(raw, key);
-            if key.ends_with("'s") {
-                key.truncate(key.len() - 2);
+        WORD.with_borrow_mut(|word| {
+            word.clear();
+            fold_into(raw, word);
+            if word.ends_with("'s") {
+                word.truncate(word.len() - 2);
             }
+            let language = self.config.language as u8;
+            if let Some(key) = short_key(language, word) {
+                SHORT_STEMS.with_borrow_mut(|stems| {
+                    if stems.len() >= STEM_CACHE_LIMIT {
+                        stems.clear();
+                    }
+                    out.push_str(
+                        stems
+                            .entry(key)
+                            .or_insert_with(|| stemmer.stem(word).into()),
+                    );
+                });
+                return;
+            }
+            // Longer words (rare) are keyed by their text.
             STEMS.with_borrow_mut(|stems| {
-                if let Some(stem) = stems.get(key.as_str()) {
-                    out.push_str(stem);
-                    return;
-                }
-                let stem = stemmer.stem(&key[1..]).into_owned();
-                out.push_str(&stem);
                 if stems.len() >= STEM_CACHE_LIMIT {
                     stems.clear();
                 }
-                stems.insert(key.clone(), stem);
+                let key = format!("{}{word}", char::from(language + b'A'));
+                out.push_str(
+                    stems
+                        .entry(key)
+                        .or_insert_with(|| stemmer.stem(word).into_owned()),
+                );
             });
         });
     }

@@ -26,10 +26,19 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut tokens = Vec::new();
+    tokenize_into(text, &mut Vec::new(), &mut tokens);
+    tokens
+}
+
+/// `tokenize` into reused buffers: `chars` is scratch space, `tokens` receives the tokens.
+pub fn tokenize_into(text: &str, chars: &mut Vec<(usize, char)>, tokens: &mut Vec<Token>) {
+    chars.clear();
+    chars.extend(text.char_indices());
+    tokens.clear();
+    let chars = &chars[..];
     let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
     let is_word_at = |i: usize| chars.get(i).is_some_and(|&(_, c)| is_word_char(c));
-    let mut tokens = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let (byte, c) = chars[i];
@@ -89,7 +98,6 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             byte_end: byte_at(i),
         });
     }
-    tokens
 }
 
 fn starts_url(rest: &str) -> bool {

@@ -1,0 +1,32 @@
+//! Short texts packed into one integer, so that hash lookups of words compare integers instead
+//! of calling memcmp: most words and stems are under 15 bytes.
+
+/// Bytes of text that fit in a key beside its tag and length.
+const MAX_LEN: usize = 14;
+
+/// `text` (at most 14 bytes) with a tag (e.g. a language) and its length, as one `u128`.
+pub fn short_key(tag: u8, text: &str) -> Option<u128> {
+    let bytes = text.as_bytes();
+    if bytes.len() > MAX_LEN {
+        return None;
+    }
+    let mut key = [0u8; 16];
+    key[..bytes.len()].copy_from_slice(bytes);
+    key[14] = tag;
+    key[15] = bytes.len() as u8;
+    Some(u128::from_le_bytes(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_tell_texts_tags_and_lengths_apart() {
+        assert_ne!(short_key(0, "war"), short_key(1, "war"));
+        assert_ne!(short_key(0, "war"), short_key(0, "war\0"));
+        assert_ne!(short_key(0, "war"), short_key(0, "wars"));
+        assert_eq!(short_key(0, "war"), short_key(0, "war"));
+        assert!(short_key(0, "internationalism").is_none());
+    }
+}
