@@ -26,11 +26,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import FeatureUnion, make_pipeline
 
+from bench_io import output_line, stream_scores, write_timing
 from bench_metrics import scores
 
 C_GRID = (0.1, 0.3, 1, 3, 10)
 FOLDS = 5
-SCORE_BATCH = 10_000
 
 
 def read_jsonl(path):
@@ -150,39 +150,14 @@ def score_batch(model, batch, out):
         out.write(output_line(row, dict(zip(labels, p.tolist()))))
 
 
-def output_line(row, probabilities):
-    """One output row, with the fields `stance score` writes (its "mentioned" aside)."""
-    return json.dumps({"id": row["id"], "text": row["text"], "target": row.get("target"),
-                       "stance": max(probabilities, key=probabilities.get),
-                       "probabilities": probabilities}, ensure_ascii=False) + "\n"
-
-
 def cmd_score(args):
     start = time.perf_counter()
     with open(args.model, "rb") as f:
         model = pickle.load(f)
     load_seconds = time.perf_counter() - start
 
-    start = time.perf_counter()
-    n = 0
-    batch = []
-    with open(args.input, encoding="utf-8") as inp, open(args.output, "w", encoding="utf-8") as out:
-        for line in inp:
-            batch.append(json.loads(line))
-            if len(batch) == SCORE_BATCH:
-                score_batch(model, batch, out)
-                n += len(batch)
-                batch = []
-        if batch:
-            score_batch(model, batch, out)
-            n += len(batch)
-    write_timing(args.timing, {"load_model_s": load_seconds, "score_s": time.perf_counter() - start, "rows": n})
-
-
-def write_timing(path, timing):
-    if path:
-        with open(path, "w") as f:
-            f.write(json.dumps(timing) + "\n")
+    n, seconds = stream_scores(args.input, args.output, lambda batch, out: score_batch(model, batch, out))
+    write_timing(args.timing, {"load_model_s": load_seconds, "score_s": seconds, "rows": n})
 
 
 def main():
