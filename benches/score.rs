@@ -7,7 +7,8 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use stance::model::Scorer;
 use stance::parties::Registry;
 
-const STATEMENT: &str = "Lavrov said attempts to blame Tehran for the strikes were provocative and \
+const STATEMENT: &str =
+    "Lavrov said attempts to blame Tehran for the strikes were provocative and \
 accused Washington of prolonging the war in Ukraine, while Kyiv thanked its European partners.";
 
 fn scorer() -> Scorer {

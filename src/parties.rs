@@ -43,10 +43,34 @@ pub struct Registry {
     parties: Vec<Party>,
     /// Folded (lowercased) alias → party index, for resolving names given by users.
     by_alias: HashMap<String, usize>,
-    folded_matcher: AhoCorasick,
-    folded_owner: Vec<(usize, bool)>,
-    exact_matcher: AhoCorasick,
-    exact_owner: Vec<(usize, bool)>,
+    /// Aliases matched in the folded text, and all-capitals aliases matched as written.
+    folded: Matcher,
+    exact: Matcher,
+}
+
+/// One set of aliases, searched two ways (see `Registry::find_mentions`), and the party and
+/// ambiguity of each alias.
+struct Matcher {
+    leftmost: AhoCorasick,
+    overlapping: AhoCorasick,
+    owner: Vec<(usize, bool)>,
+}
+
+impl Matcher {
+    fn new(patterns: &[String], owner: Vec<(usize, bool)>) -> std::result::Result<Self, String> {
+        let build = |kind| {
+            AhoCorasickBuilder::new()
+                .match_kind(kind)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(patterns)
+                .map_err(|e| e.to_string())
+        };
+        Ok(Matcher {
+            leftmost: build(MatchKind::LeftmostLongest)?,
+            overlapping: build(MatchKind::Standard)?,
+            owner,
+        })
+    }
 }
 
 /// Lowercases one code point to one code point, so that offsets survive folding.
@@ -122,20 +146,11 @@ impl Registry {
                 }
             }
         }
-        let build = |patterns: &[String]| {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(patterns)
-                .map_err(|e| e.to_string())
-        };
         Ok(Registry {
-            folded_matcher: build(&folded_patterns)?,
-            exact_matcher: build(&exact_patterns)?,
+            folded: Matcher::new(&folded_patterns, folded_owner)?,
+            exact: Matcher::new(&exact_patterns, exact_owner)?,
             parties,
             by_alias,
-            folded_owner,
-            exact_owner,
         })
     }
 
@@ -161,27 +176,58 @@ impl Registry {
     /// All mentions of registered parties, leftmost-longest, never overlapping.
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
         let folded = fold(text);
-        let mut found = Vec::new();
         if text.is_ascii() {
             // One byte per code point (folding keeps ASCII ASCII): offsets need no mapping.
             let bytes = folded.as_bytes();
             let word_at = |i: usize| is_word_char(bytes[i] as char);
-            let hays = [(&*folded, bytes.len()), (text, bytes.len())];
-            self.collect_mentions(hays, |b| b, word_at, &mut found);
+            self.find_mentions([&folded, text], bytes.len(), |_, byte| byte, word_at)
         } else {
             let chars: Vec<char> = folded.chars().collect();
-            let folded_map = char_index_by_byte(&folded);
-            let original_map = char_index_by_byte(text);
+            let maps = [char_index_by_byte(&folded), char_index_by_byte(text)];
             let word_at = |i: usize| is_word_char(chars[i]);
-            let hays = [(&*folded, chars.len()), (text, chars.len())];
-            let map = |hay: usize, byte: usize| {
-                if hay == 0 {
-                    folded_map[byte]
-                } else {
-                    original_map[byte]
+            let map = |hay: usize, byte: usize| maps[hay][byte];
+            self.find_mentions([&folded, text], chars.len(), map, word_at)
+        }
+    }
+
+    /// Whole-word matches of the folded aliases in `hays[0]` (the folded text) and of the exact
+    /// ones in `hays[1]` (the text); `map(hay, byte)` turns byte offsets into code points,
+    /// `word_at(i)` tells whether code point i is a word character.
+    fn find_mentions(
+        &self,
+        hays: [&str; 2],
+        n_chars: usize,
+        map: impl Fn(usize, usize) -> usize,
+        word_at: impl Fn(usize) -> bool,
+    ) -> Vec<Mention> {
+        let matchers = [&self.folded, &self.exact];
+        let mut found = Vec::new();
+        // Fast path: leftmost-longest search. Its matches are the answer when all are whole
+        // words and none overlap another; otherwise a rejected or overlapping match may hide a
+        // shorter one, so all overlapping matches are searched.
+        let mut all_whole_words = true;
+        for (hay, (text, matcher)) in hays.iter().zip(matchers).enumerate() {
+            for m in matcher.leftmost.find_iter(*text) {
+                let (start, end) = (map(hay, m.start()), map(hay, m.end()));
+                if !is_whole_word(start, end, n_chars, &word_at) {
+                    all_whole_words = false;
+                    break;
                 }
-            };
-            self.collect_mentions_mapped(hays, map, word_at, &mut found);
+                found.push(mention(&matcher.owner, m.pattern().as_usize(), start, end));
+            }
+        }
+        found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        if all_whole_words && found.windows(2).all(|w| w[0].end <= w[1].start) {
+            return found;
+        }
+        found.clear();
+        for (hay, (text, matcher)) in hays.iter().zip(matchers).enumerate() {
+            for m in matcher.overlapping.find_overlapping_iter(*text) {
+                let (start, end) = (map(hay, m.start()), map(hay, m.end()));
+                if is_whole_word(start, end, n_chars, &word_at) {
+                    found.push(mention(&matcher.owner, m.pattern().as_usize(), start, end));
+                }
+            }
         }
         // Leftmost first, longest first at the same start; drop whatever overlaps a kept one.
         found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
@@ -192,50 +238,6 @@ impl Registry {
             }
         }
         kept
-    }
-
-    fn collect_mentions(
-        &self,
-        hays: [(&str, usize); 2],
-        to_char: impl Fn(usize) -> usize,
-        word_at: impl Fn(usize) -> bool,
-        found: &mut Vec<Mention>,
-    ) {
-        self.collect_mentions_mapped(hays, |_, byte| to_char(byte), word_at, found)
-    }
-
-    /// Whole-word matches of the folded aliases in `hays[0]` (the folded text) and of the exact
-    /// ones in `hays[1]` (the text); `map(hay, byte)` turns byte offsets into code points,
-    /// `word_at(i)` tells whether code point i is a word character.
-    fn collect_mentions_mapped(
-        &self,
-        hays: [(&str, usize); 2],
-        map: impl Fn(usize, usize) -> usize,
-        word_at: impl Fn(usize) -> bool,
-        found: &mut Vec<Mention>,
-    ) {
-        let matchers = [
-            (&self.folded_matcher, &self.folded_owner),
-            (&self.exact_matcher, &self.exact_owner),
-        ];
-        for (hay_index, ((matcher, owner), (hay, n_chars))) in
-            matchers.into_iter().zip(hays).enumerate()
-        {
-            for m in matcher.find_overlapping_iter(hay) {
-                let (start, end) = (map(hay_index, m.start()), map(hay_index, m.end()));
-                let before_ok = start == 0 || !word_at(start - 1);
-                let after_ok = end == n_chars || !word_at(end);
-                if before_ok && after_ok {
-                    let (party, ambiguous) = owner[m.pattern().as_usize()];
-                    found.push(Mention {
-                        party,
-                        start,
-                        end,
-                        ambiguous,
-                    });
-                }
-            }
-        }
     }
 
     /// Spans of the target (as given, or found by `target_spans`) and of every other registered
@@ -280,6 +282,25 @@ impl Registry {
                 .collect(),
             None => find_words(text, target.trim()),
         }
+    }
+}
+
+fn is_whole_word(
+    start: usize,
+    end: usize,
+    n_chars: usize,
+    word_at: impl Fn(usize) -> bool,
+) -> bool {
+    (start == 0 || !word_at(start - 1)) && (end == n_chars || !word_at(end))
+}
+
+fn mention(owner: &[(usize, bool)], pattern: usize, start: usize, end: usize) -> Mention {
+    let (party, ambiguous) = owner[pattern];
+    Mention {
+        party,
+        start,
+        end,
+        ambiguous,
     }
 }
 
@@ -435,6 +456,24 @@ mod tests {
             names(&registry, "US and UN officials"),
             ["United States", "United Nations"]
         );
+    }
+
+    #[test]
+    fn a_longer_alias_that_is_not_a_whole_word_leaves_the_shorter_one() {
+        let party = |name: &str, aliases: &[&str]| Party {
+            name: name.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            ambiguous: Vec::new(),
+        };
+        let registry = Registry::new(vec![
+            party("Gaza", &["Gaza Strip"]),
+            party("Stripe", &["stripe"]),
+        ])
+        .unwrap();
+        // "Gaza Strip" matches first and longest but ends inside "stripped".
+        let mentions = registry.mentions("Gaza stripped of power, stripe");
+        let spans: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
+        assert_eq!(spans, [(0, 4), (24, 30)]);
     }
 
     #[test]
