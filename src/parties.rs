@@ -3,7 +3,7 @@
 //! Matching is case-insensitive on whole words and prefers the longest alias. Short all-capitals
 //! aliases ("US", "UN", "PA", "EU") match only in capitals, because "us" is a pronoun.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -61,7 +61,6 @@ impl Matcher {
         let build = |kind| {
             AhoCorasickBuilder::new()
                 .match_kind(kind)
-                .kind(Some(AhoCorasickKind::DFA))
                 .build(patterns)
                 .map_err(|e| e.to_string())
         };
@@ -328,6 +327,12 @@ impl SortedSpans {
 
     /// The earliest-starting span that overlaps `[start, end)`.
     pub fn overlapping(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        // Most tokens lie before or after every span.
+        match (self.spans.first(), self.max_end.last()) {
+            (Some(&(first_start, _)), Some(&last_end)) if end > first_start && start < last_end => {
+            }
+            _ => return None,
+        }
         // Spans starting before the token overlap it only if they end after its start.
         let before = self.spans.partition_point(|&(s, _)| s < start);
         let first_reaching = self.max_end[..before].partition_point(|&m| m <= start);

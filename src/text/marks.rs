@@ -26,7 +26,13 @@ pub fn opens_clause(word: &str) -> bool {
         "meanwhile",
         "despite",
     ];
-    OPENERS.iter().any(|o| o.eq_ignore_ascii_case(word))
+    // Most words are too short, too long or start with another letter.
+    (3..=9).contains(&word.len())
+        && matches!(
+            word.as_bytes()[0] | 0x20,
+            b'b' | b'w' | b'a' | b't' | b'h' | b'y' | b'm' | b'd'
+        )
+        && OPENERS.iter().any(|o| o.eq_ignore_ascii_case(word))
 }
 
 /// Negation cues: their scope runs from the next term to the end of the clause.
@@ -40,7 +46,9 @@ pub fn is_negation(word: &str) -> bool {
             && word.is_char_boundary(word.len() - suffix.len())
             && word[word.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
     };
-    ends_in_nt("n't") || ends_in_nt("n’t") || CUES.iter().any(|c| c.eq_ignore_ascii_case(word))
+    let ends_in_t = word.as_bytes().last().is_some_and(|b| b | 0x20 == b't');
+    (ends_in_t && (ends_in_nt("n't") || ends_in_nt("n’t")))
+        || ((2..=8).contains(&word.len()) && CUES.iter().any(|c| c.eq_ignore_ascii_case(word)))
 }
 
 /// Context family by side and distance band: 1, 2–3, 4 and beyond.

@@ -45,7 +45,7 @@ pub fn tokenize_into(text: &str, chars: &mut Vec<(usize, char)>, tokens: &mut Ve
         let start = i;
         let after_word = i > 0 && is_word_char(chars[i - 1].1);
         let rest = &text[byte..];
-        let kind = if !after_word && starts_url(rest) {
+        let kind = if !after_word && matches!(c, 'h' | 'H' | 'w' | 'W') && starts_url(rest) {
             while i < chars.len() && !chars[i].1.is_whitespace() {
                 i += 1;
             }
