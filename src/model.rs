@@ -189,6 +189,9 @@ impl Scorer {
 
     /// The model used for a target: its own if trained, else the pooled one.
     pub fn model_for(&self, target: &str) -> (&LinearModel, Option<&str>) {
+        if self.target_keys.is_empty() {
+            return (&self.model.pooled, None);
+        }
         let canonical = self.registry.canonical(target);
         match self.target_keys.get(&fold(&canonical)) {
             Some(key) => (&self.model.targets[key], Some(key.as_str())),

@@ -5,7 +5,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::error::{Error, Result};
 
@@ -120,7 +120,7 @@ impl Registry {
     }
 
     pub fn new(parties: Vec<Party>) -> std::result::Result<Self, String> {
-        let mut by_alias: HashMap<String, usize> = HashMap::new();
+        let mut by_alias: HashMap<String, usize> = HashMap::default();
         let (mut folded_patterns, mut folded_owner) = (Vec::new(), Vec::new());
         let (mut exact_patterns, mut exact_owner) = (Vec::new(), Vec::new());
         for (index, party) in parties.iter().enumerate() {
