@@ -139,7 +139,12 @@ impl Vocabulary {
                 count += 1;
                 i += 1;
             }
-            let tf = 1.0 + (count as f32).ln();
+            // ln 1 = 0: most features occur once, and this skips the logarithm for them.
+            let tf = if count == 1 {
+                1.0
+            } else {
+                1.0 + (count as f32).ln()
+            };
             out.push((feature, tf * self.idf[feature as usize]));
         }
         // Blocks are normalized apart, as scikit-learn's FeatureUnion of TF-IDF vectorizers

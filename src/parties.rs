@@ -4,8 +4,8 @@
 //! aliases ("US", "UN", "PA", "EU") match only in capitals, because "us" is a pronoun.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use serde::Deserialize;
 use rustc_hash::FxHashMap as HashMap;
+use serde::Deserialize;
 
 use crate::error::{Error, Result};
 

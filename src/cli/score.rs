@@ -145,7 +145,7 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
             })
             .filter_map(|r| r.transpose())
             .collect::<Result<_>>()?;
-        output.write(&score_chunk(&scorer, &examples, &settings))?;
+        output.write_pieces(&score_chunk(&scorer, &examples, &settings))?;
         return output.finish().map(|_| ExitCode::SUCCESS);
     }
     let path = args.input.unwrap_or_else(|| PathBuf::from("-"));
@@ -196,7 +196,7 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
             )?;
             super::report_skipped(&skipped);
             for chunk in examples.chunks(CHUNK_ROWS) {
-                output.write(&score_chunk(&scorer, chunk, &settings))?;
+                output.write_pieces(&score_chunk(&scorer, chunk, &settings))?;
             }
         }
     }
@@ -258,14 +258,14 @@ fn stream(
     let format = format.unwrap_or_else(|| guess_stream_format(&current));
     let mut saw_row = false;
     let mut skipped = Vec::new();
-    let mut scored: Vec<u8> = Vec::new();
+    let mut scored: Vec<Vec<u8>> = Vec::new();
     while !current.lines.is_empty() {
         // The pool scores this chunk while this thread (the reader need not be Send) writes the
         // last one and reads the next.
         let mut result = Ok(Default::default());
         let read = rayon::in_place_scope(|scope| {
             scope.spawn(|_| result = score_lines(scorer, name, &current, format, settings));
-            output.write(&scored)?;
+            output.write_pieces(&scored)?;
             next.read(name, &mut reader, &mut line_number)
         });
         let (bytes, rows, mut bad) = result?;
@@ -275,7 +275,7 @@ fn stream(
         skipped.append(&mut bad);
         std::mem::swap(&mut current, &mut next);
     }
-    output.write(&scored)?;
+    output.write_pieces(&scored)?;
     super::report_skipped(&skipped);
     if !saw_row {
         return Err(Error::file(name, "holds no valid statements"));
@@ -291,7 +291,7 @@ fn score_lines(
     chunk: &Chunk,
     format: Format,
     settings: &Settings,
-) -> Result<(Vec<u8>, usize, Vec<Error>)> {
+) -> Result<(Vec<Vec<u8>>, usize, Vec<Error>)> {
     let parsed: Vec<Result<Option<Example>>> = (0..chunk.lines.len())
         .into_par_iter()
         .map(|i| {
@@ -327,10 +327,10 @@ fn guess_stream_format(chunk: &Chunk) -> Format {
     }
 }
 
-/// Scores a chunk in parallel; returns its output lines, in order, as one buffer.
-fn score_chunk(scorer: &Scorer, examples: &[Example], settings: &Settings) -> Vec<u8> {
+/// Scores a chunk in parallel; returns its output lines, in order, in pieces.
+fn score_chunk(scorer: &Scorer, examples: &[Example], settings: &Settings) -> Vec<Vec<u8>> {
     // Slices of rows, so that each task writes into one buffer.
-    let pieces: Vec<Vec<u8>> = examples
+    examples
         .par_chunks(64)
         .map(|slice| {
             let mut out = Vec::with_capacity(256 * slice.len());
@@ -341,8 +341,7 @@ fn score_chunk(scorer: &Scorer, examples: &[Example], settings: &Settings) -> Ve
             }
             out
         })
-        .collect();
-    pieces.concat()
+        .collect()
 }
 
 fn write_row(out: &mut Vec<u8>, row: &ScoreRow, format: OutputFormat) {
@@ -535,14 +534,24 @@ impl Output {
 
     /// Writes whole lines; stdout is flushed per chunk so readers never see half a line.
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.write_pieces(&[bytes])
+    }
+
+    /// Writes a chunk's pieces in order, without joining them first.
+    fn write_pieces(&mut self, pieces: &[impl AsRef<[u8]>]) -> Result<()> {
         match self {
             Output::Stdout(out) => {
                 let mut lock = out.lock();
-                lock.write_all(bytes)
+                pieces
+                    .iter()
+                    .try_for_each(|piece| lock.write_all(piece.as_ref()))
                     .and_then(|_| lock.flush())
                     .map_err(|e| Error::io("stdout", e))
             }
-            Output::File { path, file } => file.write_all(bytes).map_err(|e| Error::io(&*path, e)),
+            Output::File { path, file } => pieces
+                .iter()
+                .try_for_each(|piece| file.write_all(piece.as_ref()))
+                .map_err(|e| Error::io(&*path, e)),
         }
     }
 
