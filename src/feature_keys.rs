@@ -8,8 +8,10 @@ use crate::features::{block_of, Vocabulary, CHAR_BLOCK};
 use crate::text::short_key::short_key;
 use crate::text::{Family, Feature, Terms};
 
-/// Term ids take 20 bits in a key; 0 means "no term" so that n-grams of different lengths differ.
-const ID_BITS: u32 = 20;
+/// A key: the family in 5 bits, then three term ids of 19 bits each, where 0 means "no term"
+/// so that n-grams of different lengths differ.
+const FAMILY_BITS: usize = 5;
+const ID_BITS: u32 = 19;
 const MAX_TERMS: usize = (1 << ID_BITS) - 2;
 const MAX_NGRAM: usize = 3;
 
@@ -42,8 +44,10 @@ impl FeatureKeys {
                 return None;
             };
             ids.clear();
-            for word in words.split(' ') {
-                ids.push(keys.intern(word));
+            if family.has_terms() {
+                for word in words.split(' ') {
+                    ids.push(keys.intern(word));
+                }
             }
             if ids.len() > MAX_NGRAM || keys.term_count() > MAX_TERMS {
                 return None;
@@ -84,6 +88,9 @@ impl FeatureKeys {
 
     /// The vocabulary index of a feature, given the ids of the statement's terms.
     pub fn index(&self, feature: Feature, ids: &[u32]) -> Option<u32> {
+        if !feature.family.has_terms() {
+            return self.features.get(&pack(feature.family, &[])).copied();
+        }
         let ids = &ids[feature.first..feature.first + feature.n];
         if ids.len() > MAX_NGRAM || ids.contains(&UNKNOWN) {
             return None;
@@ -95,7 +102,7 @@ impl FeatureKeys {
 fn pack(family: Family, ids: &[u32]) -> u64 {
     let mut key = family as u64;
     for (slot, &id) in ids.iter().enumerate() {
-        key |= (id as u64 + 1) << (4 + ID_BITS as usize * slot);
+        key |= (id as u64 + 1) << (FAMILY_BITS + ID_BITS as usize * slot);
     }
     key
 }

@@ -26,12 +26,15 @@ pub struct Vocabulary {
 pub const CHAR_BLOCK: u8 = 1;
 
 /// The block a feature belongs to: 0 words (n-grams, negation), 1 character n-grams,
-/// 2 target context and clause marks (see `text::marks`).
+/// 2 target context, clause and role marks (see `text::marks`, `text::roles`).
 pub fn block_of(feature: &str) -> u8 {
     let prefix = feature.split_once(':').map(|(p, _)| p);
     match prefix {
         Some("c") => CHAR_BLOCK,
-        Some("L1" | "L2" | "L4" | "R1" | "R2" | "R4" | "C") => 2,
+        Some(
+            "L1" | "L2" | "L4" | "R1" | "R2" | "R4" | "C" | "LN" | "LM" | "RN" | "RM" | "O" | "T"
+            | "P",
+        ) => 2,
         _ => 0,
     }
 }

@@ -52,8 +52,11 @@ pub struct TrainArgs {
     /// No negation-scope features.
     #[arg(long)]
     no_negation: bool,
+    /// No target role features (nearest content words, nearest entity, clause position).
+    #[arg(long)]
+    no_roles: bool,
     /// Only the word n-grams (and the target placeholder): turns off other parties, context,
-    /// clause and negation features.
+    /// clause, negation and role features.
     #[arg(long)]
     plain: bool,
     /// Character n-grams of each term, e.g. 2-5; off by default.
@@ -222,6 +225,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
             context_window: if args.plain { 0 } else { args.context_window },
             clause: !(args.no_clause || args.plain),
             negation: !(args.no_negation || args.plain),
+            roles: !(args.no_roles || args.plain),
             char_min,
             char_max,
         },

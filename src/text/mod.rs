@@ -6,9 +6,11 @@
 //! - target context: terms by side and distance band from a target mention (`L1:accus`, `R3:war`);
 //! - target clause: terms in the clause that holds a mention (`C:condemn`);
 //! - negation scope: terms after a negation cue up to the clause end (`N:condemn`);
+//! - target roles: nearest content words, nearest entity, clause position (`RN:`, `O:`, `P:`);
 //! - character n-grams of each term, padded by spaces (`c: ka`), as their own block.
 
 mod marks;
+mod roles;
 pub mod short_key;
 pub mod stem;
 pub mod tokenize;
@@ -49,6 +51,8 @@ pub struct AnalyzerConfig {
     /// Character n-grams of terms, from this length to `char_max` (0: off).
     pub char_min: usize,
     pub char_max: usize,
+    /// Role features of the target: nearest content words, nearest entity, clause position.
+    pub roles: bool,
 }
 
 impl Default for AnalyzerConfig {
@@ -63,6 +67,7 @@ impl Default for AnalyzerConfig {
             negation: true,
             char_min: 0,
             char_max: 0,
+            roles: true,
         }
     }
 }
@@ -75,6 +80,7 @@ impl AnalyzerConfig {
             context_window: 0,
             clause: false,
             negation: false,
+            roles: false,
             ..AnalyzerConfig::default()
         }
     }
@@ -94,6 +100,8 @@ pub struct Term {
     pub negated: bool,
     /// Whether it stands for a mention of the target.
     pub is_target: bool,
+    /// Surface cues for the role features (bits `roles::CAPITAL`, `roles::FUNCTION`).
+    pub flags: u8,
 }
 
 /// A statement's terms, their texts packed in one buffer, so that analyzing a statement into a
@@ -139,6 +147,7 @@ impl Terms {
         end: usize,
         clause: u32,
         negated: bool,
+        flags: u8,
     ) {
         let text_start = self.arena.len() as u32;
         write(&mut self.arena);
@@ -152,6 +161,7 @@ impl Terms {
             clause,
             negated,
             is_target,
+            flags,
         });
     }
 }
@@ -230,9 +240,13 @@ impl Analyzer {
         let mut negated = false;
         for &token in tokens {
             let raw = &text[token.byte_start..token.byte_end];
-            if marks::ends_clause(&text[previous_end_byte..token.byte_start])
-                || marks::opens_clause(raw)
-            {
+            let between = &text[previous_end_byte..token.byte_start];
+            let flags = if self.config.roles {
+                roles::flags(raw, between, previous_end_byte == 0)
+            } else {
+                0
+            };
+            if marks::ends_clause(between) || marks::opens_clause(raw) {
                 clause += 1;
                 negated = false;
             }
@@ -259,6 +273,7 @@ impl Analyzer {
                             token.end,
                             clause,
                             negated,
+                            0,
                         );
                         open_span = Some(span);
                     }
@@ -272,7 +287,7 @@ impl Analyzer {
                 Kind::Hashtag | Kind::Mention => fold_into(raw, arena),
                 Kind::Word => self.normalize_word(raw, arena),
             };
-            terms.push(write, token.start, token.end, clause, negated);
+            terms.push(write, token.start, token.end, clause, negated, flags);
             negated |= token.kind == Kind::Word && marks::is_negation(raw);
         }
     }
@@ -332,15 +347,19 @@ impl Analyzer {
             }
         }
         let window = self.config.context_window;
-        if (window > 0 || self.config.clause) && terms.iter().any(|t| t.is_target) {
+        let targeted = window > 0 || self.config.clause || self.config.roles;
+        if targeted && terms.iter().any(|t| t.is_target) {
             // Distance to the nearest mention, left or right, in two passes; and the clauses
             // that hold a mention.
-            NEAREST.with_borrow_mut(|nearest| {
+            NEAREST.with_borrow_mut(|(nearest, scratch)| {
                 nearest_mentions(terms, nearest);
                 for (i, &(distance, left)) in nearest.iter().enumerate() {
                     if window > 0 && distance <= window {
                         emit(Feature::new(marks::context_family(left, distance), i, 1));
                     }
+                }
+                if self.config.roles {
+                    roles::for_each_feature(terms, nearest, scratch, &mut emit);
                 }
             });
             if self.config.clause {
@@ -405,7 +424,8 @@ impl Analyzer {
 
 thread_local! {
     static FEATURE: RefCell<String> = const { RefCell::new(String::new()) };
-    static NEAREST: RefCell<Vec<(usize, bool)>> = const { RefCell::new(Vec::new()) };
+    static NEAREST: RefCell<(Vec<(usize, bool)>, roles::Scratch)> =
+        RefCell::new(Default::default());
 }
 
 /// For each term, the distance to the nearest target mention and whether the term is left of
@@ -447,10 +467,19 @@ pub enum Family {
     Right4,
     Clause,
     Negated,
+    NearestLeft,
+    SecondLeft,
+    NearestRight,
+    SecondRight,
+    NearerTarget,
+    NearerOther,
+    ClauseFirst,
+    ClauseLater,
+    SentenceFirst,
 }
 
 impl Family {
-    pub const ALL: [Family; 9] = [
+    pub const ALL: [Family; 18] = [
         Family::Ngram,
         Family::Left1,
         Family::Left2,
@@ -460,6 +489,15 @@ impl Family {
         Family::Right4,
         Family::Clause,
         Family::Negated,
+        Family::NearestLeft,
+        Family::SecondLeft,
+        Family::NearestRight,
+        Family::SecondRight,
+        Family::NearerTarget,
+        Family::NearerOther,
+        Family::ClauseFirst,
+        Family::ClauseLater,
+        Family::SentenceFirst,
     ];
 
     /// The prefix of its features' text (`L1:accus`); n-grams have none.
@@ -474,16 +512,41 @@ impl Family {
             Family::Right4 => "R4:",
             Family::Clause => "C:",
             Family::Negated => "N:",
+            Family::NearestLeft => "LN:",
+            Family::SecondLeft => "LM:",
+            Family::NearestRight => "RN:",
+            Family::SecondRight => "RM:",
+            Family::NearerTarget => "T:",
+            Family::NearerOther => "O:",
+            Family::ClauseFirst => "P:clause-first",
+            Family::ClauseLater => "P:clause-later",
+            Family::SentenceFirst => "P:sentence-first",
         }
+    }
+
+    /// Whether its features' text holds their terms; the mention's position in its clause or
+    /// sentence is a fixed text.
+    pub fn has_terms(self) -> bool {
+        !matches!(
+            self,
+            Family::ClauseFirst | Family::ClauseLater | Family::SentenceFirst
+        )
     }
 
     /// The family and terms of a feature's text; `None` for character n-grams (`c:`), whose
     /// text is not made of terms.
     pub fn parse(feature: &str) -> Option<(Family, &str)> {
+        if let Some(&fixed) = Family::ALL
+            .iter()
+            .find(|f| !f.has_terms() && f.prefix() == feature)
+        {
+            return Some((fixed, ""));
+        }
         match feature.split_once(':') {
             None => Some((Family::Ngram, feature)),
             Some((prefix, rest)) => Family::ALL[1..]
                 .iter()
+                .filter(|f| f.has_terms())
                 .find(|f| &f.prefix()[..f.prefix().len() - 1] == prefix)
                 .map(|&f| (f, rest)),
         }
@@ -507,6 +570,9 @@ impl Feature {
     pub fn write(&self, terms: &Terms, buffer: &mut String) {
         buffer.clear();
         buffer.push_str(self.family.prefix());
+        if !self.family.has_terms() {
+            return;
+        }
         for i in self.first..self.first + self.n {
             if i > self.first {
                 buffer.push(' ');
@@ -606,6 +672,41 @@ mod tests {
         assert_eq!(marked(&toward_qatar, "C:"), ["C:ankara", "C:prais"]);
         let toward_egypt = analyzer.features(text, &[(35, 40)], &[]);
         assert_eq!(marked(&toward_egypt, "C:"), ["C:but", "C:condemn"]);
+    }
+
+    #[test]
+    fn role_features_mark_nearest_words_entities_and_position() {
+        let analyzer = Analyzer::new(AnalyzerConfig::default());
+        // Toward Obama (0..5): "praised" is the nearest content word to the right, "the" is
+        // skipped; "plan" and "criticized" stand nearer Ryan and Romney than Obama.
+        let text = "Obama praised the plan, and Ryan criticized Romney";
+        let features = analyzer.features(text, &[(0, 5)], &[]);
+        assert_eq!(marked(&features, "RN:"), ["RN:prais"]);
+        assert_eq!(marked(&features, "RM:"), ["RM:plan"]);
+        assert!(marked(&features, "LN:").is_empty());
+        assert_eq!(
+            marked(&features, "P:"),
+            ["P:clause-first", "P:sentence-first"]
+        );
+        assert_eq!(marked(&features, "T:"), ["T:prais"]);
+        assert_eq!(marked(&features, "O:"), ["O:plan", "O:critic"]);
+        // Toward Romney, last in its clause after another name.
+        let features = analyzer.features(text, &[(44, 50)], &[]);
+        assert_eq!(marked(&features, "LN:"), ["LN:critic"]);
+        assert_eq!(marked(&features, "LM:"), ["LM:ryan"]);
+        assert_eq!(marked(&features, "P:"), ["P:clause-later"]);
+        let plain = Analyzer::new(AnalyzerConfig::plain());
+        assert!(marked(&plain.features(text, &[(0, 5)], &[]), "T:").is_empty());
+    }
+
+    #[test]
+    fn role_features_stay_linear_with_many_mentions() {
+        let analyzer = Analyzer::new(AnalyzerConfig::default());
+        // 200,000 mentions of the target in one statement: quadratic passes would not finish.
+        let text = "Kyiv ".repeat(200_000);
+        let spans: Vec<(usize, usize)> = (0..200_000).map(|i| (5 * i, 5 * i + 4)).collect();
+        let features = analyzer.features(&text, &spans, &[]);
+        assert_eq!(marked(&features, "P:sentence-first").len(), 200_000);
     }
 
     #[test]
