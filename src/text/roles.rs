@@ -21,6 +21,19 @@ const FUNCTION_WORDS: [&str; 48] = [
     "mrs", "also", "about", "after", "into", "than", "then",
 ];
 
+fn is_function_word(raw: &str) -> bool {
+    // Function words are short ASCII: lowercase into a small buffer and compare once.
+    let bytes = raw.as_bytes();
+    if bytes.len() > 5 || !bytes.is_ascii() {
+        return false;
+    }
+    let mut lower = [0u8; 5];
+    lower[..bytes.len()].copy_from_slice(bytes);
+    lower.make_ascii_lowercase();
+    let word = &lower[..bytes.len()];
+    FUNCTION_WORDS.iter().any(|w| w.as_bytes() == word)
+}
+
 /// Flags of one token; `between` is the text since the previous token.
 pub fn flags(raw: &str, between: &str, first: bool) -> u8 {
     let sentence_start = first
@@ -31,8 +44,7 @@ pub fn flags(raw: &str, between: &str, first: bool) -> u8 {
     if !sentence_start && raw.chars().next().is_some_and(char::is_uppercase) {
         flags |= CAPITAL;
     }
-    // Function words are short: longer tokens skip the list.
-    if raw.len() <= 5 && FUNCTION_WORDS.iter().any(|w| w.eq_ignore_ascii_case(raw)) {
+    if is_function_word(raw) {
         flags |= FUNCTION;
     }
     flags
