@@ -54,6 +54,9 @@ struct Matcher {
     leftmost: AhoCorasick,
     overlapping: AhoCorasick,
     owner: Vec<(usize, bool)>,
+    /// Every alias starts with two ASCII capitals (or a capital and a dot, "U.S."), so a text
+    /// without such a pair holds none of them and is not searched.
+    capital_pairs_only: bool,
 }
 
 impl Matcher {
@@ -64,11 +67,25 @@ impl Matcher {
                 .build(patterns)
                 .map_err(|e| e.to_string())
         };
+        let capital_pair = |pair: &[u8]| {
+            pair[0].is_ascii_uppercase() && (pair[1].is_ascii_uppercase() || pair[1] == b'.')
+        };
         Ok(Matcher {
             leftmost: build(MatchKind::LeftmostLongest)?,
             overlapping: build(MatchKind::Standard)?,
             owner,
+            capital_pairs_only: patterns
+                .iter()
+                .all(|p| p.len() >= 2 && capital_pair(&p.as_bytes()[..2])),
         })
+    }
+
+    /// Whether any alias can occur in `text` (false only when none surely does).
+    fn may_occur_in(&self, text: &str) -> bool {
+        !self.capital_pairs_only
+            || text.as_bytes().windows(2).any(|pair| {
+                pair[0].is_ascii_uppercase() && (pair[1].is_ascii_uppercase() || pair[1] == b'.')
+            })
     }
 }
 
@@ -200,12 +217,16 @@ impl Registry {
         word_at: impl Fn(usize) -> bool,
     ) -> Vec<Mention> {
         let matchers = [&self.folded, &self.exact];
+        let searched: [bool; 2] = std::array::from_fn(|i| matchers[i].may_occur_in(hays[i]));
         let mut found = Vec::new();
         // Fast path: leftmost-longest search. Its matches are the answer when all are whole
         // words and none overlap another; otherwise a rejected or overlapping match may hide a
         // shorter one, so all overlapping matches are searched.
         let mut all_whole_words = true;
         for (hay, (text, matcher)) in hays.iter().zip(matchers).enumerate() {
+            if !searched[hay] {
+                continue;
+            }
             for m in matcher.leftmost.find_iter(*text) {
                 let (start, end) = (map(hay, m.start()), map(hay, m.end()));
                 if !is_whole_word(start, end, n_chars, &word_at) {
@@ -221,6 +242,9 @@ impl Registry {
         }
         found.clear();
         for (hay, (text, matcher)) in hays.iter().zip(matchers).enumerate() {
+            if !searched[hay] {
+                continue;
+            }
             for m in matcher.overlapping.find_overlapping_iter(*text) {
                 let (start, end) = (map(hay, m.start()), map(hay, m.end()));
                 if is_whole_word(start, end, n_chars, &word_at) {
