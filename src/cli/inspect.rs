@@ -155,24 +155,6 @@ fn print_metadata(model: &StanceModel) {
     }
     if !m.cross_validation.is_empty() {
         println!("cross-validation (out-of-fold, all folds pooled):");
-        println!(
-            "  {:<22}{:>8}{:>12}{:>10}{:>10}{:>10}",
-            "features", "l2", "own models", "accuracy", "macro-F1", "F_avg"
-        );
-        for r in &m.cross_validation {
-            let own = r
-                .min_target_rows
-                .map_or("none".to_string(), |m| format!(">={m}"));
-            println!(
-                "  {:<22}{:>8}{:>12}{:>10.4}{:>10.4}{:>10.4}{}",
-                r.features,
-                r.l2,
-                own,
-                r.accuracy,
-                r.macro_f1,
-                r.f_avg,
-                if r.chosen { "  <- chosen" } else { "" }
-            );
-        }
+        print!("{}", super::cv_table(&m.cross_validation, "  "));
     }
 }

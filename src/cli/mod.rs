@@ -158,3 +158,28 @@ fn warn_list(what: &str, items: &[String]) {
         eprintln!("  … and {} more", items.len() - 5);
     }
 }
+
+/// The cross-validation table as text, one row a line, each line starting with `indent`
+/// (printed by `train --cv` and by `inspect`).
+pub fn cv_table(table: &[stance::model::CvResult], indent: &str) -> String {
+    let mut out = format!(
+        "{indent}{:<22}{:>8}{:>12}{:>10}{:>10}{:>10}\n",
+        "features", "l2", "own models", "accuracy", "macro-F1", "F_avg"
+    );
+    for row in table {
+        let own = row
+            .min_target_rows
+            .map_or("none".to_string(), |m| format!(">={m}"));
+        out += &format!(
+            "{indent}{:<22}{:>8}{:>12}{:>10.4}{:>10.4}{:>10.4}{}\n",
+            row.features,
+            row.l2,
+            own,
+            row.accuracy,
+            row.macro_f1,
+            row.f_avg,
+            if row.chosen { "  <- chosen" } else { "" }
+        );
+    }
+    out
+}

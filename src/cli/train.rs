@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use stance::cv::{self, FeatureSet, Grid, Metric};
 use stance::data::Format;
-use stance::model::{CvResult, TrainOptions, TrainingFile};
+use stance::model::{TrainOptions, TrainingFile};
 use stance::parties::Registry;
 use stance::text::{AnalyzerConfig, Language};
 use stance::{model_file, train, Error, Result};
@@ -162,28 +162,6 @@ fn threshold_grid(values: &[String]) -> Result<Vec<Option<usize>>> {
         .collect()
 }
 
-fn print_table(table: &[CvResult]) {
-    eprintln!(
-        "{:<22}{:>8}{:>12}{:>10}{:>10}{:>10}",
-        "features", "l2", "own models", "accuracy", "macro-F1", "F_avg"
-    );
-    for row in table {
-        let threshold = row
-            .min_target_rows
-            .map_or("none".to_string(), |m| format!(">={m}"));
-        eprintln!(
-            "{:<22}{:>8}{:>12}{:>10.4}{:>10.4}{:>10.4}{}",
-            row.features,
-            row.l2,
-            threshold,
-            row.accuracy,
-            row.macro_f1,
-            row.f_avg,
-            if row.chosen { "  <- chosen" } else { "" }
-        );
-    }
-}
-
 fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
     let (a, b) = s.split_once('-').ok_or("expected MIN-MAX, e.g. 2-5")?;
     let (a, b): (usize, usize) = (
@@ -270,7 +248,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
                     bar.inc(1);
                 })?;
             bar.finish_and_clear();
-            print_table(&table);
+            eprint!("{}", super::cv_table(&table, ""));
             (best, table)
         }
         None => (options, Vec::new()),
