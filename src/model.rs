@@ -243,16 +243,6 @@ impl Scorer {
         }
     }
 
-    /// The sparse TF-IDF row of a statement's terms.
-    pub fn vectorize(&self, terms: &Terms) -> SparseVec {
-        let (mut term_ids, mut indices, mut row) = (Vec::new(), Vec::new(), SparseVec::new());
-        self.feature_indices(terms, &mut term_ids, &mut indices);
-        self.model
-            .vocabulary
-            .vectorize_indices(&mut indices, &mut row);
-        row
-    }
-
     pub fn predict(
         &self,
         text: &str,
@@ -315,15 +305,20 @@ impl Scorer {
         top: usize,
     ) -> (Prediction, Explanation) {
         let (terms, target_found) = self.terms(text, target, spans);
-        // Where each known feature first occurs, to show it as the statement's own words.
+        // One pass over the features' text: the row, and where each known feature first
+        // occurs, to show it as the statement's own words.
+        let vocabulary = &self.model.vocabulary;
         let mut first_seen: HashMap<u32, (usize, usize)> = HashMap::new();
+        let mut indices = Vec::new();
         self.analyzer
             .for_each_feature_text(&terms, |feature, first, n| {
-                if let Some(i) = self.model.vocabulary.get(feature) {
+                if let Some(i) = vocabulary.get(feature) {
+                    indices.push(i);
                     first_seen.entry(i).or_insert((first, n));
                 }
             });
-        let x = self.vectorize(&terms);
+        let mut x = SparseVec::new();
+        vocabulary.vectorize_indices(&mut indices, &mut x);
         let (model, _) = self.model_for(target);
         let z = model.logits(&x);
         let probabilities = softmax(z);
