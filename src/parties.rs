@@ -4,7 +4,7 @@
 //! aliases ("US", "UN", "PA", "EU") match only in capitals, because "us" is a pronoun.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
@@ -57,6 +57,11 @@ struct Matcher {
     /// Every alias starts with two ASCII capitals (or a capital and a dot, "U.S."), so a text
     /// without such a pair holds none of them and is not searched.
     capital_pairs_only: bool,
+    /// One word of every alias (see `key_word`), when every alias starts and ends with a word
+    /// character; `None` otherwise.
+    key_words: Option<FxHashSet<Box<[u8]>>>,
+    /// The longest of `key_words`, in bytes.
+    longest_key_word: usize,
 }
 
 impl Matcher {
@@ -70,6 +75,10 @@ impl Matcher {
         let capital_pair = |pair: &[u8]| {
             pair[0].is_ascii_uppercase() && (pair[1].is_ascii_uppercase() || pair[1] == b'.')
         };
+        let key_words: Option<FxHashSet<Box<[u8]>>> = patterns
+            .iter()
+            .map(|p| key_word(p).map(|w| w.as_bytes().into()))
+            .collect();
         Ok(Matcher {
             leftmost: build(MatchKind::LeftmostLongest)?,
             overlapping: build(MatchKind::Standard)?,
@@ -77,22 +86,93 @@ impl Matcher {
             capital_pairs_only: patterns
                 .iter()
                 .all(|p| p.len() >= 2 && capital_pair(&p.as_bytes()[..2])),
+            longest_key_word: key_words
+                .iter()
+                .flatten()
+                .map(|w| w.len())
+                .max()
+                .unwrap_or(0),
+            key_words,
         })
     }
 
-    /// Whether any alias can occur in `text` (false only when none surely does).
-    fn may_occur_in(&self, text: &str) -> bool {
-        !self.capital_pairs_only
-            || text.as_bytes().windows(2).any(|pair| {
+    /// Whether any alias can occur in `text` (folded first when `folded`, as `fold` would) as
+    /// a whole word; false only when none surely does.
+    ///
+    /// An alias that starts and ends with a word character matches as a whole word only where
+    /// each of its words (runs of word characters) is also a whole word of the text: the
+    /// characters around each word are non-word characters of the alias, repeated by the text,
+    /// or the text's own word boundaries. So a text without any alias's key word holds no alias.
+    fn may_occur_in(&self, text: &str, folded: bool) -> bool {
+        if self.capital_pairs_only
+            && !text.as_bytes().windows(2).any(|pair| {
                 pair[0].is_ascii_uppercase() && (pair[1].is_ascii_uppercase() || pair[1] == b'.')
             })
+        {
+            return false;
+        }
+        let Some(key_words) = &self.key_words else {
+            return true;
+        };
+        let mut word = [0u8; 64];
+        let longest = self.longest_key_word.min(word.len());
+        if text.is_ascii() {
+            let is_word_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+            return text
+                .as_bytes()
+                .split(|b| !is_word_byte(b))
+                .filter(|w| !w.is_empty() && w.len() <= longest)
+                .any(|w| {
+                    let word = &mut word[..w.len()];
+                    word.copy_from_slice(w);
+                    if folded {
+                        word.make_ascii_lowercase();
+                    }
+                    key_words.contains(&*word)
+                });
+        }
+        // The current word, while it is short enough to be a key word.
+        let mut len = 0;
+        let known = |word: &[u8], len: usize| {
+            len > 0 && len <= longest && key_words.contains(&word[..len])
+        };
+        for c in text.chars() {
+            let c = if folded { fold_char(c) } else { c };
+            if is_word_char(c) {
+                if len + c.len_utf8() <= longest {
+                    c.encode_utf8(&mut word[len..]);
+                }
+                len += c.len_utf8();
+            } else {
+                if known(&word, len) {
+                    return true;
+                }
+                len = 0;
+            }
+        }
+        known(&word, len)
     }
+}
+
+/// The longest (so, most likely, rarest) word of an alias: "kremlin" for "the kremlin";
+/// `None` when the alias starts or ends with a non-word character.
+fn key_word(alias: &str) -> Option<&str> {
+    let starts_and_ends_with_word = alias.chars().next().is_some_and(is_word_char)
+        && alias.chars().next_back().is_some_and(is_word_char);
+    if !starts_and_ends_with_word {
+        return None;
+    }
+    alias
+        .split(|c: char| !is_word_char(c))
+        .rev()
+        .max_by_key(|w| w.len())
 }
 
 /// Lowercases one code point to one code point, so that offsets survive folding.
 pub fn fold_char(c: char) -> char {
     match c {
         '\u{2019}' | '\u{2018}' | '`' => '\'',
+        _ if c.is_ascii() => c.to_ascii_lowercase(),
         _ => c.to_lowercase().next().unwrap_or(c),
     }
 }
@@ -105,13 +185,18 @@ pub fn fold(text: &str) -> String {
 
 /// Appends the folded `text` to `out`; plain ASCII, most of news text, takes the fast path.
 pub fn fold_into(text: &str, out: &mut String) {
-    if text.is_ascii() && !text.contains('`') {
+    if is_plain_ascii(text) {
         let start = out.len();
         out.push_str(text);
         out[start..].make_ascii_lowercase();
     } else {
         out.extend(text.chars().map(fold_char));
     }
+}
+
+/// ASCII without a backtick: folding it is ASCII lowercasing (one pass, no search call).
+fn is_plain_ascii(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii() && b != b'`')
 }
 
 fn is_acronym(alias: &str) -> bool {
@@ -191,33 +276,42 @@ impl Registry {
 
     /// All mentions of registered parties, leftmost-longest, never overlapping.
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
+        // Most statements name no registered party: tell cheaply, before folding the text.
+        let searched = [
+            self.folded.may_occur_in(text, true),
+            self.exact.may_occur_in(text, false),
+        ];
+        if searched == [false, false] {
+            return Vec::new();
+        }
         let folded = fold(text);
         if text.is_ascii() {
             // One byte per code point (folding keeps ASCII ASCII): offsets need no mapping.
             let bytes = folded.as_bytes();
             let word_at = |i: usize| is_word_char(bytes[i] as char);
-            self.find_mentions([&folded, text], bytes.len(), |_, byte| byte, word_at)
+            self.find_mentions([&folded, text], searched, bytes.len(), |_, byte| byte, word_at)
         } else {
             let chars: Vec<char> = folded.chars().collect();
             let maps = [char_index_by_byte(&folded), char_index_by_byte(text)];
             let word_at = |i: usize| is_word_char(chars[i]);
             let map = |hay: usize, byte: usize| maps[hay][byte];
-            self.find_mentions([&folded, text], chars.len(), map, word_at)
+            self.find_mentions([&folded, text], searched, chars.len(), map, word_at)
         }
     }
 
     /// Whole-word matches of the folded aliases in `hays[0]` (the folded text) and of the exact
-    /// ones in `hays[1]` (the text); `map(hay, byte)` turns byte offsets into code points,
-    /// `word_at(i)` tells whether code point i is a word character.
+    /// ones in `hays[1]` (the text), each searched only if `searched` says so; `map(hay, byte)`
+    /// turns byte offsets into code points, `word_at(i)` tells whether code point i is a word
+    /// character.
     fn find_mentions(
         &self,
         hays: [&str; 2],
+        searched: [bool; 2],
         n_chars: usize,
         map: impl Fn(usize, usize) -> usize,
         word_at: impl Fn(usize) -> bool,
     ) -> Vec<Mention> {
         let matchers = [&self.folded, &self.exact];
-        let searched: [bool; 2] = std::array::from_fn(|i| matchers[i].may_occur_in(hays[i]));
         let mut found = Vec::new();
         // Fast path: leftmost-longest search. Its matches are the answer when all are whole
         // words and none overlap another; otherwise a rejected or overlapping match may hide a
@@ -390,7 +484,7 @@ fn char_index_by_byte(s: &str) -> Vec<usize> {
 
 /// Case-insensitive whole-word occurrences of `needle` in `text`, as code-point spans.
 pub fn find_words(text: &str, needle: &str) -> Vec<(usize, usize)> {
-    if text.is_ascii() && needle.is_ascii() && !text.contains('`') && !needle.contains('`') {
+    if is_plain_ascii(text) && is_plain_ascii(needle) {
         // Bytes are code points, and ASCII folding is ASCII lowercasing.
         let fold = |b: &u8| b.to_ascii_lowercase();
         return find_folded(text.as_bytes(), needle.as_bytes(), fold, |&b| {
