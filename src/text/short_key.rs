@@ -6,7 +6,11 @@ const MAX_LEN: usize = 14;
 
 /// `text` (at most 14 bytes) with a tag (e.g. a language) and its length, as one `u128`.
 pub fn short_key(tag: u8, text: &str) -> Option<u128> {
-    let bytes = text.as_bytes();
+    short_key_of_bytes(tag, text.as_bytes())
+}
+
+/// `short_key` of raw bytes.
+pub fn short_key_of_bytes(tag: u8, bytes: &[u8]) -> Option<u128> {
     if bytes.len() > MAX_LEN {
         return None;
     }
