@@ -59,7 +59,7 @@ struct Matcher {
     /// without such a pair holds none of them and is not searched.
     capital_pairs_only: bool,
     /// One word of every alias (see `key_word`) as a `short_key`, when every alias has one
-    /// (starts and ends with a word character, and its key word fits a short key).
+    /// that fits a short key.
     key_words: Option<FxHashSet<u128>>,
     /// The longest key word, in bytes.
     longest_key_word: usize,
@@ -100,10 +100,11 @@ impl Matcher {
     /// Whether any alias can occur in `text` (folded first when `folded`, as `fold` would) as
     /// a whole word; false only when none surely does.
     ///
-    /// An alias that starts and ends with a word character matches as a whole word only where
-    /// each of its words (runs of word characters) is also a whole word of the text: the
-    /// characters around each word are non-word characters of the alias, repeated by the text,
-    /// or the text's own word boundaries. So a text without any alias's key word holds no alias.
+    /// An alias matches as a whole word only where each of its words (runs of word characters)
+    /// is also a whole word of the text: the characters around each word are non-word
+    /// characters of the alias, repeated by the text, or the text's characters around the match,
+    /// which a whole-word match requires to be non-word. So a text without any alias's key word
+    /// holds no alias.
     fn may_occur_in(&self, text: &str, folded: bool) -> bool {
         if self.capital_pairs_only
             && !text.as_bytes().windows(2).any(|pair| {
@@ -165,16 +166,12 @@ impl Matcher {
 }
 
 /// The longest (so, most likely, rarest) word of an alias: "kremlin" for "the kremlin";
-/// `None` when the alias starts or ends with a non-word character.
+/// `None` when the alias has no word characters.
 fn key_word(alias: &str) -> Option<&str> {
-    let starts_and_ends_with_word = alias.chars().next().is_some_and(is_word_char)
-        && alias.chars().next_back().is_some_and(is_word_char);
-    if !starts_and_ends_with_word {
-        return None;
-    }
     alias
         .split(|c: char| !is_word_char(c))
         .rev()
+        .filter(|w| !w.is_empty())
         .max_by_key(|w| w.len())
 }
 
@@ -507,38 +504,60 @@ fn char_index_by_byte(s: &str) -> Vec<usize> {
 pub fn find_words(text: &str, needle: &str) -> Vec<(usize, usize)> {
     if is_plain_ascii(text) && is_plain_ascii(needle) {
         // Bytes are code points, and ASCII folding is ASCII lowercasing.
-        let fold = |b: &u8| b.to_ascii_lowercase();
-        return find_folded(text.as_bytes(), needle.as_bytes(), fold, |&b| {
-            is_word_char(b as char)
-        });
+        return find_ascii_words(text.as_bytes(), needle.as_bytes());
     }
-    let hay: Vec<char> = text.chars().collect();
-    let pat: Vec<char> = needle.chars().collect();
-    find_folded(&hay, &pat, |&c| fold_char(c), |&c| is_word_char(c))
-}
-
-/// Whole-word occurrences of `pat` in `hay` after folding both with `fold`, as index spans.
-fn find_folded<T, F: PartialEq>(
-    hay: &[T],
-    pat: &[T],
-    fold: impl Fn(&T) -> F,
-    is_word: impl Fn(&T) -> bool,
-) -> Vec<(usize, usize)> {
+    // Folding maps each code point to one code point, and keeps word characters word
+    // characters (see the test `folding_keeps_word_characters`), so occurrences in the folded
+    // text are the answer, at the same code-point offsets.
+    let (hay, pat) = (fold(text), fold(needle));
     let mut spans = Vec::new();
-    if pat.is_empty() || pat.len() > hay.len() {
+    if pat.is_empty() {
         return spans;
     }
-    let mut i = 0;
-    while i + pat.len() <= hay.len() {
+    let finder = memchr::memmem::Finder::new(pat.as_bytes());
+    let (mut from, mut chars_before) = (0, 0);
+    let mut counted_to = 0;
+    while let Some(found) = finder.find(&hay.as_bytes()[from..]) {
+        let (start, end) = (from + found, from + found + pat.len());
+        // UTF-8 is self-synchronizing: a match starts and ends on code-point boundaries.
+        let whole = !hay[..start].chars().next_back().is_some_and(is_word_char)
+            && !hay[end..].chars().next().is_some_and(is_word_char);
+        if whole {
+            chars_before += hay[counted_to..start].chars().count();
+            let length = hay[start..end].chars().count();
+            spans.push((chars_before, chars_before + length));
+            chars_before += length;
+            counted_to = end;
+            from = end;
+        } else {
+            from = start + hay[start..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    spans
+}
+
+/// `find_words` for ASCII bytes, jumping between places where the needle's first letter
+/// stands (in either case) instead of trying every position.
+fn find_ascii_words(hay: &[u8], pat: &[u8]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let Some(&first) = pat.first() else {
+        return spans;
+    };
+    let is_word = |i: usize| is_word_char(hay[i] as char);
+    let mut next = 0;
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    for i in memchr::memchr2_iter(lower, upper, hay) {
         let end = i + pat.len();
-        if hay[i..end].iter().zip(pat).all(|(h, p)| fold(h) == fold(p))
-            && (i == 0 || !is_word(&hay[i - 1]))
-            && (end == hay.len() || !is_word(&hay[end]))
+        if end > hay.len() {
+            break;
+        }
+        if i >= next
+            && hay[i..end].eq_ignore_ascii_case(pat)
+            && (i == 0 || !is_word(i - 1))
+            && (end == hay.len() || !is_word(end))
         {
             spans.push((i, end));
-            i = end;
-        } else {
-            i += 1;
+            next = end;
         }
     }
     spans
@@ -655,6 +674,14 @@ mod tests {
     }
 
     #[test]
+    fn folding_keeps_word_characters() {
+        // `find_words` and the key-word check rely on it for every code point.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), is_word_char(fold_char(c)), "{c:?}");
+        }
+    }
+
+    #[test]
     fn spans_are_code_point_offsets() {
         let registry = Registry::default_registry();
         let text = "Ça va: Türkiye backs Kyiv";
@@ -672,5 +699,46 @@ mod tests {
             registry.target_spans("I back hillary clinton, not Clintons", "Hillary Clinton"),
             vec![(7, 22)]
         );
+        // Every case, whole words only, and the same spans as the general (non-ASCII) search.
+        let text = "Cruz, cruz! CRUZ xcruz Cruzan Cruz";
+        let ascii = find_words(text, "Cruz");
+        assert_eq!(ascii, vec![(0, 4), (6, 10), (12, 16), (30, 34)]);
+        assert!(find_words("Cr", "Cruz").is_empty());
+        // The same search over code points, the slow way, on ASCII and other texts.
+        let slow = |text: &str, needle: &str| {
+            let hay: Vec<char> = text.chars().map(fold_char).collect();
+            let pat: Vec<char> = needle.chars().map(fold_char).collect();
+            let mut spans = Vec::new();
+            let mut i = 0;
+            while !pat.is_empty() && i + pat.len() <= hay.len() {
+                let end = i + pat.len();
+                let word = |j: usize| is_word_char(hay[j]);
+                if hay[i..end] == pat[..]
+                    && (i == 0 || !word(i - 1))
+                    && (end == hay.len() || !word(end))
+                {
+                    spans.push((i, end));
+                    i = end;
+                } else {
+                    i += 1;
+                }
+            }
+            spans
+        };
+        for (text, needle) in [
+            (text, "Cruz"),
+            ("xa-a-a a-a", "a-a"),
+            ("“Cruz” said Cruz’s aide, CRUZ—and ÇRUZ", "Cruz"),
+            ("Beto O’Rourke and O'Rourke", "O'Rourke"),
+            ("Türkiye, TÜRKIYE; türkiyem", "Türkiye"),
+            ("ééé é", "é"),
+            ("a", ""),
+        ] {
+            assert_eq!(
+                find_words(text, needle),
+                slow(text, needle),
+                "{text} / {needle}"
+            );
+        }
     }
 }

@@ -148,11 +148,11 @@ impl Terms {
         clause: u32,
         negated: bool,
         flags: u8,
+        is_target: bool,
     ) {
         let text_start = self.arena.len() as u32;
         write(&mut self.arena);
         let text_end = self.arena.len() as u32;
-        let is_target = &self.arena[text_start as usize..] == TARGET;
         self.items.push(Term {
             text_start,
             text_end,
@@ -253,17 +253,17 @@ impl Analyzer {
             previous_end_byte = token.byte_end;
             let overlaps = |spans: &SortedSpans| spans.overlapping(token.start, token.end);
             let placeholder = if self.config.target_placeholder {
-                overlaps(target_spans).map(|span| (span, TARGET))
+                overlaps(target_spans).map(|span| (span, TARGET, true))
             } else {
                 None
             }
             .or_else(|| {
                 self.config
                     .other_parties
-                    .then(|| overlaps(other_spans).map(|span| (span, OTHER_PARTY)))
+                    .then(|| overlaps(other_spans).map(|span| (span, OTHER_PARTY, false)))
                     .flatten()
             });
-            if let Some((span, name)) = placeholder {
+            if let Some((span, name, is_target)) = placeholder {
                 match terms.items.last_mut() {
                     Some(last) if open_span == Some(span) => last.end = token.end,
                     _ => {
@@ -274,6 +274,7 @@ impl Analyzer {
                             clause,
                             negated,
                             0,
+                            is_target,
                         );
                         open_span = Some(span);
                     }
@@ -287,7 +288,8 @@ impl Analyzer {
                 Kind::Hashtag | Kind::Mention => fold_into(raw, arena),
                 Kind::Word => self.normalize_word(raw, arena),
             };
-            terms.push(write, token.start, token.end, clause, negated, flags);
+            // Words never hold '<': only the placeholder above stands for the target.
+            terms.push(write, token.start, token.end, clause, negated, flags, false);
             negated |= token.kind == Kind::Word && marks::is_negation(raw);
         }
     }
