@@ -34,7 +34,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// `tokenize` into reused buffers: `chars` is scratch space, `tokens` receives the tokens.
 pub fn tokenize_into(text: &str, chars: &mut Vec<(usize, char)>, tokens: &mut Vec<Token>) {
     chars.clear();
-    chars.extend(text.char_indices());
+    if text.is_ascii() {
+        // One byte per code point: a plain loop, without decoding.
+        chars.extend(text.bytes().enumerate().map(|(i, b)| (i, b as char)));
+    } else {
+        chars.extend(text.char_indices());
+    }
     tokens.clear();
     let chars = &chars[..];
     let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
