@@ -37,18 +37,29 @@ pub fn opens_clause(word: &str) -> bool {
 
 /// Negation cues: their scope runs from the next term to the end of the clause.
 pub fn is_negation(word: &str) -> bool {
-    const CUES: [&str; 14] = [
-        "not", "no", "never", "without", "nor", "neither", "none", "nobody", "nothing", "cannot",
-        "refused", "refuses", "declined", "failed",
-    ];
     let ends_in_nt = |suffix: &str| {
         word.len() > suffix.len()
             && word.is_char_boundary(word.len() - suffix.len())
             && word[word.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
     };
     let ends_in_t = word.as_bytes().last().is_some_and(|b| b | 0x20 == b't');
-    (ends_in_t && (ends_in_nt("n't") || ends_in_nt("n’t")))
-        || ((2..=8).contains(&word.len()) && CUES.iter().any(|c| c.eq_ignore_ascii_case(word)))
+    if ends_in_t && (ends_in_nt("n't") || ends_in_nt("n’t")) {
+        return true;
+    }
+    // The cues are 2 to 8 ASCII letters: lowercase into a small buffer, and let the compiler
+    // dispatch on length and bytes.
+    let bytes = word.as_bytes();
+    if !(2..=8).contains(&bytes.len()) {
+        return false;
+    }
+    let mut lower = [0u8; 8];
+    lower[..bytes.len()].copy_from_slice(bytes);
+    lower.make_ascii_lowercase();
+    matches!(
+        &lower[..bytes.len()],
+        b"not" | b"no" | b"never" | b"without" | b"nor" | b"neither" | b"none" | b"nobody"
+            | b"nothing" | b"cannot" | b"refused" | b"refuses" | b"declined" | b"failed"
+    )
 }
 
 /// Context family by side and distance band: 1, 2–3, 4 and beyond.

@@ -14,15 +14,9 @@ pub const CAPITAL: u8 = 1;
 /// Term flag: a function word (articles, prepositions, pronouns, auxiliaries).
 pub const FUNCTION: u8 = 2;
 
-const FUNCTION_WORDS: [&str; 48] = [
-    "the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "with", "by", "at", "from", "as",
-    "is", "was", "are", "were", "be", "been", "has", "have", "had", "that", "this", "it", "its",
-    "his", "her", "their", "he", "she", "they", "who", "which", "will", "would", "s", "mr", "ms",
-    "mrs", "also", "about", "after", "into", "than", "then",
-];
-
 fn is_function_word(raw: &str) -> bool {
-    // Function words are short ASCII: lowercase into a small buffer and compare once.
+    // Function words are short ASCII: lowercase into a small buffer, and let the compiler
+    // dispatch on length and bytes.
     let bytes = raw.as_bytes();
     if bytes.len() > 5 || !bytes.is_ascii() {
         return false;
@@ -30,8 +24,15 @@ fn is_function_word(raw: &str) -> bool {
     let mut lower = [0u8; 5];
     lower[..bytes.len()].copy_from_slice(bytes);
     lower.make_ascii_lowercase();
-    let word = &lower[..bytes.len()];
-    FUNCTION_WORDS.iter().any(|w| w.as_bytes() == word)
+    matches!(
+        &lower[..bytes.len()],
+        b"the" | b"a" | b"an" | b"of" | b"to" | b"in" | b"on" | b"for" | b"and" | b"or"
+            | b"with" | b"by" | b"at" | b"from" | b"as" | b"is" | b"was" | b"are" | b"were"
+            | b"be" | b"been" | b"has" | b"have" | b"had" | b"that" | b"this" | b"it" | b"its"
+            | b"his" | b"her" | b"their" | b"he" | b"she" | b"they" | b"who" | b"which"
+            | b"will" | b"would" | b"s" | b"mr" | b"ms" | b"mrs" | b"also" | b"about"
+            | b"after" | b"into" | b"than" | b"then"
+    )
 }
 
 /// Flags of one token; `between` is the text since the previous token.
