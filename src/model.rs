@@ -47,7 +47,7 @@ impl Default for TrainOptions {
         TrainOptions {
             analyzer: AnalyzerConfig::default(),
             min_df: 2,
-            max_features: 50_000,
+            max_features: 100_000,
             min_target_rows: None,
             l2: 0.3,
             max_iterations: 200,

@@ -72,7 +72,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 2)]
     min_df: usize,
     /// Vocabulary size: the features that tell the stances apart best by chi-square.
-    #[arg(long, default_value_t = 50_000)]
+    #[arg(long, default_value_t = 100_000)]
     max_features: usize,
     /// Largest dense matrix handed to linfa for one model, in MiB; models over many rows keep
     /// fewer columns (the best by chi-square) to stay within it.
