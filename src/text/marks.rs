@@ -36,6 +36,7 @@ pub fn opens_clause(word: &str) -> bool {
 }
 
 /// Negation cues: their scope runs from the next term to the end of the clause.
+#[rustfmt::skip] // one line of words, not one word a line
 pub fn is_negation(word: &str) -> bool {
     let ends_in_nt = |suffix: &str| {
         word.len() > suffix.len()

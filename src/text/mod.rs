@@ -143,8 +143,7 @@ impl Terms {
     fn push(
         &mut self,
         write: impl FnOnce(&mut String),
-        start: usize,
-        end: usize,
+        (start, end): (usize, usize),
         clause: u32,
         negated: bool,
         flags: u8,
@@ -269,8 +268,7 @@ impl Analyzer {
                     _ => {
                         terms.push(
                             |a| a.push_str(name),
-                            token.start,
-                            token.end,
+                            (token.start, token.end),
                             clause,
                             negated,
                             0,
@@ -289,7 +287,14 @@ impl Analyzer {
                 Kind::Word => self.normalize_word(raw, arena),
             };
             // Words never hold '<': only the placeholder above stands for the target.
-            terms.push(write, token.start, token.end, clause, negated, flags, false);
+            terms.push(
+                write,
+                (token.start, token.end),
+                clause,
+                negated,
+                flags,
+                false,
+            );
             negated |= token.kind == Kind::Word && marks::is_negation(raw);
         }
     }

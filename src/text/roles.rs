@@ -14,6 +14,7 @@ pub const CAPITAL: u8 = 1;
 /// Term flag: a function word (articles, prepositions, pronouns, auxiliaries).
 pub const FUNCTION: u8 = 2;
 
+#[rustfmt::skip] // one line of words, not one word a line
 fn is_function_word(raw: &str) -> bool {
     // Function words are short ASCII: lowercase into a small buffer, and let the compiler
     // dispatch on length and bytes.
