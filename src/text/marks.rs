@@ -47,20 +47,42 @@ pub fn is_negation(word: &str) -> bool {
     if ends_in_t && (ends_in_nt("n't") || ends_in_nt("n’t")) {
         return true;
     }
-    // The cues are 2 to 8 ASCII letters: lowercase into a small buffer, and let the compiler
-    // dispatch on length and bytes.
-    let bytes = word.as_bytes();
-    if !(2..=8).contains(&bytes.len()) {
+    let Some(lower) = ShortLower::<8>::new(word) else {
         return false;
-    }
-    let mut lower = [0u8; 8];
-    lower[..bytes.len()].copy_from_slice(bytes);
-    lower.make_ascii_lowercase();
+    };
     matches!(
-        &lower[..bytes.len()],
+        lower.bytes(),
         b"not" | b"no" | b"never" | b"without" | b"nor" | b"neither" | b"none" | b"nobody"
             | b"nothing" | b"cannot" | b"refused" | b"refuses" | b"declined" | b"failed"
     )
+}
+
+/// A short word lowercased on the stack, for matching against word lists: `matches!` on its
+/// bytes lets the compiler dispatch on length and bytes, with no loop of comparisons.
+pub struct ShortLower<const N: usize> {
+    buffer: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> ShortLower<N> {
+    /// `None` for words over N bytes or not ASCII (no word list here holds such a word).
+    pub fn new(word: &str) -> Option<Self> {
+        let bytes = word.as_bytes();
+        if bytes.len() > N || !bytes.is_ascii() {
+            return None;
+        }
+        let mut buffer = [0u8; N];
+        buffer[..bytes.len()].copy_from_slice(bytes);
+        buffer.make_ascii_lowercase();
+        Some(ShortLower {
+            buffer,
+            len: bytes.len(),
+        })
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.buffer[..self.len]
+    }
 }
 
 /// Context family by side and distance band: 1, 2–3, 4 and beyond.

@@ -727,6 +727,9 @@ mod tests {
         assert_eq!(marked(&features, "N:"), ["N:condemn", "N:the", "N:strike"]);
         let features = analyzer.features("They didn't thank Kyiv", &[], &[]);
         assert_eq!(marked(&features, "N:"), ["N:thank", "N:kyiv"]);
+        // Cues in any case; a word that merely starts like one is none.
+        let features = analyzer.features("Ankara NEVER thanked Doha; Nobel Refused", &[], &[]);
+        assert_eq!(marked(&features, "N:"), ["N:thank", "N:doha"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //!
 //! Every pass is linear in the number of terms, however many mentions a statement holds.
 
+use super::marks::ShortLower;
 use super::{Family, Feature, Terms, OTHER_PARTY};
 
 /// Term flag: capitalized where a sentence does not start (a name, most likely).
@@ -16,17 +17,11 @@ pub const FUNCTION: u8 = 2;
 
 #[rustfmt::skip] // one line of words, not one word a line
 fn is_function_word(raw: &str) -> bool {
-    // Function words are short ASCII: lowercase into a small buffer, and let the compiler
-    // dispatch on length and bytes.
-    let bytes = raw.as_bytes();
-    if bytes.len() > 5 || !bytes.is_ascii() {
+    let Some(lower) = ShortLower::<5>::new(raw) else {
         return false;
-    }
-    let mut lower = [0u8; 5];
-    lower[..bytes.len()].copy_from_slice(bytes);
-    lower.make_ascii_lowercase();
+    };
     matches!(
-        &lower[..bytes.len()],
+        lower.bytes(),
         b"the" | b"a" | b"an" | b"of" | b"to" | b"in" | b"on" | b"for" | b"and" | b"or"
             | b"with" | b"by" | b"at" | b"from" | b"as" | b"is" | b"was" | b"are" | b"were"
             | b"be" | b"been" | b"has" | b"have" | b"had" | b"that" | b"this" | b"it" | b"its"
