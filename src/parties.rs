@@ -73,27 +73,24 @@ impl Matcher {
                 .build(patterns)
                 .map_err(|e| e.to_string())
         };
-        let capital_pair = |pair: &[u8]| {
-            pair[0].is_ascii_uppercase() && (pair[1].is_ascii_uppercase() || pair[1] == b'.')
-        };
-        let key_words: Option<FxHashSet<u128>> = patterns
-            .iter()
-            .map(|p| key_word(p).and_then(|w| short_key(0, w)))
-            .collect();
+        let key_words: Vec<Option<&str>> = patterns.iter().map(|p| key_word(p)).collect();
         Ok(Matcher {
             leftmost: build(MatchKind::LeftmostLongest)?,
             overlapping: build(MatchKind::Standard)?,
             owner,
             capital_pairs_only: patterns
                 .iter()
-                .all(|p| p.len() >= 2 && capital_pair(&p.as_bytes()[..2])),
-            longest_key_word: patterns
+                .all(|p| p.len() >= 2 && is_capital_pair(&p.as_bytes()[..2])),
+            longest_key_word: key_words
                 .iter()
-                .filter_map(|p| key_word(p))
-                .map(str::len)
+                .flatten()
+                .map(|w| w.len())
                 .max()
                 .unwrap_or(0),
-            key_words,
+            key_words: key_words
+                .iter()
+                .map(|w| w.and_then(|w| short_key(0, w)))
+                .collect(),
         })
     }
 
@@ -106,11 +103,7 @@ impl Matcher {
     /// which a whole-word match requires to be non-word. So a text without any alias's key word
     /// holds no alias.
     fn may_occur_in(&self, text: &str, folded: bool) -> bool {
-        if self.capital_pairs_only
-            && !text.as_bytes().windows(2).any(|pair| {
-                pair[0].is_ascii_uppercase() && (pair[1].is_ascii_uppercase() || pair[1] == b'.')
-            })
-        {
+        if self.capital_pairs_only && !text.as_bytes().windows(2).any(is_capital_pair) {
             return false;
         }
         let Some(key_words) = &self.key_words else {
@@ -119,32 +112,6 @@ impl Matcher {
         let known =
             |word: &[u8]| short_key_of_bytes(0, word).is_some_and(|k| key_words.contains(&k));
         let mut word = [0u8; 16];
-        if text.is_ascii() {
-            let bytes = text.as_bytes();
-            let is_word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-            let mut i = 0;
-            while i < bytes.len() {
-                if !is_word_byte(bytes[i]) {
-                    i += 1;
-                    continue;
-                }
-                let start = i;
-                while i < bytes.len() && is_word_byte(bytes[i]) {
-                    i += 1;
-                }
-                let len = i - start;
-                if len <= self.longest_key_word {
-                    word[..len].copy_from_slice(&bytes[start..i]);
-                    if folded {
-                        word[..len].make_ascii_lowercase();
-                    }
-                    if known(&word[..len]) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }
         // The current word's bytes, while it is short enough to be a key word.
         let mut len = 0;
         for c in text.chars() {
@@ -163,6 +130,11 @@ impl Matcher {
         }
         len <= self.longest_key_word && known(&word[..len])
     }
+}
+
+/// Two ASCII capitals, or a capital and a dot ("U.S."): how every acronym alias starts.
+fn is_capital_pair(pair: &[u8]) -> bool {
+    pair[0].is_ascii_uppercase() && (pair[1].is_ascii_uppercase() || pair[1] == b'.')
 }
 
 /// The longest (so, most likely, rarest) word of an alias: "kremlin" for "the kremlin";
