@@ -114,6 +114,23 @@ impl Matcher {
         let mut word = [0u8; 16];
         // The current word's bytes, while it is short enough to be a key word.
         let mut len = 0;
+        if text.is_ascii() {
+            // Bytes are code points; folding lowercases word characters.
+            for &b in text.as_bytes() {
+                if IS_WORD_BYTE[b as usize] {
+                    if len < self.longest_key_word {
+                        word[len] = if folded { b.to_ascii_lowercase() } else { b };
+                    }
+                    len += 1;
+                } else {
+                    if len <= self.longest_key_word && known(&word[..len]) {
+                        return true;
+                    }
+                    len = 0;
+                }
+            }
+            return len <= self.longest_key_word && known(&word[..len]);
+        }
         for c in text.chars() {
             let c = if folded { fold_char(c) } else { c };
             if is_word_char(c) {
@@ -186,6 +203,17 @@ fn is_acronym(alias: &str) -> bool {
 pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
+
+/// `is_word_char` of each ASCII byte, by table: ASCII letters, digits and '_'.
+pub const IS_WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    table
+};
 
 impl Registry {
     pub fn default_registry() -> Self {
