@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 
 use crate::parties::{fold_into, SortedSpans};
-use short_key::short_key;
+use short_key::{short_key, short_key_of_bytes};
 pub use stem::Language;
 use tokenize::{tokenize_into, Kind, Token};
 
@@ -175,6 +175,41 @@ thread_local! {
     static TOKENS: RefCell<TokenBuffers> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 const STEM_CACHE_LIMIT: usize = 200_000;
+/// A short ASCII word as `normalize_word` folds it before stemming: lowercased, without a
+/// possessive "'s", on the stack.
+struct FoldedAscii {
+    buffer: [u8; 16],
+    len: usize,
+}
+
+impl FoldedAscii {
+    /// `None` for words over 16 bytes or not ASCII, which take the general path.
+    fn new(raw: &str) -> Option<Self> {
+        let bytes = raw.as_bytes();
+        if bytes.len() > 16 || !bytes.is_ascii() {
+            return None;
+        }
+        let mut buffer = [0u8; 16];
+        buffer[..bytes.len()].copy_from_slice(bytes);
+        // ASCII folding is lowercasing, but for '`' (never inside a word token).
+        buffer.make_ascii_lowercase();
+        let mut len = bytes.len();
+        if buffer[..len].ends_with(b"'s") {
+            len -= 2;
+        }
+        Some(FoldedAscii { buffer, len })
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.buffer[..self.len]
+    }
+
+    fn as_str(&self) -> &str {
+        // ASCII bytes.
+        std::str::from_utf8(self.bytes()).unwrap_or_default()
+    }
+}
+
 /// The tokenizer's scratch space (characters) and its output.
 type TokenBuffers = (Vec<(usize, char)>, Vec<Token>);
 
@@ -309,13 +344,29 @@ impl Analyzer {
             }
             return;
         };
+        let language = self.config.language as u8;
+        if let Some(word) = FoldedAscii::new(raw) {
+            // Most words: folded on the stack, no scratch string.
+            if let Some(key) = short_key_of_bytes(language, word.bytes()) {
+                SHORT_STEMS.with_borrow_mut(|stems| {
+                    if stems.len() >= STEM_CACHE_LIMIT {
+                        stems.clear();
+                    }
+                    out.push_str(
+                        stems
+                            .entry(key)
+                            .or_insert_with(|| stemmer.stem(word.as_str()).into()),
+                    );
+                });
+                return;
+            }
+        }
         WORD.with_borrow_mut(|word| {
             word.clear();
             fold_into(raw, word);
             if word.ends_with("'s") {
                 word.truncate(word.len() - 2);
             }
-            let language = self.config.language as u8;
             if let Some(key) = short_key(language, word) {
                 SHORT_STEMS.with_borrow_mut(|stems| {
                     if stems.len() >= STEM_CACHE_LIMIT {
