@@ -115,21 +115,30 @@ impl Matcher {
         // The current word's bytes, while it is short enough to be a key word.
         let mut len = 0;
         if text.is_ascii() {
-            // Bytes are code points; folding lowercases word characters.
+            // Bytes are code points; folding lowercases word characters. The buffer is the
+            // word's `short_key` once its length is set (key words fit one, tag 0).
+            let is_key = |word: &mut [u8; 16], len: usize| {
+                let found = len <= self.longest_key_word && {
+                    word[15] = len as u8;
+                    key_words.contains(&u128::from_le_bytes(*word))
+                };
+                *word = [0; 16];
+                found
+            };
             for &b in text.as_bytes() {
                 if IS_WORD_BYTE[b as usize] {
                     if len < self.longest_key_word {
                         word[len] = if folded { b.to_ascii_lowercase() } else { b };
                     }
                     len += 1;
-                } else {
-                    if len <= self.longest_key_word && known(&word[..len]) {
+                } else if len > 0 {
+                    if is_key(&mut word, len) {
                         return true;
                     }
                     len = 0;
                 }
             }
-            return len <= self.longest_key_word && known(&word[..len]);
+            return len > 0 && is_key(&mut word, len);
         }
         for c in text.chars() {
             let c = if folded { fold_char(c) } else { c };
@@ -659,6 +668,9 @@ mod tests {
             "THE KREMLIN and the u.s. and the U.S. and UNITED STATES OF AMERICA".into(),
             "Ça va: Türkiye backs Kyiv; the Kremlin’s “line” and U.S.-led talks".into(),
             "Moscowitz, Trumpism, Whitehouse, Kremlinology".into(),
+            // A key word right after a word longer than any key word.
+            "Counterproductively, Russia said".into(),
+            "UNCONSTITUTIONALLY NATO".into(),
         ]);
         let mut with_mentions = 0;
         for text in &texts {
