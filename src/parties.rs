@@ -8,7 +8,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::text::short_key::{short_key, short_key_of_bytes};
+use crate::text::short_key::short_key;
 
 /// The registry shipped in labeled/parties.toml, compiled into the binary.
 pub const DEFAULT_REGISTRY: &str = include_str!("../labeled/parties.toml");
@@ -109,52 +109,56 @@ impl Matcher {
         let Some(key_words) = &self.key_words else {
             return true;
         };
-        let known =
-            |word: &[u8]| short_key_of_bytes(0, word).is_some_and(|k| key_words.contains(&k));
+        // The current word's bytes (folded when `folded`, as `fold` would), while it is short
+        // enough to be a key word; once its length is set, the buffer is the word's
+        // `short_key` (key words fit one, tag 0).
         let mut word = [0u8; 16];
-        // The current word's bytes, while it is short enough to be a key word.
         let mut len = 0;
-        if text.is_ascii() {
-            // Bytes are code points; folding lowercases word characters. The buffer is the
-            // word's `short_key` once its length is set (key words fit one, tag 0).
-            let is_key = |word: &mut [u8; 16], len: usize| {
-                let found = len <= self.longest_key_word && {
-                    word[15] = len as u8;
-                    key_words.contains(&u128::from_le_bytes(*word))
-                };
-                *word = [0; 16];
-                found
+        let is_key = |word: &mut [u8; 16], len: usize| {
+            let found = len <= self.longest_key_word && {
+                word[15] = len as u8;
+                key_words.contains(&u128::from_le_bytes(*word))
             };
-            for &b in text.as_bytes() {
+            *word = [0; 16];
+            found
+        };
+        // Bytes, decoding only non-ASCII code points: news text is mostly ASCII.
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                i += 1;
                 if IS_WORD_BYTE[b as usize] {
                     if len < self.longest_key_word {
                         word[len] = if folded { b.to_ascii_lowercase() } else { b };
                     }
                     len += 1;
-                } else if len > 0 {
-                    if is_key(&mut word, len) {
-                        return true;
+                    continue;
+                }
+            } else {
+                let Some(c) = text[i..].chars().next() else {
+                    break;
+                };
+                i += c.len_utf8();
+                let c = if folded { fold_char(c) } else { c };
+                if is_word_char(c) {
+                    if len + c.len_utf8() <= self.longest_key_word {
+                        c.encode_utf8(&mut word[len..]);
                     }
-                    len = 0;
+                    len += c.len_utf8();
+                    continue;
                 }
             }
-            return len > 0 && is_key(&mut word, len);
-        }
-        for c in text.chars() {
-            let c = if folded { fold_char(c) } else { c };
-            if is_word_char(c) {
-                if len + c.len_utf8() <= self.longest_key_word {
-                    c.encode_utf8(&mut word[len..]);
-                }
-                len += c.len_utf8();
-            } else {
-                if len <= self.longest_key_word && known(&word[..len]) {
+            // A non-word character ends the word.
+            if len > 0 {
+                if is_key(&mut word, len) {
                     return true;
                 }
                 len = 0;
             }
         }
-        len <= self.longest_key_word && known(&word[..len])
+        len > 0 && is_key(&mut word, len)
     }
 }
 
