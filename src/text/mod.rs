@@ -172,7 +172,7 @@ thread_local! {
     /// The same for words short enough to be keyed by an integer (see `short_key`).
     static SHORT_STEMS: RefCell<FxHashMap<u128, Box<str>>> = RefCell::new(FxHashMap::default());
     static WORD: RefCell<String> = const { RefCell::new(String::new()) };
-    static TOKENS: RefCell<TokenBuffers> = const { RefCell::new((Vec::new(), Vec::new())) };
+    static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
 }
 const STEM_CACHE_LIMIT: usize = 200_000;
 /// A short ASCII word as `normalize_word` folds it before stemming: lowercased, without a
@@ -209,9 +209,6 @@ impl FoldedAscii {
         std::str::from_utf8(self.bytes()).unwrap_or_default()
     }
 }
-
-/// The tokenizer's scratch space (characters) and its output.
-type TokenBuffers = (Vec<(usize, char)>, Vec<Token>);
 
 pub struct Analyzer {
     config: AnalyzerConfig,
@@ -254,8 +251,8 @@ impl Analyzer {
             SortedSpans::new(target_spans),
             SortedSpans::new(other_spans),
         );
-        TOKENS.with_borrow_mut(|(chars, tokens)| {
-            tokenize_into(text, chars, tokens);
+        TOKENS.with_borrow_mut(|tokens| {
+            tokenize_into(text, tokens);
             self.push_terms(text, tokens, &target_spans, &other_spans, terms)
         })
     }
