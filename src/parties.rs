@@ -323,9 +323,9 @@ impl Registry {
             )
         } else {
             let chars: Vec<char> = folded.chars().collect();
-            let maps = [char_index_by_byte(&folded), char_index_by_byte(text)];
+            let points = [CodePoints::new(&folded), CodePoints::new(text)];
             let word_at = |i: usize| is_word_char(chars[i]);
-            let map = |hay: usize, byte: usize| maps[hay][byte];
+            let map = |hay: usize, byte: usize| points[hay].at(byte);
             self.find_mentions([&folded, text], searched, chars.len(), map, word_at)
         }
     }
@@ -499,18 +499,36 @@ impl SortedSpans {
     }
 }
 
-/// For each byte offset of `s` (and its end), the index of the code point it belongs to.
-fn char_index_by_byte(s: &str) -> Vec<usize> {
-    let mut map = vec![0; s.len() + 1];
-    let mut index = 0;
-    for (byte, c) in s.char_indices() {
-        for slot in &mut map[byte..byte + c.len_utf8()] {
-            *slot = index;
+/// Code-point offsets of byte offsets in a text, counted from the last offset asked for:
+/// matches come nearly in order, so each costs the distance from the one before, and the text
+/// needs no table of all its bytes.
+struct CodePoints<'a> {
+    bytes: &'a [u8],
+    /// The last byte offset asked for, and its code point.
+    last: std::cell::Cell<(usize, usize)>,
+}
+
+impl<'a> CodePoints<'a> {
+    fn new(text: &'a str) -> Self {
+        CodePoints {
+            bytes: text.as_bytes(),
+            last: std::cell::Cell::new((0, 0)),
         }
-        index += 1;
     }
-    map[s.len()] = index;
-    map
+
+    /// The code point at `byte`, a code-point boundary (or the end).
+    fn at(&self, byte: usize) -> usize {
+        // Every byte but UTF-8 continuation bytes starts a code point.
+        let starts = |range: &[u8]| range.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        let (from, point) = self.last.get();
+        let here = if byte >= from {
+            point + starts(&self.bytes[from..byte])
+        } else {
+            point - starts(&self.bytes[byte..from])
+        };
+        self.last.set((byte, here));
+        here
+    }
 }
 
 /// Case-insensitive whole-word occurrences of `needle` in `text`, as code-point spans.
@@ -694,6 +712,19 @@ mod tests {
         // `find_words` and the key-word check rely on it for every code point.
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             assert_eq!(is_word_char(c), is_word_char(fold_char(c)), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn code_points_of_byte_offsets_in_any_order() {
+        let text = "Ça, “Türkiye” and 日本";
+        let points = CodePoints::new(text);
+        let expected = |byte: usize| text[..byte].chars().count();
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&b| text.is_char_boundary(b))
+            .collect();
+        for &byte in boundaries.iter().chain(boundaries.iter().rev()).step_by(3) {
+            assert_eq!(points.at(byte), expected(byte), "byte {byte}");
         }
     }
 
