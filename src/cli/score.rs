@@ -284,7 +284,8 @@ fn stream(
 }
 
 /// Parses and scores one chunk: its output, the number of valid rows, and the invalid rows
-/// left out (with --skip-invalid; otherwise the first invalid row is the error).
+/// left out (with --skip-invalid; otherwise the first invalid row is the error). Lines are
+/// parsed and scored in one parallel pass, slices of lines at a time.
 fn score_lines(
     scorer: &Scorer,
     name: &str,
@@ -292,27 +293,45 @@ fn score_lines(
     format: Format,
     settings: &Settings,
 ) -> Result<(Vec<Vec<u8>>, usize, Vec<Error>)> {
-    let parsed: Vec<Result<Option<Example>>> = (0..chunk.lines.len())
-        .into_par_iter()
-        .map(|i| {
-            let (line, bytes) = chunk.line(i);
-            let text = std::str::from_utf8(bytes)
-                .map_err(|_| Error::input(name, line, "is not valid UTF-8"))?;
-            data::parse_line(name, line, text, format, Need::Unlabeled)
+    let indices: Vec<usize> = (0..chunk.lines.len()).collect();
+    let slices: Vec<(Vec<u8>, usize, Vec<Error>)> = indices
+        .par_chunks(64)
+        .map(|slice| {
+            let mut out = Vec::with_capacity(256 * slice.len());
+            let (mut rows, mut bad) = (0, Vec::new());
+            for &i in slice {
+                let (line, bytes) = chunk.line(i);
+                let parsed = std::str::from_utf8(bytes)
+                    .map_err(|_| Error::input(name, line, "is not valid UTF-8"))
+                    .and_then(|text| data::parse_line(name, line, text, format, Need::Unlabeled));
+                match parsed {
+                    Ok(Some(example)) => {
+                        rows += 1;
+                        for row in score_example(scorer, &example, settings) {
+                            write_row(&mut out, &row, settings.format);
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => bad.push(e),
+                }
+            }
+            (out, rows, bad)
         })
         .collect();
-    let mut examples = Vec::with_capacity(parsed.len());
-    let mut skipped = Vec::new();
-    for row in parsed {
-        match row {
-            Ok(Some(example)) => examples.push(example),
-            Ok(None) => {}
-            Err(e) if settings.skip_invalid && matches!(e, Error::Input { .. }) => skipped.push(e),
-            Err(e) => return Err(e),
+    let (mut pieces, mut rows, mut skipped) = (Vec::with_capacity(slices.len()), 0, Vec::new());
+    for (out, n, bad) in slices {
+        for e in bad {
+            // The first invalid row, in input order, stops the run unless it may be skipped.
+            if settings.skip_invalid && matches!(e, Error::Input { .. }) {
+                skipped.push(e);
+            } else {
+                return Err(e);
+            }
         }
+        pieces.push(out);
+        rows += n;
     }
-    let rows = examples.len();
-    Ok((score_chunk(scorer, &examples, settings), rows, skipped))
+    Ok((pieces, rows, skipped))
 }
 
 fn guess_stream_format(chunk: &Chunk) -> Format {
