@@ -14,6 +14,12 @@ use stance::{model_file, train, Error, Result};
 const DEFAULT_TRAIN: &str = "labeled/train.jsonl";
 const DEFAULT_OUT: &str = "models/default.stance";
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Switch {
+    On,
+    Off,
+}
+
 #[derive(Args)]
 #[command(
     about = "Train a model from labeled files",
@@ -55,8 +61,11 @@ pub struct TrainArgs {
     /// No target role features (nearest content words, nearest entity, clause position).
     #[arg(long)]
     no_roles: bool,
+    /// Sentiment-lexicon features (VADER valence sign of each word, negation-aware).
+    #[arg(long, value_enum, default_value_t = Switch::On)]
+    lexicon: Switch,
     /// Only the word n-grams (and the target placeholder): turns off other parties, context,
-    /// clause, negation and role features.
+    /// clause, negation, role and lexicon features.
     #[arg(long)]
     plain: bool,
     /// Character n-grams of each term, e.g. 2-5; off by default.
@@ -206,6 +215,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
             roles: !(args.no_roles || args.plain),
             char_min,
             char_max,
+            lexicon: args.lexicon == Switch::On && !args.plain,
         },
         char_weight: args.char_weight,
         context_weight: args.context_weight,

@@ -7,8 +7,10 @@
 //! - target clause: terms in the clause that holds a mention (`C:condemn`);
 //! - negation scope: terms after a negation cue up to the clause end (`N:condemn`);
 //! - target roles: nearest content words, nearest entity, clause position (`RN:`, `O:`, `P:`);
+//! - sentiment lexicon: the sign of each lexicon word's valence, negation-aware (`V:neg`);
 //! - character n-grams of each term, padded by spaces (`c: ka`), as their own block.
 
+mod lexicon;
 mod marks;
 mod roles;
 pub mod short_key;
@@ -53,6 +55,9 @@ pub struct AnalyzerConfig {
     pub char_max: usize,
     /// Role features of the target: nearest content words, nearest entity, clause position.
     pub roles: bool,
+    /// Sentiment-lexicon features: the sign of each lexicon word's valence, flipped in a
+    /// negation's scope (`V:pos`, `V:neg`; see `lexicon`).
+    pub lexicon: bool,
 }
 
 impl Default for AnalyzerConfig {
@@ -68,6 +73,7 @@ impl Default for AnalyzerConfig {
             char_min: 0,
             char_max: 0,
             roles: true,
+            lexicon: true,
         }
     }
 }
@@ -81,6 +87,7 @@ impl AnalyzerConfig {
             clause: false,
             negation: false,
             roles: false,
+            lexicon: false,
             ..AnalyzerConfig::default()
         }
     }
@@ -102,6 +109,8 @@ pub struct Term {
     pub is_target: bool,
     /// Surface cues for the role features (bits `roles::CAPITAL`, `roles::FUNCTION`).
     pub flags: u8,
+    /// Lexicon valence of the word in tenths (0: not a lexicon word, or the lexicon is off).
+    pub valence: i8,
 }
 
 /// A statement's terms, their texts packed in one buffer, so that analyzing a statement into a
@@ -146,7 +155,7 @@ impl Terms {
         (start, end): (usize, usize),
         clause: u32,
         negated: bool,
-        flags: u8,
+        (flags, valence): (u8, i8),
         is_target: bool,
     ) {
         let text_start = self.arena.len() as u32;
@@ -161,6 +170,7 @@ impl Terms {
             negated,
             is_target,
             flags,
+            valence,
         });
     }
 }
@@ -303,7 +313,7 @@ impl Analyzer {
                             (token.start, token.end),
                             clause,
                             negated,
-                            0,
+                            (0, 0),
                             is_target,
                         );
                         open_span = Some(span);
@@ -318,13 +328,19 @@ impl Analyzer {
                 Kind::Hashtag | Kind::Mention => fold_into(raw, arena),
                 Kind::Word => self.normalize_word(raw, arena),
             };
+            let valence = match token.kind {
+                _ if !self.config.lexicon => 0,
+                Kind::Word => lexicon::valence(raw.strip_suffix("'s").unwrap_or(raw)),
+                Kind::Hashtag => lexicon::valence(&raw[1..]),
+                _ => 0,
+            };
             // Words never hold '<': only the placeholder above stands for the target.
             terms.push(
                 write,
                 (token.start, token.end),
                 clause,
                 negated,
-                flags,
+                (flags, valence),
                 false,
             );
             negated |= token.kind == Kind::Word && marks::is_negation(raw);
@@ -436,6 +452,9 @@ impl Analyzer {
                 emit(Feature::new(Family::Negated, i, 1));
             }
         }
+        if self.config.lexicon {
+            lexicon_features(terms, &mut emit);
+        }
     }
 
     /// Calls `emit(ngram, term)` for every character n-gram of every term, when enabled.
@@ -508,6 +527,21 @@ fn nearest_mentions(terms: &Terms, nearest: &mut Vec<(usize, bool)>) {
     }
 }
 
+/// `V:pos` / `V:neg` for every lexicon word, by the sign of its valence, flipped in a
+/// negation's scope ("did not praise" leans negative). One shared pair of features: variants by
+/// clause, distance or entity nearness, strength weighting and a summed valence were measured and
+/// bought nothing more.
+fn lexicon_features(terms: &Terms, emit: &mut impl FnMut(Feature)) {
+    for (i, term) in terms.iter().enumerate().filter(|(_, t)| t.valence != 0) {
+        let family = if (term.valence > 0) != term.negated {
+            Family::LexPos
+        } else {
+            Family::LexNeg
+        };
+        emit(Feature::new(family, i, 1));
+    }
+}
+
 /// What a feature is about: a word n-gram, or one term marked by where it stands toward the
 /// target (side and distance band, clause) or by a negation's scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -531,10 +565,12 @@ pub enum Family {
     ClauseFirst,
     ClauseLater,
     SentenceFirst,
+    LexPos,
+    LexNeg,
 }
 
 impl Family {
-    pub const ALL: [Family; 18] = [
+    pub const ALL: [Family; 20] = [
         Family::Ngram,
         Family::Left1,
         Family::Left2,
@@ -553,6 +589,8 @@ impl Family {
         Family::ClauseFirst,
         Family::ClauseLater,
         Family::SentenceFirst,
+        Family::LexPos,
+        Family::LexNeg,
     ];
 
     /// The prefix of its features' text (`L1:accus`); n-grams have none.
@@ -576,6 +614,8 @@ impl Family {
             Family::ClauseFirst => "P:clause-first",
             Family::ClauseLater => "P:clause-later",
             Family::SentenceFirst => "P:sentence-first",
+            Family::LexPos => "V:pos",
+            Family::LexNeg => "V:neg",
         }
     }
 
@@ -584,7 +624,11 @@ impl Family {
     pub fn has_terms(self) -> bool {
         !matches!(
             self,
-            Family::ClauseFirst | Family::ClauseLater | Family::SentenceFirst
+            Family::ClauseFirst
+                | Family::ClauseLater
+                | Family::SentenceFirst
+                | Family::LexPos
+                | Family::LexNeg
         )
     }
 
@@ -778,6 +822,21 @@ mod tests {
         // Cues in any case; a word that merely starts like one is none.
         let features = analyzer.features("Ankara NEVER thanked Doha; Nobel Refused", &[], &[]);
         assert_eq!(marked(&features, "N:"), ["N:thank", "N:doha"]);
+    }
+
+    #[test]
+    fn lexicon_features_follow_valence_and_negation() {
+        let analyzer = Analyzer::new(AnalyzerConfig::default());
+        // "praised" is positive, "condemned" negative; "not" turns "praise" negative.
+        let features = analyzer.features("Doha praised Ankara and condemned Cairo", &[], &[]);
+        assert_eq!(marked(&features, "V:"), ["V:pos", "V:neg"]);
+        let features = analyzer.features("Doha did not praise Ankara", &[], &[]);
+        assert_eq!(marked(&features, "V:"), ["V:neg"]);
+        let off = Analyzer::new(AnalyzerConfig {
+            lexicon: false,
+            ..AnalyzerConfig::default()
+        });
+        assert!(marked(&off.features("Doha praised Ankara", &[], &[]), "V:").is_empty());
     }
 
     #[test]
