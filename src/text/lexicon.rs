@@ -43,20 +43,31 @@ pub fn valence(raw: &str) -> i8 {
     if bytes.len() > MAX_LEN || !bytes.is_ascii() {
         return 0;
     }
+    let table = table();
+    if bytes.len() <= 14 {
+        // Most words: lowercased straight into their `short_key` (tag 0), byte by byte, as a
+        // copy of a variable length would be a call to memcpy.
+        let mut key = [0u8; 16];
+        for (k, b) in key.iter_mut().zip(bytes) {
+            *k = b.to_ascii_lowercase();
+        }
+        key[15] = bytes.len() as u8;
+        return table
+            .short
+            .get(&u128::from_le_bytes(key))
+            .copied()
+            .unwrap_or(0);
+    }
     let mut buffer = [0u8; MAX_LEN];
     let lower = &mut buffer[..bytes.len()];
     lower.copy_from_slice(bytes);
     lower.make_ascii_lowercase();
-    let table = table();
-    match short_key_of_bytes(0, lower) {
-        Some(key) => table.short.get(&key),
-        // ASCII bytes are always UTF-8.
-        None => std::str::from_utf8(lower)
-            .ok()
-            .and_then(|word| table.long.get(word)),
-    }
-    .copied()
-    .unwrap_or(0)
+    // ASCII bytes are always UTF-8; words this long have no short key.
+    std::str::from_utf8(lower)
+        .ok()
+        .and_then(|word| table.long.get(word))
+        .copied()
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -69,6 +80,8 @@ mod tests {
         assert_eq!(valence("Condemned"), -19);
         assert!(valence("congratulations") > 0);
         assert_eq!(valence("the"), 0);
+        assert_eq!(valence("GooD"), 19);
+        assert!(valence("Disappointedly") < 0);
         assert_eq!(valence("internationalization"), 0);
     }
 }

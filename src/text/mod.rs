@@ -199,10 +199,12 @@ impl FoldedAscii {
         if bytes.len() > 16 || !bytes.is_ascii() {
             return None;
         }
+        // ASCII folding is lowercasing, but for '`' (never inside a word token). Byte by byte:
+        // a copy of a variable length would be a call to memcpy.
         let mut buffer = [0u8; 16];
-        buffer[..bytes.len()].copy_from_slice(bytes);
-        // ASCII folding is lowercasing, but for '`' (never inside a word token).
-        buffer.make_ascii_lowercase();
+        for (to, from) in buffer.iter_mut().zip(bytes) {
+            *to = from.to_ascii_lowercase();
+        }
         let mut len = bytes.len();
         if buffer[..len].ends_with(b"'s") {
             len -= 2;
