@@ -34,6 +34,11 @@ pub struct TrainOptions {
     /// Largest dense matrix handed to linfa for one model, in MiB of f32 cells; a model over
     /// more rows keeps fewer columns (the best by chi-square).
     pub dense_budget_mib: usize,
+    /// Daumé III's feature augmentation: instead of separate per-target models, one model over
+    /// all rows where every feature has a shared copy (scaled by this weight) and a copy for the
+    /// row's target (if it has enough rows). Folded back into `pooled` (the shared copy) and
+    /// `targets` (shared + own), so scoring needs nothing else.
+    pub augment_targets: Option<f32>,
 }
 
 impl TrainOptions {
@@ -56,6 +61,7 @@ impl Default for TrainOptions {
             context_weight: 1.0,
             balance: false,
             dense_budget_mib: 256,
+            augment_targets: None,
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::StanceModel;
 
 const MAGIC: &[u8; 8] = b"STANCEMD";
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 const HEADER_LEN: usize = 8 + 4 + 32 + 8;
 
 pub fn to_bytes(model: &StanceModel) -> Result<Vec<u8>> {

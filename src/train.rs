@@ -178,28 +178,7 @@ pub fn fit_models(data: &Vectorized, options: &TrainOptions) -> Result<Models> {
             None => {}
         }
     }
-    let fitted: Vec<(Option<&str>, Result<Fitted>)> = jobs
-        .par_iter()
-        .map(|&(target, indices)| {
-            let indices = if options.balance {
-                balanced(indices, &data.labels)
-            } else {
-                indices.to_vec()
-            };
-            (
-                target,
-                fit(
-                    &data.rows,
-                    &data.labels,
-                    &indices,
-                    &data.vocabulary,
-                    options,
-                ),
-            )
-        })
-        .collect();
-
-    let (mut pooled, mut targets, mut notes) = (None, BTreeMap::new(), Vec::new());
+    let mut notes = Vec::new();
     if let (Some(m), false) = (options.min_target_rows, too_few.is_empty()) {
         let shown: Vec<&str> = too_few.iter().take(8).copied().collect();
         let more = if too_few.len() > 8 {
@@ -213,6 +192,31 @@ pub fn fit_models(data: &Vectorized, options: &TrainOptions) -> Result<Models> {
             shown.join(", ")
         ));
     }
+    if let (Some(shared), true) = (options.augment_targets, jobs.len() > 1) {
+        let (pooled, targets) = fit_augmented(data, &jobs[1..], shared, options, &mut notes)?;
+        return Ok((pooled, targets, notes));
+    }
+    let rank = |f: u32| data.vocabulary.rank(f);
+    let columns = Columns {
+        len: data.vocabulary.len(),
+        rank: &rank,
+    };
+    let fitted: Vec<(Option<&str>, Result<Fitted>)> = jobs
+        .par_iter()
+        .map(|&(target, indices)| {
+            let indices = if options.balance {
+                balanced(indices, &data.labels)
+            } else {
+                indices.to_vec()
+            };
+            (
+                target,
+                fit(&data.rows, &data.labels, &indices, &columns, options),
+            )
+        })
+        .collect();
+
+    let (mut pooled, mut targets) = (None, BTreeMap::new());
     for (target, result) in fitted {
         if let Ok(Fitted {
             note: Some(note), ..
@@ -232,6 +236,95 @@ pub fn fit_models(data: &Vectorized, options: &TrainOptions) -> Result<Models> {
     Ok((pooled, targets, notes))
 }
 
+/// Daumé III's "frustratingly easy" domain adaptation across targets: one fit over all rows, whose
+/// columns are every feature once shared (its value scaled by `shared`) and once more for the
+/// row's own target, plus a bias column per target (class priors differ from target to target).
+/// Character n-grams are copied too: on SemEval-2016, copying word features only lost 0.5–1 point
+/// of cross-validated F_avg against the per-target models, copying all gained 0.6–1.6.
+/// The shared weights pool evidence across targets; the own copies, penalized like any weight,
+/// move a target away from the shared ones only where its rows insist. Since a row's logits are
+/// shared × w_shared · x + w_own · x, the fit folds back into ordinary linear models: the pooled
+/// one (shared copy only, for targets without a copy) and one per target (shared + own).
+fn fit_augmented(
+    data: &Vectorized,
+    own: &[(Option<&str>, &[usize])],
+    shared: f32,
+    options: &TrainOptions,
+    notes: &mut Vec<String>,
+) -> Result<(LinearModel, BTreeMap<String, LinearModel>)> {
+    let v = data.vocabulary.len();
+    let bias_column = |j: usize| v * (1 + own.len()) + j;
+    let mut copy_of_row = vec![None; data.rows.len()];
+    for (j, (_, indices)) in own.iter().enumerate() {
+        for &i in indices.iter() {
+            copy_of_row[i] = Some(j);
+        }
+    }
+    let rows: Vec<SparseVec> = data
+        .rows
+        .iter()
+        .zip(&copy_of_row)
+        .map(|(x, copy)| {
+            let mut row: SparseVec = x.iter().map(|&(f, value)| (f, shared * value)).collect();
+            if let Some(j) = *copy {
+                let offset = (v * (1 + j)) as u32;
+                row.extend(x.iter().map(|&(f, value)| (offset + f, value)));
+                row.push((bias_column(j) as u32, 1.0));
+            }
+            row
+        })
+        .collect();
+    // A copy ranks as its feature; bias columns are never dropped by the dense budget.
+    let rank = |c: u32| match c as usize {
+        c if c >= bias_column(0) => 0,
+        c => data.vocabulary.rank((c % v) as u32),
+    };
+    let columns = Columns {
+        len: bias_column(own.len()),
+        rank: &rank,
+    };
+    let all: Vec<usize> = (0..rows.len()).collect();
+    let indices = if options.balance {
+        balanced(&all, &data.labels)
+    } else {
+        all
+    };
+    // This one fit replaces the pooled and the per-target fits, so it gets their budgets together;
+    // with one budget it keeps under half its columns on SemEval and scores below the
+    // per-target models.
+    let options = TrainOptions {
+        dense_budget_mib: options.dense_budget_mib * (1 + own.len()),
+        ..options.clone()
+    };
+    let fitted = fit(&rows, &data.labels, &indices, &columns, &options)?;
+    if let Some(note) = fitted.note {
+        notes.push(format!("augmented model: {note}"));
+    }
+    let w = &fitted.model.weights;
+    let pooled = LinearModel {
+        weights: w[..3 * v].iter().map(|&x| shared * x).collect(),
+        intercept: fitted.model.intercept,
+        rows: data.rows.len(),
+    };
+    let mut targets = BTreeMap::new();
+    for (j, &(target, indices)) in own.iter().enumerate() {
+        let own_weights = &w[3 * v * (1 + j)..3 * v * (2 + j)];
+        let bias = &w[3 * bias_column(j)..3 * bias_column(j) + 3];
+        let model = LinearModel {
+            weights: pooled
+                .weights
+                .iter()
+                .zip(own_weights)
+                .map(|(a, b)| a + b)
+                .collect(),
+            intercept: std::array::from_fn(|k| pooled.intercept[k] + bias[k]),
+            rows: indices.len(),
+        };
+        targets.insert(target.unwrap_or_default().to_string(), model);
+    }
+    Ok((pooled, targets))
+}
+
 /// Class rebalancing without sample weights (linfa-logistic has none): each row of a class is
 /// repeated round(largest class / its class) times, which is the same objective as integer weights.
 fn balanced(indices: &[usize], labels: &[usize]) -> Vec<usize> {
@@ -246,6 +339,13 @@ fn balanced(indices: &[usize], labels: &[usize]) -> Vec<usize> {
         out.extend(std::iter::repeat_n(i, repeats));
     }
     out
+}
+
+/// The columns a fit may use: how many, and each one's chi-square rank (0 is best), by which
+/// the dense budget drops columns.
+struct Columns<'a> {
+    len: usize,
+    rank: &'a (dyn Fn(u32) -> u32 + Sync),
 }
 
 /// One fitting job: a subset of rows restricted to the feature columns it uses, the classes
@@ -270,7 +370,7 @@ impl Job {
         rows: &[SparseVec],
         labels: &[usize],
         indices: &[usize],
-        vocabulary: &Vocabulary,
+        columns: &Columns,
         options: &TrainOptions,
     ) -> Job {
         let mut active: Vec<u32> = indices
@@ -281,11 +381,11 @@ impl Job {
         active.dedup();
         let budget = (options.dense_budget_cells() / indices.len().max(1)).max(1);
         if active.len() > budget {
-            active.sort_by_key(|&f| vocabulary.rank(f));
+            active.sort_by_key(|&f| (columns.rank)(f));
             active.truncate(budget);
             active.sort_unstable();
         }
-        let mut column_of = vec![u32::MAX; vocabulary.len()];
+        let mut column_of = vec![u32::MAX; columns.len];
         for (column, &feature) in active.iter().enumerate() {
             column_of[feature as usize] = column as u32;
         }
@@ -338,10 +438,10 @@ fn fit(
     rows: &[SparseVec],
     labels: &[usize],
     indices: &[usize],
-    vocabulary: &Vocabulary,
+    columns: &Columns,
     options: &TrainOptions,
 ) -> Result<Fitted> {
-    let job = Job::new(rows, labels, indices, vocabulary, options);
+    let job = Job::new(rows, labels, indices, columns, options);
     if job.present.len() < 2 {
         let only = Stance::ALL[job.present.first().copied().unwrap_or(2)].name();
         return Err(Error::Training(format!(
@@ -382,9 +482,9 @@ fn fit(
         .fit(&Dataset::new(x, y))
         .map_err(|e| Error::Training(e.to_string()))?;
 
-    // Back to the whole vocabulary. linfa orders its columns by the classes it saw; a class
+    // Back to all columns. linfa orders its columns by the classes it saw; a class
     // absent from these rows gets zero weights and a very low intercept, so it is never predicted.
-    let mut weights = vec![0f32; vocabulary.len() * 3];
+    let mut weights = vec![0f32; columns.len * 3];
     let mut intercept = [-30f32; 3];
     let params = fitted.params();
     let mut flat = vec![0.0; (n_columns + 1) * k];
@@ -415,4 +515,78 @@ fn fit(
         },
         note,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Scorer;
+
+    fn example(text: &str, target: &str, stance: Stance) -> Example {
+        Example {
+            id: None,
+            text: text.into(),
+            target: Some(target.into()),
+            stance: Some(stance),
+            spans: None,
+            line: 1,
+        }
+    }
+
+    /// Alpha's rows teach that "wonderful" means favor and "terrible" against; Beta's rows never
+    /// use those words, and most of them are neutral.
+    fn two_targets() -> Vec<Example> {
+        let mut examples = Vec::new();
+        for i in 0..6 {
+            examples.push(example(
+                &format!("wonderful alpha {i}"),
+                "Alpha",
+                Stance::Favor,
+            ));
+            examples.push(example(
+                &format!("terrible alpha {i}"),
+                "Alpha",
+                Stance::Against,
+            ));
+            examples.push(example(&format!("alpha report {i}"), "Alpha", Stance::None));
+        }
+        for i in 0..4 {
+            examples.push(example(
+                &format!("beta splendid {i}"),
+                "Beta",
+                Stance::Favor,
+            ));
+            examples.push(example(
+                &format!("beta dreadful {i}"),
+                "Beta",
+                Stance::Against,
+            ));
+        }
+        for i in 0..8 {
+            examples.push(example(&format!("beta schedule {i}"), "Beta", Stance::None));
+        }
+        examples
+    }
+
+    fn beta_stance(augment_targets: Option<f32>) -> Stance {
+        let options = TrainOptions {
+            min_df: 1,
+            min_target_rows: Some(10),
+            augment_targets,
+            ..TrainOptions::default()
+        };
+        let registry = Registry::default_registry();
+        let model = train(&two_targets(), Vec::new(), &options, &registry).unwrap();
+        assert_eq!(model.targets.len(), 2);
+        let scorer = Scorer::new(model, registry);
+        scorer.predict("what a wonderful day", "Beta", None).stance
+    }
+
+    #[test]
+    fn augmented_targets_borrow_evidence_from_each_other() {
+        // Beta's own model has never seen "wonderful" and falls back on its prior.
+        assert_eq!(beta_stance(None), Stance::None);
+        // With a shared copy of every feature, what Alpha's rows taught reaches Beta.
+        assert_eq!(beta_stance(Some(0.5)), Stance::Favor);
+    }
 }

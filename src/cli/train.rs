@@ -107,6 +107,15 @@ pub struct TrainArgs {
     /// Repeat rows of smaller classes so every stance weighs about the same.
     #[arg(long)]
     balance: bool,
+    /// With --min-target-rows: fit one model over all rows in which every feature has a shared
+    /// copy and a copy for the row's target (Daumé III's feature augmentation), instead of
+    /// separate per-target models, so targets borrow evidence from each other.
+    #[arg(long)]
+    augment_targets: bool,
+    /// With --augment-targets: weight of the shared copy against the target's own (0.5 was best
+    /// of 0.3, 0.5, 0.7 and 1 by cross-validation on SemEval-2016).
+    #[arg(long, default_value_t = 0.5, requires = "augment_targets")]
+    shared_weight: f32,
     /// Choose --l2, character n-grams and --min-target-rows by K-fold cross-validation, then
     /// train the final model on all rows with the best.
     #[arg(long, value_name = "K")]
@@ -202,6 +211,12 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
     if args.max_features == 0 {
         return Err(Error::Usage("--max-features must be at least 1".into()));
     }
+    if !(args.shared_weight.is_finite() && args.shared_weight >= 0.0) {
+        return Err(Error::Usage(format!(
+            "--shared-weight must be a number of 0 or more, not {}",
+            args.shared_weight
+        )));
+    }
     let (char_min, char_max) = args.char_ngrams.unwrap_or((0, 0));
     let options = TrainOptions {
         analyzer: AnalyzerConfig {
@@ -228,6 +243,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         warm_start: !args.no_warm_start,
         balance: args.balance,
         dense_budget_mib: args.dense_budget_mib.max(1),
+        augment_targets: args.augment_targets.then_some(args.shared_weight),
     };
     let (examples, rows_per_file) = super::read_labeled(&files, args.format, args.skip_invalid)?;
     let mut fingerprints = Vec::new();
