@@ -521,6 +521,7 @@ fn fit(
 mod tests {
     use super::*;
     use crate::model::Scorer;
+    use crate::text::AnalyzerConfig;
 
     fn example(text: &str, target: &str, stance: Stance) -> Example {
         Example {
@@ -570,6 +571,12 @@ mod tests {
 
     fn beta_stance(augment_targets: Option<f32>) -> Stance {
         let options = TrainOptions {
+            // Without the sentiment lexicon, which would tell Beta that "wonderful" is
+            // positive by itself.
+            analyzer: AnalyzerConfig {
+                lexicon: false,
+                ..AnalyzerConfig::default()
+            },
             min_df: 1,
             min_target_rows: Some(10),
             augment_targets,
