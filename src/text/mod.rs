@@ -185,6 +185,20 @@ thread_local! {
     static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
 }
 const STEM_CACHE_LIMIT: usize = 200_000;
+/// Appends the stem of the folded `word`, whose short key is `key`, from this thread's cache.
+fn push_short_stem(key: u128, word: &str, stemmer: &Stemmer, out: &mut String) {
+    SHORT_STEMS.with_borrow_mut(|stems| {
+        if stems.len() >= STEM_CACHE_LIMIT {
+            stems.clear();
+        }
+        out.push_str(
+            stems
+                .entry(key)
+                .or_insert_with(|| stemmer.stem(word).into()),
+        );
+    });
+}
+
 /// A short ASCII word as `normalize_word` folds it before stemming: lowercased, without a
 /// possessive "'s", on the stack.
 struct FoldedAscii {
@@ -363,16 +377,7 @@ impl Analyzer {
         if let Some(word) = FoldedAscii::new(raw) {
             // Most words: folded on the stack, no scratch string.
             if let Some(key) = short_key_of_bytes(language, word.bytes()) {
-                SHORT_STEMS.with_borrow_mut(|stems| {
-                    if stems.len() >= STEM_CACHE_LIMIT {
-                        stems.clear();
-                    }
-                    out.push_str(
-                        stems
-                            .entry(key)
-                            .or_insert_with(|| stemmer.stem(word.as_str()).into()),
-                    );
-                });
+                push_short_stem(key, word.as_str(), stemmer, out);
                 return;
             }
         }
@@ -383,16 +388,7 @@ impl Analyzer {
                 word.truncate(word.len() - 2);
             }
             if let Some(key) = short_key(language, word) {
-                SHORT_STEMS.with_borrow_mut(|stems| {
-                    if stems.len() >= STEM_CACHE_LIMIT {
-                        stems.clear();
-                    }
-                    out.push_str(
-                        stems
-                            .entry(key)
-                            .or_insert_with(|| stemmer.stem(word).into()),
-                    );
-                });
+                push_short_stem(key, word, stemmer, out);
                 return;
             }
             // Longer words (rare) are keyed by their text.
