@@ -192,14 +192,23 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// Appends the folded `text` to `out`; plain ASCII, most of news text, takes the fast path.
+/// Appends the folded `text` to `out`. Runs of plain ASCII, most of news text even around a
+/// curly quote, are copied and lowercased whole; only the other code points are decoded.
 pub fn fold_into(text: &str, out: &mut String) {
-    if is_plain_ascii(text) {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let plain = rest
+            .bytes()
+            .position(|b| !b.is_ascii() || b == b'`')
+            .unwrap_or(rest.len());
         let start = out.len();
-        out.push_str(text);
+        out.push_str(&rest[..plain]);
         out[start..].make_ascii_lowercase();
-    } else {
-        out.extend(text.chars().map(fold_char));
+        let mut chars = rest[plain..].chars();
+        if let Some(c) = chars.next() {
+            out.push(fold_char(c));
+        }
+        rest = chars.as_str();
     }
 }
 
@@ -712,6 +721,21 @@ mod tests {
         // `find_words` and the key-word check rely on it for every code point.
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             assert_eq!(is_word_char(c), is_word_char(fold_char(c)), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn folding_runs_is_folding_each_code_point() {
+        for text in [
+            "",
+            "Plain ASCII, NATO`s",
+            "Kyiv’s “allies” and İSTANBUL",
+            "ÉLYSÉE",
+            "日本`",
+            "a’",
+        ] {
+            let by_char: String = text.chars().map(fold_char).collect();
+            assert_eq!(fold(text), by_char, "{text:?}");
         }
     }
 
