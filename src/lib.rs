@@ -3,6 +3,7 @@
 //! labeled files → analyzer → vocabulary and TF-IDF → linfa-logistic models (per target + pooled)
 //! → model file → scores and evaluations.
 
+pub mod alias_matcher;
 pub mod cv;
 pub mod data;
 pub mod error;

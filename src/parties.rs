@@ -3,12 +3,11 @@
 //! Matching is case-insensitive on whole words and prefers the longest alias. Short all-capitals
 //! aliases ("US", "UN", "PA", "EU") match only in capitals, because "us" is a pronoun.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Deserialize;
 
+use crate::alias_matcher::AliasMatcher;
 use crate::error::{Error, Result};
-use crate::text::short_key::short_key;
 
 /// The registry shipped in labeled/parties.toml, compiled into the binary.
 pub const DEFAULT_REGISTRY: &str = include_str!("../labeled/parties.toml");
@@ -44,137 +43,10 @@ pub struct Registry {
     parties: Vec<Party>,
     /// Folded (lowercased) alias → party index, for resolving names given by users.
     by_alias: HashMap<String, usize>,
-    /// Aliases matched in the folded text, and all-capitals aliases matched as written.
-    folded: Matcher,
-    exact: Matcher,
-}
-
-/// One set of aliases, searched two ways (see `Registry::find_mentions`), and the party and
-/// ambiguity of each alias.
-struct Matcher {
-    leftmost: AhoCorasick,
-    overlapping: AhoCorasick,
+    /// Every alias: all-capitals ones matched as written, the others in any case; and the
+    /// party and ambiguity of each.
+    matcher: AliasMatcher,
     owner: Vec<(usize, bool)>,
-    /// Every alias starts with two ASCII capitals (or a capital and a dot, "U.S."), so a text
-    /// without such a pair holds none of them and is not searched.
-    capital_pairs_only: bool,
-    /// One word of every alias (see `key_word`) as a `short_key`, when every alias has one
-    /// that fits a short key.
-    key_words: Option<FxHashSet<u128>>,
-    /// The longest key word, in bytes.
-    longest_key_word: usize,
-}
-
-impl Matcher {
-    fn new(patterns: &[String], owner: Vec<(usize, bool)>) -> std::result::Result<Self, String> {
-        let build = |kind| {
-            AhoCorasickBuilder::new()
-                .match_kind(kind)
-                .build(patterns)
-                .map_err(|e| e.to_string())
-        };
-        let key_words: Vec<Option<&str>> = patterns.iter().map(|p| key_word(p)).collect();
-        Ok(Matcher {
-            leftmost: build(MatchKind::LeftmostLongest)?,
-            overlapping: build(MatchKind::Standard)?,
-            owner,
-            capital_pairs_only: patterns
-                .iter()
-                .all(|p| p.len() >= 2 && is_capital_pair(&p.as_bytes()[..2])),
-            longest_key_word: key_words
-                .iter()
-                .flatten()
-                .map(|w| w.len())
-                .max()
-                .unwrap_or(0),
-            key_words: key_words
-                .iter()
-                .map(|w| w.and_then(|w| short_key(0, w)))
-                .collect(),
-        })
-    }
-
-    /// Whether any alias can occur in `text` (folded first when `folded`, as `fold` would) as
-    /// a whole word; false only when none surely does.
-    ///
-    /// An alias matches as a whole word only where each of its words (runs of word characters)
-    /// is also a whole word of the text: the characters around each word are non-word
-    /// characters of the alias, repeated by the text, or the text's characters around the match,
-    /// which a whole-word match requires to be non-word. So a text without any alias's key word
-    /// holds no alias.
-    fn may_occur_in(&self, text: &str, folded: bool) -> bool {
-        if self.capital_pairs_only && !text.as_bytes().windows(2).any(is_capital_pair) {
-            return false;
-        }
-        let Some(key_words) = &self.key_words else {
-            return true;
-        };
-        // The current word's bytes (folded when `folded`, as `fold` would), while it is short
-        // enough to be a key word; once its length is set, the buffer is the word's
-        // `short_key` (key words fit one, tag 0).
-        let mut word = [0u8; 16];
-        let mut len = 0;
-        let is_key = |word: &mut [u8; 16], len: usize| {
-            let found = len <= self.longest_key_word && {
-                word[15] = len as u8;
-                key_words.contains(&u128::from_le_bytes(*word))
-            };
-            *word = [0; 16];
-            found
-        };
-        // Bytes, decoding only non-ASCII code points: news text is mostly ASCII.
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b.is_ascii() {
-                i += 1;
-                if IS_WORD_BYTE[b as usize] {
-                    if len < self.longest_key_word {
-                        word[len] = if folded { b.to_ascii_lowercase() } else { b };
-                    }
-                    len += 1;
-                    continue;
-                }
-            } else {
-                let Some(c) = text[i..].chars().next() else {
-                    break;
-                };
-                i += c.len_utf8();
-                let c = if folded { fold_char(c) } else { c };
-                if is_word_char(c) {
-                    if len + c.len_utf8() <= self.longest_key_word {
-                        c.encode_utf8(&mut word[len..]);
-                    }
-                    len += c.len_utf8();
-                    continue;
-                }
-            }
-            // A non-word character ends the word.
-            if len > 0 {
-                if is_key(&mut word, len) {
-                    return true;
-                }
-                len = 0;
-            }
-        }
-        len > 0 && is_key(&mut word, len)
-    }
-}
-
-/// Two ASCII capitals, or a capital and a dot ("U.S."): how every acronym alias starts.
-fn is_capital_pair(pair: &[u8]) -> bool {
-    pair[0].is_ascii_uppercase() && (pair[1].is_ascii_uppercase() || pair[1] == b'.')
-}
-
-/// The longest (so, most likely, rarest) word of an alias: "kremlin" for "the kremlin";
-/// `None` when the alias has no word characters.
-fn key_word(alias: &str) -> Option<&str> {
-    alias
-        .split(|c: char| !is_word_char(c))
-        .rev()
-        .filter(|w| !w.is_empty())
-        .max_by_key(|w| w.len())
 }
 
 /// Lowercases one code point to one code point, so that offsets survive folding.
@@ -252,10 +124,12 @@ impl Registry {
 
     pub fn new(parties: Vec<Party>) -> std::result::Result<Self, String> {
         let mut by_alias: HashMap<String, usize> = HashMap::default();
-        let (mut folded_patterns, mut folded_owner) = (Vec::new(), Vec::new());
-        let (mut exact_patterns, mut exact_owner) = (Vec::new(), Vec::new());
+        let (mut patterns, mut owner) = (Vec::new(), Vec::new());
         for (index, party) in parties.iter().enumerate() {
             for alias in std::iter::once(&party.name).chain(&party.aliases) {
+                if alias.trim().is_empty() {
+                    return Err(format!("party {:?} has an empty alias", party.name));
+                }
                 let key = fold(alias);
                 if let Some(&other) = by_alias.get(&key) {
                     if other != index {
@@ -267,18 +141,13 @@ impl Registry {
                 }
                 by_alias.insert(key.clone(), index);
                 let ambiguous = party.ambiguous.iter().any(|a| fold(a) == key);
-                if is_acronym(alias) {
-                    exact_patterns.push(alias.clone());
-                    exact_owner.push((index, ambiguous));
-                } else {
-                    folded_patterns.push(key);
-                    folded_owner.push((index, ambiguous));
-                }
+                patterns.push((alias.clone(), is_acronym(alias)));
+                owner.push((index, ambiguous));
             }
         }
         Ok(Registry {
-            folded: Matcher::new(&folded_patterns, folded_owner)?,
-            exact: Matcher::new(&exact_patterns, exact_owner)?,
+            matcher: AliasMatcher::new(&patterns)?,
+            owner,
             parties,
             by_alias,
         })
@@ -305,96 +174,19 @@ impl Registry {
 
     /// All mentions of registered parties, leftmost-longest, never overlapping.
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
-        // Most statements name no registered party: tell cheaply, before folding the text.
-        let searched = [
-            self.folded.may_occur_in(text, true),
-            self.exact.may_occur_in(text, false),
-        ];
-        self.search_mentions(text, searched)
-    }
-
-    /// `mentions`, searching the folded aliases and the exact ones as `searched` says.
-    fn search_mentions(&self, text: &str, searched: [bool; 2]) -> Vec<Mention> {
-        if searched == [false, false] {
-            return Vec::new();
-        }
-        let folded = fold(text);
-        if text.is_ascii() {
-            // One byte per code point (folding keeps ASCII ASCII): offsets need no mapping.
-            let bytes = folded.as_bytes();
-            let word_at = |i: usize| is_word_char(bytes[i] as char);
-            self.find_mentions(
-                [&folded, text],
-                searched,
-                bytes.len(),
-                |_, byte| byte,
-                word_at,
-            )
-        } else {
-            let chars: Vec<char> = folded.chars().collect();
-            let points = [CodePoints::new(&folded), CodePoints::new(text)];
-            let word_at = |i: usize| is_word_char(chars[i]);
-            let map = |hay: usize, byte: usize| points[hay].at(byte);
-            self.find_mentions([&folded, text], searched, chars.len(), map, word_at)
-        }
-    }
-
-    /// Whole-word matches of the folded aliases in `hays[0]` (the folded text) and of the exact
-    /// ones in `hays[1]` (the text), each searched only if `searched` says so; `map(hay, byte)`
-    /// turns byte offsets into code points, `word_at(i)` tells whether code point i is a word
-    /// character.
-    fn find_mentions(
-        &self,
-        hays: [&str; 2],
-        searched: [bool; 2],
-        n_chars: usize,
-        map: impl Fn(usize, usize) -> usize,
-        word_at: impl Fn(usize) -> bool,
-    ) -> Vec<Mention> {
-        let matchers = [&self.folded, &self.exact];
-        let mut found = Vec::new();
-        // Fast path: leftmost-longest search. Its matches are the answer when all are whole
-        // words and none overlap another; otherwise a rejected or overlapping match may hide a
-        // shorter one, so all overlapping matches are searched.
-        let mut all_whole_words = true;
-        for (hay, (text, matcher)) in hays.iter().zip(matchers).enumerate() {
-            if !searched[hay] {
-                continue;
-            }
-            for m in matcher.leftmost.find_iter(*text) {
-                let (start, end) = (map(hay, m.start()), map(hay, m.end()));
-                if !is_whole_word(start, end, n_chars, &word_at) {
-                    all_whole_words = false;
-                    break;
+        self.matcher
+            .find(text)
+            .into_iter()
+            .map(|found| {
+                let (party, ambiguous) = self.owner[found.alias];
+                Mention {
+                    party,
+                    start: found.start,
+                    end: found.end,
+                    ambiguous,
                 }
-                found.push(mention(&matcher.owner, m.pattern().as_usize(), start, end));
-            }
-        }
-        found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-        if all_whole_words && found.windows(2).all(|w| w[0].end <= w[1].start) {
-            return found;
-        }
-        found.clear();
-        for (hay, (text, matcher)) in hays.iter().zip(matchers).enumerate() {
-            if !searched[hay] {
-                continue;
-            }
-            for m in matcher.overlapping.find_overlapping_iter(*text) {
-                let (start, end) = (map(hay, m.start()), map(hay, m.end()));
-                if is_whole_word(start, end, n_chars, &word_at) {
-                    found.push(mention(&matcher.owner, m.pattern().as_usize(), start, end));
-                }
-            }
-        }
-        // Leftmost first, longest first at the same start; drop whatever overlaps a kept one.
-        found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-        let mut kept: Vec<Mention> = Vec::new();
-        for m in found {
-            if kept.last().is_none_or(|last| m.start >= last.end) {
-                kept.push(m);
-            }
-        }
-        kept
+            })
+            .collect()
     }
 
     /// Spans of the target (as given, or found by `target_spans`) and of every other registered
@@ -442,25 +234,6 @@ impl Registry {
     }
 }
 
-fn is_whole_word(
-    start: usize,
-    end: usize,
-    n_chars: usize,
-    word_at: impl Fn(usize) -> bool,
-) -> bool {
-    (start == 0 || !word_at(start - 1)) && (end == n_chars || !word_at(end))
-}
-
-fn mention(owner: &[(usize, bool)], pattern: usize, start: usize, end: usize) -> Mention {
-    let (party, ambiguous) = owner[pattern];
-    Mention {
-        party,
-        start,
-        end,
-        ambiguous,
-    }
-}
-
 /// Spans sorted by start, with the largest end so far at each position, so that the span
 /// covering a token is found by binary search: a statement with millions of tokens and mentions
 /// stays n log n.
@@ -505,38 +278,6 @@ impl SortedSpans {
                 .take_while(|&(s, _)| s < end)
                 .find(|&(_, e)| e > start)
         })
-    }
-}
-
-/// Code-point offsets of byte offsets in a text, counted from the last offset asked for:
-/// matches come nearly in order, so each costs the distance from the one before, and the text
-/// needs no table of all its bytes.
-struct CodePoints<'a> {
-    bytes: &'a [u8],
-    /// The last byte offset asked for, and its code point.
-    last: std::cell::Cell<(usize, usize)>,
-}
-
-impl<'a> CodePoints<'a> {
-    fn new(text: &'a str) -> Self {
-        CodePoints {
-            bytes: text.as_bytes(),
-            last: std::cell::Cell::new((0, 0)),
-        }
-    }
-
-    /// The code point at `byte`, a code-point boundary (or the end).
-    fn at(&self, byte: usize) -> usize {
-        // Every byte but UTF-8 continuation bytes starts a code point.
-        let starts = |range: &[u8]| range.iter().filter(|&&b| b & 0xC0 != 0x80).count();
-        let (from, point) = self.last.get();
-        let here = if byte >= from {
-            point + starts(&self.bytes[from..byte])
-        } else {
-            point - starts(&self.bytes[byte..from])
-        };
-        self.last.set((byte, here));
-        here
     }
 }
 
@@ -679,8 +420,52 @@ mod tests {
         assert_eq!(spans, [(0, 4), (24, 30)]);
     }
 
+    /// Mentions by brute force, as the matching rules say: every alias at every code point,
+    /// folded unless all-capitals, whole words only, then leftmost and longest first without
+    /// overlaps.
+    fn mentions_by_brute_force(registry: &Registry, text: &str) -> Vec<Mention> {
+        let raw: Vec<char> = text.chars().collect();
+        let folded: Vec<char> = raw.iter().map(|&c| fold_char(c)).collect();
+        let word_at = |i: usize| is_word_char(folded[i]);
+        let mut all = Vec::new();
+        for (index, party) in registry.parties().iter().enumerate() {
+            for alias in std::iter::once(&party.name).chain(&party.aliases) {
+                let (hay, pattern): (&[char], Vec<char>) = if is_acronym(alias) {
+                    (&raw, alias.chars().collect())
+                } else {
+                    (&folded, alias.chars().map(fold_char).collect())
+                };
+                for start in 0..hay.len() {
+                    let end = start + pattern.len();
+                    if end <= hay.len()
+                        && hay[start..end] == pattern[..]
+                        && (start == 0 || !word_at(start - 1))
+                        && (end == hay.len() || !word_at(end))
+                    {
+                        let key = fold(alias);
+                        let ambiguous = party.ambiguous.iter().any(|a| fold(a) == key);
+                        all.push(Mention {
+                            party: index,
+                            start,
+                            end,
+                            ambiguous,
+                        });
+                    }
+                }
+            }
+        }
+        all.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut kept: Vec<Mention> = Vec::new();
+        for m in all {
+            if kept.last().is_none_or(|last| m.start >= last.end) {
+                kept.push(m);
+            }
+        }
+        kept
+    }
+
     #[test]
-    fn skipping_texts_without_key_words_loses_no_mention() {
+    fn the_word_walk_finds_what_brute_force_finds() {
         let registry = Registry::default_registry();
         let corpus =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/labeled/train.jsonl"))
@@ -699,20 +484,36 @@ mod tests {
             "THE KREMLIN and the u.s. and the U.S. and UNITED STATES OF AMERICA".into(),
             "Ça va: Türkiye backs Kyiv; the Kremlin’s “line” and U.S.-led talks".into(),
             "Moscowitz, Trumpism, Whitehouse, Kremlinology".into(),
-            // A key word right after a word longer than any key word.
             "Counterproductively, Russia said".into(),
             "UNCONSTITUTIONALLY NATO".into(),
+            "US-UK talks; us; U.S.A.; the USA’s; EU/NATO; İSRAİL and ISRAEL".into(),
+            "Islamic Republic of Iran, Iranian, Iran's; Palestinian Authority".into(),
+            String::new(),
         ]);
         let mut with_mentions = 0;
         for text in &texts {
-            let all = registry.search_mentions(text, [true, true]);
-            assert_eq!(registry.mentions(text), all, "{text}");
-            with_mentions += usize::from(!all.is_empty());
+            let expected = mentions_by_brute_force(&registry, text);
+            assert_eq!(registry.mentions(text), expected, "{text}");
+            with_mentions += usize::from(!expected.is_empty());
         }
         assert!(
             with_mentions > texts.len() / 2,
             "{with_mentions} of {}",
             texts.len()
+        );
+    }
+
+    #[test]
+    fn empty_aliases_are_refused() {
+        let party = Party {
+            name: "Russia".into(),
+            aliases: vec!["Moscow".into(), " ".into()],
+            ambiguous: Vec::new(),
+        };
+        let error = Registry::new(vec![party]).err().unwrap();
+        assert!(
+            error.contains("Russia") && error.contains("empty"),
+            "{error}"
         );
     }
 
@@ -736,19 +537,6 @@ mod tests {
         ] {
             let by_char: String = text.chars().map(fold_char).collect();
             assert_eq!(fold(text), by_char, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn code_points_of_byte_offsets_in_any_order() {
-        let text = "Ça, “Türkiye” and 日本";
-        let points = CodePoints::new(text);
-        let expected = |byte: usize| text[..byte].chars().count();
-        let boundaries: Vec<usize> = (0..=text.len())
-            .filter(|&b| text.is_char_boundary(b))
-            .collect();
-        for &byte in boundaries.iter().chain(boundaries.iter().rev()).step_by(3) {
-            assert_eq!(points.at(byte), expected(byte), "byte {byte}");
         }
     }
 

@@ -1,0 +1,280 @@
+//! Finding aliases in text in one walk over its words.
+//!
+//! A whole-word match can only start where a word starts (or, for an alias that opens with a
+//! punctuation mark, at such a mark after a non-word character), and there the text's word must
+//! equal the alias's first word. So the walk hashes each word of the text, folded, as it passes,
+//! and tries only the aliases whose first word has that hash: no folded copy of the text, no
+//! search automaton, and a text that names no party costs one pass over its bytes.
+
+use rustc_hash::FxHashMap;
+
+use crate::parties::{fold_char, is_word_char, IS_WORD_BYTE};
+
+/// One alias as searched: its text (folded, or as written when `exact`).
+struct Alias {
+    text: Box<str>,
+    exact: bool,
+}
+
+/// A match: the alias (its index as given to `AliasMatcher::new`) and its code-point span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    pub alias: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+pub struct AliasMatcher {
+    aliases: Vec<Alias>,
+    /// Aliases by the hash of their folded first word, and a bit per hash's top bits, so that
+    /// most words of a text are dismissed by one bit test.
+    by_first_word: FxHashMap<u64, Vec<usize>>,
+    first_word_bits: Box<[u64; BLOOM_WORDS]>,
+    /// Aliases that open with a non-word character, by that character (folded).
+    by_first_mark: FxHashMap<char, Vec<usize>>,
+}
+
+const BLOOM_WORDS: usize = 64;
+
+/// One step of the word hash (FxHash's mixing), over the folded word's UTF-8 bytes.
+fn hash_step(hash: u64, byte: u8) -> u64 {
+    (hash.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+}
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0, |h, &b| hash_step(h, b))
+}
+
+fn bloom_slot(hash: u64) -> (usize, u64) {
+    let bit = (hash >> 52) as usize; // 4,096 bits
+    (bit / 64, 1 << (bit % 64))
+}
+
+impl AliasMatcher {
+    /// `aliases`: each alias's text and whether it matches only as written (otherwise in any
+    /// case). Errors name an alias that cannot match anything.
+    pub fn new(aliases: &[(String, bool)]) -> Result<Self, String> {
+        let mut matcher = AliasMatcher {
+            aliases: Vec::with_capacity(aliases.len()),
+            by_first_word: FxHashMap::default(),
+            first_word_bits: Box::new([0; BLOOM_WORDS]),
+            by_first_mark: FxHashMap::default(),
+        };
+        for (index, (text, exact)) in aliases.iter().enumerate() {
+            // Words of the text are hashed folded, so first words are too, exact aliases' included.
+            let folded: String = text.chars().map(fold_char).collect();
+            let Some(first) = folded.chars().next() else {
+                return Err("an alias is empty".into());
+            };
+            if is_word_char(first) {
+                let word: String = folded.chars().take_while(|&c| is_word_char(c)).collect();
+                let hash = hash_bytes(word.as_bytes());
+                let (slot, bit) = bloom_slot(hash);
+                matcher.first_word_bits[slot] |= bit;
+                matcher.by_first_word.entry(hash).or_default().push(index);
+            } else {
+                matcher.by_first_mark.entry(first).or_default().push(index);
+            }
+            matcher.aliases.push(Alias {
+                text: if *exact { text.as_str() } else { &folded }.into(),
+                exact: *exact,
+            });
+        }
+        Ok(matcher)
+    }
+
+    /// Whole-word matches, leftmost first, the longest where several start at the same place,
+    /// none overlapping one found before it.
+    pub fn find(&self, text: &str) -> Vec<Found> {
+        let bytes = text.as_bytes();
+        let mut found = Vec::new();
+        // Byte and code-point offsets of the walk; whether the code point before is a word
+        // character; where the last match ended (no match may start before).
+        let (mut byte, mut point) = (0, 0);
+        let mut after_word = false;
+        let mut resume = 0;
+        while byte < bytes.len() {
+            let start = (byte, point);
+            let (c, len) = decode(text, byte);
+            if !is_word_char(c) {
+                if !after_word && byte >= resume && !self.by_first_mark.is_empty() {
+                    if let Some(candidates) = self.by_first_mark.get(&fold_char(c)) {
+                        if let Some(m) = self.longest_at(text, start, candidates) {
+                            (byte, point, after_word, resume) = m.resume();
+                            found.push(m.found);
+                            continue;
+                        }
+                    }
+                }
+                byte += len;
+                point += 1;
+                after_word = false;
+                continue;
+            }
+            // A word starts here: hash it, folded, to its end.
+            let mut hash = 0;
+            while byte < bytes.len() {
+                let b = bytes[byte];
+                if b.is_ascii() {
+                    if !IS_WORD_BYTE[b as usize] {
+                        break;
+                    }
+                    hash = hash_step(hash, b.to_ascii_lowercase());
+                    byte += 1;
+                } else {
+                    let (c, len) = decode(text, byte);
+                    let folded = fold_char(c);
+                    if !is_word_char(folded) {
+                        break;
+                    }
+                    let mut utf8 = [0; 4];
+                    for &b in folded.encode_utf8(&mut utf8).as_bytes() {
+                        hash = hash_step(hash, b);
+                    }
+                    byte += len;
+                }
+                point += 1;
+            }
+            after_word = true;
+            if start.0 < resume {
+                continue;
+            }
+            let (slot, bit) = bloom_slot(hash);
+            if self.first_word_bits[slot] & bit == 0 {
+                continue;
+            }
+            if let Some(candidates) = self.by_first_word.get(&hash) {
+                if let Some(m) = self.longest_at(text, start, candidates) {
+                    (byte, point, after_word, resume) = m.resume();
+                    found.push(m.found);
+                }
+            }
+        }
+        found
+    }
+
+    /// The longest of `candidates` that matches as a whole word at `(byte, point)`, a place
+    /// where a match may start.
+    fn longest_at(
+        &self,
+        text: &str,
+        (byte, point): (usize, usize),
+        candidates: &[usize],
+    ) -> Option<Match> {
+        let mut best: Option<Match> = None;
+        for &alias in candidates {
+            let Some(m) = self.match_at(text, byte, point, alias) else {
+                continue;
+            };
+            if best.is_none_or(|b| m.found.end > b.found.end) {
+                best = Some(m);
+            }
+        }
+        best
+    }
+
+    fn match_at(&self, text: &str, byte: usize, point: usize, index: usize) -> Option<Match> {
+        let alias = &self.aliases[index];
+        let mut rest = text[byte..].chars();
+        let mut length = 0;
+        let mut last = ' ';
+        for expected in alias.text.chars() {
+            let c = rest.next()?;
+            let c = if alias.exact { c } else { fold_char(c) };
+            if c != expected {
+                return None;
+            }
+            length += 1;
+            last = c;
+        }
+        if rest.clone().next().is_some_and(is_word_char) {
+            return None; // ends inside a word
+        }
+        Some(Match {
+            found: Found {
+                alias: index,
+                start: point,
+                end: point + length,
+            },
+            end_byte: text.len() - rest.as_str().len(),
+            ends_in_word: is_word_char(last),
+        })
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Match {
+    found: Found,
+    end_byte: usize,
+    ends_in_word: bool,
+}
+
+impl Match {
+    /// Where the walk goes on: byte, code point, whether after a word character, and the
+    /// offset before which no match may start.
+    fn resume(&self) -> (usize, usize, bool, usize) {
+        (
+            self.end_byte,
+            self.found.end,
+            self.ends_in_word,
+            self.end_byte,
+        )
+    }
+}
+
+/// The code point at `byte` (a boundary, before the end) and its length in bytes.
+fn decode(text: &str, byte: usize) -> (char, usize) {
+    let b = text.as_bytes()[byte];
+    if b.is_ascii() {
+        return (char::from(b), 1);
+    }
+    let c = text[byte..].chars().next().unwrap_or('\u{FFFD}');
+    (c, c.len_utf8())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(aliases: &[(&str, bool)], text: &str) -> Vec<(usize, usize, usize)> {
+        let aliases: Vec<(String, bool)> = aliases.iter().map(|&(a, e)| (a.into(), e)).collect();
+        AliasMatcher::new(&aliases)
+            .unwrap()
+            .find(text)
+            .iter()
+            .map(|f| (f.alias, f.start, f.end))
+            .collect()
+    }
+
+    #[test]
+    fn whole_words_in_any_case_longest_first() {
+        let aliases = [("Kremlin", false), ("the Kremlin", false), ("US", true)];
+        assert_eq!(
+            spans(&aliases, "THE KREMLIN and us, US; Kremlinology"),
+            [(1, 0, 11), (2, 20, 22)]
+        );
+    }
+
+    #[test]
+    fn code_point_offsets_and_folded_non_ascii() {
+        let aliases = [("Türkiye", false), ("Kyiv", false)];
+        assert_eq!(
+            spans(&aliases, "“TÜRKIYE” backs Kyiv’s line"),
+            [(0, 1, 8), (1, 16, 20)]
+        );
+    }
+
+    #[test]
+    fn aliases_opening_with_punctuation() {
+        let aliases = [("#MeToo", false), ("U.S.", false)];
+        assert_eq!(
+            spans(&aliases, "#metoo and U.S.-led, but not x#MeToo"),
+            [(0, 0, 6), (1, 11, 15)]
+        );
+    }
+
+    #[test]
+    fn empty_aliases_are_refused() {
+        assert!(AliasMatcher::new(&[(String::new(), false)]).is_err());
+    }
+}
