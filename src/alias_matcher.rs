@@ -14,6 +14,11 @@ use crate::parties::{fold_char, is_word_char, IS_WORD_BYTE};
 struct Alias {
     text: Box<str>,
     exact: bool,
+    /// Folded and ASCII: checked byte by byte before code points are decoded.
+    folded_ascii: bool,
+    /// Bytes of its first word: the text's word there has the same hash, so a mismatch shows
+    /// sooner after it ("the Kremlin" at "the president").
+    first_word_len: usize,
 }
 
 /// A match: the alias (its index as given to `AliasMatcher::new`) and its code-point span.
@@ -66,8 +71,10 @@ impl AliasMatcher {
             let Some(first) = folded.chars().next() else {
                 return Err("an alias is empty".into());
             };
+            let mut first_word_len = 0;
             if is_word_char(first) {
                 let word: String = folded.chars().take_while(|&c| is_word_char(c)).collect();
+                first_word_len = word.len();
                 let hash = hash_bytes(word.as_bytes());
                 let (slot, bit) = bloom_slot(hash);
                 matcher.first_word_bits[slot] |= bit;
@@ -78,6 +85,8 @@ impl AliasMatcher {
             matcher.aliases.push(Alias {
                 text: if *exact { text.as_str() } else { &folded }.into(),
                 exact: *exact,
+                folded_ascii: !*exact && folded.is_ascii(),
+                first_word_len,
             });
         }
         Ok(matcher)
@@ -99,7 +108,12 @@ impl AliasMatcher {
             if !is_word_char(c) {
                 if !after_word && byte >= resume && !self.by_first_mark.is_empty() {
                     if let Some(candidates) = self.by_first_mark.get(&fold_char(c)) {
-                        if let Some(m) = self.longest_at(text, start, candidates) {
+                        let at = At {
+                            byte,
+                            point,
+                            word_bytes: 0,
+                        };
+                        if let Some(m) = self.longest_at(text, at, candidates) {
                             (byte, point, after_word, resume) = m.resume();
                             found.push(m.found);
                             continue;
@@ -144,7 +158,12 @@ impl AliasMatcher {
                 continue;
             }
             if let Some(candidates) = self.by_first_word.get(&hash) {
-                if let Some(m) = self.longest_at(text, start, candidates) {
+                let at = At {
+                    byte: start.0,
+                    point: start.1,
+                    word_bytes: byte - start.0,
+                };
+                if let Some(m) = self.longest_at(text, at, candidates) {
                     (byte, point, after_word, resume) = m.resume();
                     found.push(m.found);
                 }
@@ -155,15 +174,10 @@ impl AliasMatcher {
 
     /// The longest of `candidates` that matches as a whole word at `(byte, point)`, a place
     /// where a match may start.
-    fn longest_at(
-        &self,
-        text: &str,
-        (byte, point): (usize, usize),
-        candidates: &[usize],
-    ) -> Option<Match> {
+    fn longest_at(&self, text: &str, at: At, candidates: &[usize]) -> Option<Match> {
         let mut best: Option<Match> = None;
         for &alias in candidates {
-            let Some(m) = self.match_at(text, byte, point, alias) else {
+            let Some(m) = self.match_at(text, at, alias) else {
                 continue;
             };
             if best.is_none_or(|b| m.found.end > b.found.end) {
@@ -173,8 +187,54 @@ impl AliasMatcher {
         best
     }
 
-    fn match_at(&self, text: &str, byte: usize, point: usize, index: usize) -> Option<Match> {
+    /// Whether alias `index` matches as a whole word at `at`.
+    fn match_at(&self, text: &str, at: At, index: usize) -> Option<Match> {
         let alias = &self.aliases[index];
+        let (byte, point) = (at.byte, at.point);
+        let hay = &text.as_bytes()[byte..];
+        let pattern = alias.text.as_bytes();
+        // Most candidates fail a few bytes in: tell by bytes where bytes can. As written, equal
+        // code points are equal bytes.
+        if alias.exact && !hay.starts_with(pattern) {
+            return None;
+        }
+        // Folded, an ASCII alias's bytes equal the folded text's while the text is ASCII. A
+        // text word as long in bytes as the alias's first word (whose hash it has) is ASCII,
+        // so the bytes after it align and are compared first ("the Kremlin" at "the
+        // president").
+        if alias.folded_ascii && at.word_bytes == alias.first_word_len {
+            let first = alias.first_word_len;
+            let mut ascii = true;
+            for i in (first..pattern.len()).chain(0..first) {
+                match hay.get(i) {
+                    Some(&b) if b.is_ascii() => {
+                        if fold_ascii(b) != pattern[i] {
+                            return None;
+                        }
+                    }
+                    Some(_) => {
+                        ascii = false;
+                        break;
+                    }
+                    None => return None,
+                }
+            }
+            if ascii {
+                // Matched byte for byte: one code point per byte.
+                let n = pattern.len();
+                let end_byte = byte + n;
+                let next_is_word = end_byte < text.len() && is_word_char(decode(text, end_byte).0);
+                return (!next_is_word).then_some(Match {
+                    found: Found {
+                        alias: index,
+                        start: point,
+                        end: point + n,
+                    },
+                    end_byte,
+                    ends_in_word: IS_WORD_BYTE[pattern[n - 1] as usize],
+                });
+            }
+        }
         let mut rest = text[byte..].chars();
         let mut length = 0;
         let mut last = ' ';
@@ -202,6 +262,15 @@ impl AliasMatcher {
     }
 }
 
+/// Where a match may start: byte and code-point offsets, and the bytes of the text's word
+/// there (0 at a punctuation mark).
+#[derive(Clone, Copy)]
+struct At {
+    byte: usize,
+    point: usize,
+    word_bytes: usize,
+}
+
 #[derive(Clone, Copy)]
 struct Match {
     found: Found,
@@ -219,6 +288,15 @@ impl Match {
             self.ends_in_word,
             self.end_byte,
         )
+    }
+}
+
+/// `fold_char` of an ASCII byte.
+fn fold_ascii(b: u8) -> u8 {
+    if b == b'`' {
+        b'\''
+    } else {
+        b.to_ascii_lowercase()
     }
 }
 
@@ -270,6 +348,15 @@ mod tests {
         assert_eq!(
             spans(&aliases, "#metoo and U.S.-led, but not x#MeToo"),
             [(0, 0, 6), (1, 11, 15)]
+        );
+    }
+
+    #[test]
+    fn curly_apostrophes_fold_to_straight_ones() {
+        let aliases = [("Xi's government", false), ("Xi", false)];
+        assert_eq!(
+            spans(&aliases, "XI’S GOVERNMENT and Xi’s team"),
+            [(0, 0, 15), (1, 20, 22)]
         );
     }
 
