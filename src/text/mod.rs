@@ -16,6 +16,7 @@ mod roles;
 pub mod short_key;
 pub mod stem;
 pub mod tokenize;
+mod word_facts;
 
 use rust_stemmers::Stemmer;
 use rustc_hash::FxHashMap;
@@ -26,6 +27,7 @@ use crate::parties::{fold_into, SortedSpans};
 use short_key::{short_key, short_key_of_bytes};
 pub use stem::Language;
 use tokenize::{tokenize_into, Kind, Token};
+use word_facts::{WordCache, WordFacts};
 
 /// Stands for every mention of the target, so that "Kyiv" and "Moscow" in one sentence give
 /// different features toward Ukraine and toward Russia.
@@ -182,6 +184,7 @@ thread_local! {
     /// The same for words short enough to be keyed by an integer (see `short_key`).
     static SHORT_STEMS: RefCell<FxHashMap<u128, Box<str>>> = RefCell::new(FxHashMap::default());
     static WORD: RefCell<String> = const { RefCell::new(String::new()) };
+    static WORDS: RefCell<WordCache> = RefCell::new(WordCache::default());
     static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
 }
 const STEM_CACHE_LIMIT: usize = 200_000;
@@ -291,76 +294,102 @@ impl Analyzer {
         other_spans: &SortedSpans,
         terms: &mut Terms,
     ) {
-        let mut open_span: Option<(usize, usize)> = None;
-        let mut clause = 0;
-        let mut previous_end_byte = 0;
-        let mut negated = false;
-        for &token in tokens {
-            let raw = &text[token.byte_start..token.byte_end];
-            let between = &text[previous_end_byte..token.byte_start];
-            let flags = if self.config.roles {
-                roles::flags(raw, between, previous_end_byte == 0)
-            } else {
-                0
-            };
-            if marks::ends_clause(between) || marks::opens_clause(raw) {
-                clause += 1;
-                negated = false;
-            }
-            previous_end_byte = token.byte_end;
-            let overlaps = |spans: &SortedSpans| spans.overlapping(token.start, token.end);
-            let placeholder = if self.config.target_placeholder {
-                overlaps(target_spans).map(|span| (span, TARGET, true))
-            } else {
-                None
-            }
-            .or_else(|| {
-                self.config
-                    .other_parties
-                    .then(|| overlaps(other_spans).map(|span| (span, OTHER_PARTY, false)))
-                    .flatten()
-            });
-            if let Some((span, name, is_target)) = placeholder {
-                match terms.items.last_mut() {
-                    Some(last) if open_span == Some(span) => last.end = token.end,
-                    _ => {
-                        terms.push(
-                            |a| a.push_str(name),
-                            (token.start, token.end),
-                            clause,
-                            negated,
-                            (0, 0),
-                            is_target,
-                        );
-                        open_span = Some(span);
-                    }
+        WORDS.with_borrow_mut(|words| {
+            let mut open_span: Option<(usize, usize)> = None;
+            let mut clause = 0;
+            let mut previous_end_byte = 0;
+            let mut negated = false;
+            for &token in tokens {
+                let raw = &text[token.byte_start..token.byte_end];
+                let between = &text[previous_end_byte..token.byte_start];
+                // Words short enough for a key come with their stem from this thread's cache.
+                let language = self.config.language as u8;
+                let (stem, facts) = match token.kind {
+                    Kind::Word => match short_key_of_bytes(language, raw.as_bytes()) {
+                        Some(key) => {
+                            let (stem, facts) =
+                                words.get(key, raw, |out| self.normalize_word(raw, out));
+                            (Some(stem), facts)
+                        }
+                        None => (None, WordFacts::of(raw)),
+                    },
+                    _ => (
+                        None,
+                        WordFacts {
+                            valence: 0,
+                            function_word: roles::is_function_word(raw),
+                            opens_clause: marks::opens_clause(raw),
+                            negation: false,
+                        },
+                    ),
+                };
+                let flags = if self.config.roles {
+                    roles::flags(raw, between, previous_end_byte == 0, facts.function_word)
+                } else {
+                    0
+                };
+                if marks::ends_clause(between) || facts.opens_clause {
+                    clause += 1;
+                    negated = false;
                 }
-                continue;
+                previous_end_byte = token.byte_end;
+                let overlaps = |spans: &SortedSpans| spans.overlapping(token.start, token.end);
+                let placeholder = if self.config.target_placeholder {
+                    overlaps(target_spans).map(|span| (span, TARGET, true))
+                } else {
+                    None
+                }
+                .or_else(|| {
+                    self.config
+                        .other_parties
+                        .then(|| overlaps(other_spans).map(|span| (span, OTHER_PARTY, false)))
+                        .flatten()
+                });
+                if let Some((span, name, is_target)) = placeholder {
+                    match terms.items.last_mut() {
+                        Some(last) if open_span == Some(span) => last.end = token.end,
+                        _ => {
+                            terms.push(
+                                |a| a.push_str(name),
+                                (token.start, token.end),
+                                clause,
+                                negated,
+                                (0, 0),
+                                is_target,
+                            );
+                            open_span = Some(span);
+                        }
+                    }
+                    continue;
+                }
+                open_span = None;
+                let write = |arena: &mut String| match token.kind {
+                    Kind::Url => arena.push_str(URL),
+                    Kind::Number => arena.push_str(NUMBER),
+                    Kind::Hashtag | Kind::Mention => fold_into(raw, arena),
+                    Kind::Word => match stem {
+                        Some(stem) => arena.push_str(stem),
+                        None => self.normalize_word(raw, arena),
+                    },
+                };
+                let valence = match token.kind {
+                    _ if !self.config.lexicon => 0,
+                    Kind::Word => facts.valence,
+                    Kind::Hashtag => lexicon::valence(&raw[1..]),
+                    _ => 0,
+                };
+                // Words never hold '<': only the placeholder above stands for the target.
+                terms.push(
+                    write,
+                    (token.start, token.end),
+                    clause,
+                    negated,
+                    (flags, valence),
+                    false,
+                );
+                negated |= token.kind == Kind::Word && facts.negation;
             }
-            open_span = None;
-            let write = |arena: &mut String| match token.kind {
-                Kind::Url => arena.push_str(URL),
-                Kind::Number => arena.push_str(NUMBER),
-                Kind::Hashtag | Kind::Mention => fold_into(raw, arena),
-                Kind::Word => self.normalize_word(raw, arena),
-            };
-            let valence = match token.kind {
-                _ if !self.config.lexicon => 0,
-                Kind::Word => lexicon::valence(raw.strip_suffix("'s").unwrap_or(raw)),
-                Kind::Hashtag => lexicon::valence(&raw[1..]),
-                _ => 0,
-            };
-            // Words never hold '<': only the placeholder above stands for the target.
-            terms.push(
-                write,
-                (token.start, token.end),
-                clause,
-                negated,
-                (flags, valence),
-                false,
-            );
-            negated |= token.kind == Kind::Word && marks::is_negation(raw);
-        }
+        })
     }
 
     /// Lowercase, drop a possessive "'s", then stem; appends the result to `out`.

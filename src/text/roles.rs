@@ -16,7 +16,7 @@ pub const CAPITAL: u8 = 1;
 pub const FUNCTION: u8 = 2;
 
 #[rustfmt::skip] // one line of words, not one word a line
-fn is_function_word(raw: &str) -> bool {
+pub fn is_function_word(raw: &str) -> bool {
     let Some(lower) = ShortLower::<5>::new(raw) else {
         return false;
     };
@@ -32,7 +32,7 @@ fn is_function_word(raw: &str) -> bool {
 }
 
 /// Flags of one token; `between` is the text since the previous token.
-pub fn flags(raw: &str, between: &str, first: bool) -> u8 {
+pub fn flags(raw: &str, between: &str, first: bool, function_word: bool) -> u8 {
     let sentence_start = first
         || between
             .chars()
@@ -41,7 +41,7 @@ pub fn flags(raw: &str, between: &str, first: bool) -> u8 {
     if !sentence_start && raw.chars().next().is_some_and(char::is_uppercase) {
         flags |= CAPITAL;
     }
-    if is_function_word(raw) {
+    if function_word {
         flags |= FUNCTION;
     }
     flags
