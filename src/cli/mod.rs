@@ -3,6 +3,7 @@
 mod eval;
 mod eval_report;
 mod inspect;
+mod json_string;
 mod parties;
 mod progress;
 mod score;

@@ -13,6 +13,8 @@ use stance::data::{self, Example, Format, Need};
 use stance::model::{Explanation, Scorer};
 use stance::{Error, Result};
 
+use super::json_string::write_json_str;
+
 /// Rows scored together; bounds memory whatever the input size.
 const CHUNK_ROWS: usize = 4096;
 
@@ -367,7 +369,7 @@ fn write_row(out: &mut Vec<u8>, row: &ScoreRow, format: OutputFormat) {
     match format {
         // Serializing plain strings and numbers cannot fail.
         OutputFormat::Jsonl => {
-            let _ = serde_json::to_writer(&mut *out, row);
+            write_jsonl_row(out, row);
             out.push(b'\n');
         }
         OutputFormat::Csv => {
@@ -516,6 +518,59 @@ fn score_example<'a>(
         .collect()
 }
 
+/// `row` as `serde_json` would write it (the test `rows_are_written_as_serde_json_writes_them`
+/// holds them to it), with the strings escaped eight bytes at a time.
+fn write_jsonl_row(out: &mut Vec<u8>, row: &ScoreRow) {
+    let mut first = true;
+    let mut key = |out: &mut Vec<u8>, name: &str| {
+        out.extend_from_slice(if first { b"{\"" } else { b",\"" });
+        first = false;
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"\":");
+    };
+    let string = |out: &mut Vec<u8>, value: Option<&str>| match value {
+        Some(v) => write_json_str(out, v),
+        None => out.extend_from_slice(b"null"),
+    };
+    if let Some(id) = row.id {
+        key(out, "id");
+        write_json_str(out, id);
+    }
+    key(out, "text");
+    write_json_str(out, row.text);
+    key(out, "target");
+    string(out, row.target.as_deref());
+    key(out, "stance");
+    string(out, row.stance);
+    key(out, "probabilities");
+    match &row.probabilities {
+        Some(p) => value(out, p),
+        None => out.extend_from_slice(b"null"),
+    }
+    if let Some(m) = row.mentioned {
+        key(out, "mentioned");
+        value(out, &m);
+    }
+    if let Some(a) = row.abstained {
+        key(out, "abstained");
+        value(out, &a);
+    }
+    if let Some(e) = &row.explanation {
+        key(out, "explanation");
+        value(out, e);
+    }
+    if let Some(note) = row.note {
+        key(out, "note");
+        write_json_str(out, note);
+    }
+    out.push(b'}');
+}
+
+fn value(out: &mut Vec<u8>, v: &impl Serialize) {
+    // Serializing plain numbers, booleans and explanations into memory cannot fail.
+    let _ = serde_json::to_writer(out, v);
+}
+
 /// Stdout, or a temporary file renamed over the destination only when everything was written.
 enum Output {
     Stdout(std::io::Stdout),
@@ -584,6 +639,62 @@ impl Output {
                 temp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
                 Ok(())
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stance::model::Contribution;
+
+    #[test]
+    fn rows_are_written_as_serde_json_writes_them() {
+        let contribution = |words: &str, value| Contribution {
+            words: words.into(),
+            feature: format!("L1:{words}"),
+            value,
+        };
+        let full = ScoreRow {
+            id: Some("s\"1\""),
+            text: "Lavrov said \"attempts\" to blame\tTehran were\nprovocative — Kyiv’s line",
+            target: Some("Iran".into()),
+            stance: Some("favor"),
+            probabilities: Some(Probabilities {
+                favor: 0.712_345_6,
+                against: 0.1,
+                none: 0.187_654_4,
+            }),
+            mentioned: Some(true),
+            abstained: Some(false),
+            explanation: Some(Explanation {
+                class: Stance::Favor,
+                intercept: -0.25,
+                logit: 1.5,
+                all: Vec::new(),
+                toward: vec![contribution("blame", 0.5)],
+                against: vec![contribution("war\\", -0.125)],
+            }),
+            note: None,
+        };
+        let bare = ScoreRow {
+            id: None,
+            text: "",
+            target: None,
+            stance: None,
+            probabilities: None,
+            mentioned: None,
+            abstained: None,
+            explanation: None,
+            note: Some(NO_PARTY),
+        };
+        for row in [full, bare] {
+            let mut ours = Vec::new();
+            write_jsonl_row(&mut ours, &row);
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                serde_json::to_string(&row).unwrap()
+            );
         }
     }
 }
