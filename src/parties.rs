@@ -159,9 +159,20 @@ impl Registry {
 
     /// The party a user-given name or alias stands for, in any case.
     pub fn resolve(&self, name: &str) -> Option<&Party> {
-        self.by_alias
-            .get(&fold(name.trim()))
-            .map(|&i| &self.parties[i])
+        self.party_index(name).map(|i| &self.parties[i])
+    }
+
+    /// The index of the party `name` stands for; folds into a reused buffer, as every scored
+    /// row asks.
+    fn party_index(&self, name: &str) -> Option<usize> {
+        thread_local! {
+            static FOLDED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        FOLDED.with_borrow_mut(|folded| {
+            folded.clear();
+            fold_into(name.trim(), folded);
+            self.by_alias.get(folded.as_str()).copied()
+        })
     }
 
     /// The canonical name for a target: the party's name if registered, else the name as given.
@@ -197,7 +208,7 @@ impl Registry {
         target: &str,
         given: Option<&[(usize, usize)]>,
     ) -> (Vec<Span>, Vec<Span>) {
-        let party = self.by_alias.get(&fold(target.trim())).copied();
+        let party = self.party_index(target);
         let mentions = self.mentions(text);
         let target_spans = match given {
             Some(spans) => spans.to_vec(),
@@ -222,8 +233,8 @@ impl Registry {
 
     /// Spans of `target` in `text`: the registered party's aliases, or the target's own words.
     pub fn target_spans(&self, text: &str, target: &str) -> Vec<(usize, usize)> {
-        match self.by_alias.get(&fold(target.trim())) {
-            Some(&party) => self
+        match self.party_index(target) {
+            Some(party) => self
                 .mentions(text)
                 .into_iter()
                 .filter(|m| m.party == party)
