@@ -95,8 +95,15 @@ impl AliasMatcher {
     /// Whole-word matches, leftmost first, the longest where several start at the same place,
     /// none overlapping one found before it.
     pub fn find(&self, text: &str) -> Vec<Found> {
-        let bytes = text.as_bytes();
         let mut found = Vec::new();
+        self.find_into(text, &mut found);
+        found
+    }
+
+    /// `find`, into a reused buffer.
+    pub fn find_into(&self, text: &str, found: &mut Vec<Found>) {
+        found.clear();
+        let bytes = text.as_bytes();
         // Byte and code-point offsets of the walk; whether the code point before is a word
         // character; where the last match ended (no match may start before).
         let (mut byte, mut point) = (0, 0);
@@ -169,7 +176,6 @@ impl AliasMatcher {
                 }
             }
         }
-        found
     }
 
     /// The longest of `candidates` that matches as a whole word at `(byte, point)`, a place

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::data::Stance;
 use crate::feature_keys::FeatureKeys;
 use crate::features::{SparseVec, Vocabulary};
-use crate::parties::{fold, Registry};
+use crate::parties::{fold, Registry, Span};
 use crate::text::{Analyzer, AnalyzerConfig, Terms};
 
 /// Options that shape a model; saved in it so that it can be reproduced.
@@ -214,9 +214,15 @@ impl Scorer {
         spans: Option<&[(usize, usize)]>,
         terms: &mut Terms,
     ) -> bool {
-        let (spans, others) = self.registry.spans(text, target, spans);
-        self.analyzer.terms_into(text, &spans, &others, terms);
-        !spans.is_empty()
+        thread_local! {
+            static SPANS: RefCell<(Vec<Span>, Vec<Span>)> = RefCell::new(Default::default());
+        }
+        SPANS.with_borrow_mut(|(target_spans, others)| {
+            self.registry
+                .spans_into(text, target, spans, target_spans, others);
+            self.analyzer.terms_into(text, target_spans, others, terms);
+            !target_spans.is_empty()
+        })
     }
 
     /// The statement's terms toward `target`, and whether the target was found.

@@ -6,7 +6,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use serde::Deserialize;
 
-use crate::alias_matcher::AliasMatcher;
+use crate::alias_matcher::{AliasMatcher, Found};
 use crate::error::{Error, Result};
 
 /// The registry shipped in labeled/parties.toml, compiled into the binary.
@@ -208,27 +208,53 @@ impl Registry {
         target: &str,
         given: Option<&[(usize, usize)]>,
     ) -> (Vec<Span>, Vec<Span>) {
-        let party = self.party_index(target);
-        let mentions = self.mentions(text);
-        let target_spans = match given {
-            Some(spans) => spans.to_vec(),
-            None => match party {
-                Some(p) => mentions
-                    .iter()
-                    .filter(|m| m.party == p)
-                    .map(|m| (m.start, m.end))
-                    .collect(),
-                None => find_words(text, target.trim()),
-            },
-        };
-        let sorted_targets = SortedSpans::new(&target_spans);
-        let overlaps_target = |m: &Mention| sorted_targets.overlapping(m.start, m.end).is_some();
-        let others = mentions
-            .iter()
-            .filter(|m| Some(m.party) != party && !overlaps_target(m))
-            .map(|m| (m.start, m.end))
-            .collect();
+        let (mut target_spans, mut others) = (Vec::new(), Vec::new());
+        self.spans_into(text, target, given, &mut target_spans, &mut others);
         (target_spans, others)
+    }
+
+    /// `spans`, into reused buffers (scoring asks for every row).
+    pub fn spans_into(
+        &self,
+        text: &str,
+        target: &str,
+        given: Option<&[(usize, usize)]>,
+        target_spans: &mut Vec<Span>,
+        others: &mut Vec<Span>,
+    ) {
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<(Vec<Found>, SortedSpans)> =
+                std::cell::RefCell::new(Default::default());
+        }
+        target_spans.clear();
+        others.clear();
+        let party = self.party_index(target);
+        SCRATCH.with_borrow_mut(|(found, sorted_targets)| {
+            self.matcher.find_into(text, found);
+            let party_of = |f: &Found| self.owner[f.alias].0;
+            match given {
+                Some(spans) => target_spans.extend_from_slice(spans),
+                None => match party {
+                    Some(p) => target_spans.extend(
+                        found
+                            .iter()
+                            .filter(|f| party_of(f) == p)
+                            .map(|f| (f.start, f.end)),
+                    ),
+                    None => target_spans.extend(find_words(text, target.trim())),
+                },
+            }
+            sorted_targets.refill(target_spans);
+            others.extend(
+                found
+                    .iter()
+                    .filter(|f| {
+                        Some(party_of(f)) != party
+                            && sorted_targets.overlapping(f.start, f.end).is_none()
+                    })
+                    .map(|f| (f.start, f.end)),
+            );
+        })
     }
 
     /// Spans of `target` in `text`: the registered party's aliases, or the target's own words.
@@ -248,6 +274,7 @@ impl Registry {
 /// Spans sorted by start, with the largest end so far at each position, so that the span
 /// covering a token is found by binary search: a statement with millions of tokens and mentions
 /// stays n log n.
+#[derive(Default)]
 pub struct SortedSpans {
     spans: Vec<(usize, usize)>,
     max_end: Vec<usize>,
@@ -255,16 +282,21 @@ pub struct SortedSpans {
 
 impl SortedSpans {
     pub fn new(spans: &[(usize, usize)]) -> Self {
-        let mut spans = spans.to_vec();
-        spans.sort_unstable();
-        let max_end = spans
-            .iter()
-            .scan(0, |m, &(_, e)| {
-                *m = e.max(*m);
-                Some(*m)
-            })
-            .collect();
-        SortedSpans { spans, max_end }
+        let mut sorted = SortedSpans::default();
+        sorted.refill(spans);
+        sorted
+    }
+
+    /// Holds `spans` instead, reusing the buffers.
+    pub fn refill(&mut self, spans: &[(usize, usize)]) {
+        self.spans.clear();
+        self.spans.extend_from_slice(spans);
+        self.spans.sort_unstable();
+        self.max_end.clear();
+        self.max_end.extend(self.spans.iter().scan(0, |m, &(_, e)| {
+            *m = e.max(*m);
+            Some(*m)
+        }));
     }
 
     /// The earliest-starting span that overlaps `[start, end)`.

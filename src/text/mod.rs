@@ -186,6 +186,7 @@ thread_local! {
     static WORD: RefCell<String> = const { RefCell::new(String::new()) };
     static WORDS: RefCell<WordCache> = RefCell::new(WordCache::default());
     static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
+    static SPANS: RefCell<(SortedSpans, SortedSpans)> = RefCell::new(Default::default());
 }
 const STEM_CACHE_LIMIT: usize = 200_000;
 /// Appends the stem of the folded `word`, whose short key is `key`, from this thread's cache.
@@ -276,13 +277,13 @@ impl Analyzer {
         terms: &mut Terms,
     ) {
         terms.clear();
-        let (target_spans, other_spans) = (
-            SortedSpans::new(target_spans),
-            SortedSpans::new(other_spans),
-        );
-        TOKENS.with_borrow_mut(|tokens| {
-            tokenize_into(text, tokens);
-            self.push_terms(text, tokens, &target_spans, &other_spans, terms)
+        SPANS.with_borrow_mut(|(sorted_targets, sorted_others)| {
+            sorted_targets.refill(target_spans);
+            sorted_others.refill(other_spans);
+            TOKENS.with_borrow_mut(|tokens| {
+                tokenize_into(text, tokens);
+                self.push_terms(text, tokens, sorted_targets, sorted_others, terms)
+            })
         })
     }
 
