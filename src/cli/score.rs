@@ -88,6 +88,23 @@ struct ScoreRow<'a> {
     note: Option<&'static str>,
 }
 
+impl<'a> ScoreRow<'a> {
+    /// A row with no stance yet.
+    fn unscored(id: Option<&'a str>, text: &'a str, note: Option<&'static str>) -> Self {
+        ScoreRow {
+            id,
+            text,
+            target: None,
+            stance: None,
+            probabilities: None,
+            mentioned: None,
+            abstained: None,
+            explanation: None,
+            note,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     /// One JSON object per line.
@@ -447,17 +464,11 @@ fn score_example<'a>(
     settings: &Settings,
 ) -> Vec<ScoreRow<'a>> {
     let row = |target: Option<String>, spans: Option<&[(usize, usize)]>| {
-        let mut row = ScoreRow {
-            id: example.id.as_deref(),
-            text: &example.text,
-            note: target.is_none().then_some(NO_PARTY),
-            target: None,
-            stance: None,
-            probabilities: None,
-            mentioned: None,
-            abstained: None,
-            explanation: None,
-        };
+        let mut row = ScoreRow::unscored(
+            example.id.as_deref(),
+            &example.text,
+            target.is_none().then_some(NO_PARTY),
+        );
         if let Some(t) = &target {
             let (p, explanation) = match settings.explain {
                 Some(top) => {
@@ -677,17 +688,7 @@ mod tests {
             }),
             note: None,
         };
-        let bare = ScoreRow {
-            id: None,
-            text: "",
-            target: None,
-            stance: None,
-            probabilities: None,
-            mentioned: None,
-            abstained: None,
-            explanation: None,
-            note: Some(NO_PARTY),
-        };
+        let bare = ScoreRow::unscored(None, "", Some(NO_PARTY));
         for row in [full, bare] {
             let mut ours = Vec::new();
             write_jsonl_row(&mut ours, &row);
