@@ -91,20 +91,44 @@ impl FeatureKeys {
         if !feature.family.has_terms() {
             return self.features.get(&pack(feature.family, &[])).copied();
         }
-        let ids = &ids[feature.first..feature.first + feature.n];
-        if ids.len() > MAX_NGRAM || ids.contains(&UNKNOWN) {
-            return None;
-        }
-        self.features.get(&pack(feature.family, ids)).copied()
+        // Most features are one term or two: their ids without a slice and a loop.
+        let key = match feature.n {
+            1 => pack_one(feature.family, ids[feature.first])?,
+            2 => {
+                let second = ids[feature.first + 1];
+                if second == UNKNOWN {
+                    return None;
+                }
+                pack_one(feature.family, ids[feature.first])? | shifted(second, 1)
+            }
+            _ => {
+                let ids = &ids[feature.first..feature.first + feature.n];
+                if ids.len() > MAX_NGRAM || ids.contains(&UNKNOWN) {
+                    return None;
+                }
+                pack(feature.family, ids)
+            }
+        };
+        self.features.get(&key).copied()
     }
 }
 
 fn pack(family: Family, ids: &[u32]) -> u64 {
     let mut key = family as u64;
     for (slot, &id) in ids.iter().enumerate() {
-        key |= (id as u64 + 1) << (FAMILY_BITS + ID_BITS as usize * slot);
+        key |= shifted(id, slot);
     }
     key
+}
+
+/// `pack` of one term, `None` for an unknown one.
+fn pack_one(family: Family, id: u32) -> Option<u64> {
+    (id != UNKNOWN).then(|| family as u64 | shifted(id, 0))
+}
+
+/// A term id in its slot of a key.
+fn shifted(id: u32, slot: usize) -> u64 {
+    (id as u64 + 1) << (FAMILY_BITS + ID_BITS as usize * slot)
 }
 
 #[cfg(test)]

@@ -132,8 +132,20 @@ impl Vocabulary {
     /// Sublinear TF-IDF (1 + ln tf) × idf, L2-normalized; unknown features are dropped.
     /// `indices` is scratch space reused across calls to avoid allocation.
     pub fn vectorize_indices(&self, indices: &mut [u32], out: &mut SparseVec) {
+        let scales = self.vectorize_unscaled(indices, out);
+        for (feature, v) in out.iter_mut() {
+            *v *= scales[self.block(*feature)];
+        }
+    }
+
+    /// `vectorize_indices` but for the last step: the values before each block's scaling, and
+    /// the scale of each block (so that scoring applies it in the same pass as the weights).
+    pub fn vectorize_unscaled(&self, indices: &mut [u32], out: &mut SparseVec) -> [f32; 3] {
         out.clear();
         indices.sort_unstable();
+        // Blocks are normalized apart, as scikit-learn's FeatureUnion of TF-IDF vectorizers
+        // would, then weighted.
+        let mut squares = [0f32; 3];
         let mut i = 0;
         while i < indices.len() {
             let feature = indices[i];
@@ -148,24 +160,22 @@ impl Vocabulary {
             } else {
                 1.0 + (count as f32).ln()
             };
-            out.push((feature, tf * self.idf[feature as usize]));
+            let v = tf * self.idf[feature as usize];
+            squares[self.block(feature)] += v * v;
+            out.push((feature, v));
         }
-        // Blocks are normalized apart, as scikit-learn's FeatureUnion of TF-IDF vectorizers
-        // would, then weighted.
-        let mut squares = [0f32; 3];
-        for &(feature, v) in out.iter() {
-            squares[self.blocks[feature as usize] as usize] += v * v;
-        }
-        let scales: [f32; 3] = std::array::from_fn(|b| {
+        std::array::from_fn(|b| {
             if squares[b] > 0.0 {
                 self.block_weights[b] / squares[b].sqrt()
             } else {
                 0.0
             }
-        });
-        for (feature, v) in out.iter_mut() {
-            *v *= scales[self.blocks[*feature as usize] as usize];
-        }
+        })
+    }
+
+    /// The block of feature `feature` (see `block_of`).
+    pub fn block(&self, feature: u32) -> usize {
+        self.blocks[feature as usize] as usize
     }
 
     pub fn vectorize<'a>(&self, features: impl IntoIterator<Item = &'a str>) -> SparseVec {

@@ -78,8 +78,15 @@ pub struct LinearModel {
 
 impl LinearModel {
     pub fn logits(&self, x: &SparseVec) -> [f32; 3] {
+        self.scaled_logits(x, |_| 1.0)
+    }
+
+    /// The logits of `x` with each value first multiplied by `scale(feature)`: the same numbers
+    /// as scaling `x` first, in one pass.
+    pub fn scaled_logits(&self, x: &SparseVec, scale: impl Fn(u32) -> f32) -> [f32; 3] {
         let mut z = self.intercept;
         for &(feature, value) in x {
+            let value = value * scale(feature);
             let w = &self.weights[3 * feature as usize..3 * feature as usize + 3];
             for k in 0..3 {
                 z[k] += value * w[k];
@@ -271,8 +278,10 @@ impl Scorer {
             } = scratch;
             let target_found = self.terms_into(text, target, spans, terms);
             self.feature_indices(terms, term_ids, indices);
-            self.model.vocabulary.vectorize_indices(indices, row);
-            let probabilities = softmax(model.logits(row));
+            let vocabulary = &self.model.vocabulary;
+            let scales = vocabulary.vectorize_unscaled(indices, row);
+            let logits = model.scaled_logits(row, |f| scales[vocabulary.block(f)]);
+            let probabilities = softmax(logits);
             Prediction {
                 stance: Stance::ALL[argmax(&probabilities)],
                 probabilities,
