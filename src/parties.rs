@@ -546,6 +546,33 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 512,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+        #[test]
+        fn the_word_walk_finds_what_brute_force_finds_in_any_text(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "Kremlin", "kremlin", "the ", "The Kremlin", "THE", " Kremlin", "U.S.", "U.S.A.",
+                "U.S", ".", "US", "us", "USA", " ", ",", "-", "’s", "'s", "`s", "İ", "i\u{307}",
+                "\u{212A}remlin", "Türkiye", "TÜRKİYE", "a", "Moscowitz", "Moscow", "#", "_",
+                "NATO", "Nato", "white house", "White", " House", "Islamic Republic of Iran",
+                "Iran", "Palestinian", " Authority", "Abbas", "日本", "Σ", "1", "\n",
+            ]), 0..14)
+        ) {
+            let registry = Registry::default_registry();
+            let text: String = pieces.concat();
+            proptest::prop_assert_eq!(
+                registry.mentions(&text),
+                mentions_by_brute_force(&registry, &text),
+                "{:?}",
+                text
+            );
+        }
+    }
+
     #[test]
     fn empty_aliases_are_refused() {
         let party = Party {
