@@ -192,6 +192,11 @@ pub fn fit_models(data: &Vectorized, options: &TrainOptions) -> Result<Models> {
             shown.join(", ")
         ));
     }
+    if options.balance {
+        if let Some(note) = balance_note(&data.labels) {
+            notes.push(note);
+        }
+    }
     if let (Some(shared), true) = (options.augment_targets, jobs.len() > 1) {
         let (pooled, targets) = fit_augmented(data, &jobs[1..], shared, options, &mut notes)?;
         return Ok((pooled, targets, notes));
@@ -328,17 +333,47 @@ fn fit_augmented(
 /// Class rebalancing without sample weights (linfa-logistic has none): each row of a class is
 /// repeated round(largest class / its class) times, which is the same objective as integer weights.
 fn balanced(indices: &[usize], labels: &[usize]) -> Vec<usize> {
+    let (_, repeats) = class_repeats(indices, labels);
+    let mut out = Vec::with_capacity(indices.len() * 2);
+    for &i in indices {
+        out.extend(std::iter::repeat_n(i, repeats[labels[i]]));
+    }
+    out
+}
+
+/// Rows per class among `indices`, and how many times `balanced` repeats each class's rows.
+fn class_repeats(indices: &[usize], labels: &[usize]) -> ([usize; 3], [usize; 3]) {
     let mut counts = [0usize; 3];
     for &i in indices {
         counts[labels[i]] += 1;
     }
     let largest = counts.iter().copied().max().unwrap_or(0) as f64;
-    let mut out = Vec::with_capacity(indices.len() * 2);
-    for &i in indices {
-        let repeats = (largest / counts[labels[i]] as f64).round().max(1.0) as usize;
-        out.extend(std::iter::repeat_n(i, repeats));
-    }
-    out
+    let repeats = counts.map(|c| {
+        if c == 0 {
+            1
+        } else {
+            (largest / c as f64).round().max(1.0) as usize
+        }
+    });
+    (counts, repeats)
+}
+
+/// Tells the user when `--balance` leaves the pooled data as it is: whole-number repeats change
+/// nothing while no class is under two thirds of the largest.
+fn balance_note(labels: &[usize]) -> Option<String> {
+    let all: Vec<usize> = (0..labels.len()).collect();
+    let (counts, repeats) = class_repeats(&all, labels);
+    repeats.iter().all(|&r| r == 1).then(|| {
+        let classes: Vec<String> = Stance::ALL
+            .iter()
+            .map(|s| format!("{} {}", s.name(), counts[s.index()]))
+            .collect();
+        format!(
+            "--balance repeated no row of the pooled model: its classes ({}) are within 1.5× of \
+             each other, and rows are repeated a whole number of times",
+            classes.join(", ")
+        )
+    })
 }
 
 /// The columns a fit may use: how many, and each one's chi-square rank (0 is best), by which

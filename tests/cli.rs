@@ -650,3 +650,43 @@ fn fuzz_found_inconsistent_models_are_refused_not_panicked_on() {
     }
     assert_eq!(seen, 3);
 }
+
+#[test]
+fn balance_says_when_it_repeats_no_row() {
+    let dir = tempfile::tempdir().unwrap();
+    // mini.jsonl: none 26, favor 10, against 9: favor and against rows are repeated.
+    let model = dir.path().join("m");
+    let r = run(stance()
+        .args(["train", "--min-df", "1", "--balance", "--out"])
+        .arg(&model)
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("repeated no row"), "{}", r.stderr);
+    // Two rows of each class: nothing to repeat, and the user is told so.
+    let rows = [
+        ("Kyiv thanked Brussels for the aid", "favor"),
+        ("Brussels praised Kyiv for its reforms", "favor"),
+        ("Kyiv accused Brussels of delay", "against"),
+        ("Brussels condemned Kyiv over the ban", "against"),
+        ("Kyiv and Brussels met on Monday", "none"),
+        ("Brussels hosted Kyiv's delegation", "none"),
+    ];
+    let content: String = rows
+        .iter()
+        .map(|(text, stance)| {
+            format!("{{\"text\": \"{text}\", \"target\": \"Ukraine\", \"stance\": \"{stance}\"}}\n")
+        })
+        .collect();
+    let even = write(dir.path(), "even.jsonl", content.as_bytes());
+    let r = run(stance()
+        .args(["train", "--min-df", "1", "--balance", "--out"])
+        .arg(&model)
+        .arg(&even));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("--balance repeated no row of the pooled model: its classes (favor 2, against 2, none 2)"),
+        "{}",
+        r.stderr
+    );
+}
