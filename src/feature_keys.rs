@@ -15,6 +15,9 @@ const ID_BITS: u32 = 19;
 const MAX_TERMS: usize = (1 << ID_BITS) - 2;
 const MAX_NGRAM: usize = 3;
 
+/// Numberings handed out so far; 0 stands for none.
+static NEXT_SPACE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+
 /// A term that no feature of the vocabulary contains.
 pub const UNKNOWN: u32 = u32::MAX;
 
@@ -23,6 +26,8 @@ pub struct FeatureKeys {
     short_ids: FxHashMap<u128, u32>,
     long_ids: FxHashMap<Box<str>, u32>,
     features: FxHashMap<u64, u32>,
+    /// This table's numbering among all made in the process (see `TermIds`).
+    space: u32,
 }
 
 impl FeatureKeys {
@@ -34,6 +39,7 @@ impl FeatureKeys {
             short_ids: FxHashMap::default(),
             long_ids: FxHashMap::default(),
             features: FxHashMap::default(),
+            space: NEXT_SPACE.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
         let mut ids = Vec::with_capacity(MAX_NGRAM);
         for (index, text) in vocabulary.terms.iter().enumerate() {
@@ -78,6 +84,11 @@ impl FeatureKeys {
         }
         .copied()
         .unwrap_or(UNKNOWN)
+    }
+
+    /// This table's numbering of terms, for `Analyzer::terms_with_ids_into` (`TermIds`).
+    pub fn space(&self) -> u32 {
+        self.space
     }
 
     /// Ids of all terms of a statement, into a reused buffer.
@@ -134,7 +145,7 @@ fn shifted(id: u32, slot: usize) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::{Analyzer, AnalyzerConfig};
+    use crate::text::{Analyzer, AnalyzerConfig, TermIds, Terms};
 
     #[test]
     fn finds_the_same_features_as_their_text() {
@@ -162,6 +173,36 @@ mod tests {
         analyzer.for_each_feature_text(&terms, |f, _, _| by_text.extend(vocabulary.get(f)));
         assert!(by_key.len() > 10);
         assert_eq!(by_key, by_text);
+    }
+
+    #[test]
+    fn memoized_term_ids_follow_each_table() {
+        let analyzer = Analyzer::new(AnalyzerConfig::default());
+        let text = "Moscow did not accuse Kyiv; Kyiv's envoy accused Moscow, not the envoys";
+        let table = |terms: &[&str]| {
+            let terms: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
+            let vocabulary = Vocabulary::new(terms.clone(), vec![1.0; terms.len()], [1.0; 3]);
+            FeatureKeys::new(&vocabulary).unwrap()
+        };
+        let (a, b) = (
+            table(&["accus", "envoy", "not"]),
+            table(&["envoy", "kyiv", "moscow"]),
+        );
+        // Each table in turn, twice, on one thread: the memo must never hand one table's id to
+        // the other.
+        for keys in [&a, &b, &a, &b] {
+            let id_of = |term: &str| keys.term_id(term);
+            let ids = TermIds {
+                space: keys.space(),
+                id_of: &id_of,
+            };
+            let mut terms = Terms::default();
+            analyzer.terms_with_ids_into(text, &[], &[], Some(&ids), &mut terms);
+            let mut by_text = Vec::new();
+            keys.term_ids(&terms, &mut by_text);
+            assert_eq!(terms.ids(), by_text);
+            assert!(by_text.iter().any(|&id| id != UNKNOWN));
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::data::Stance;
 use crate::feature_keys::FeatureKeys;
 use crate::features::{SparseVec, Vocabulary};
 use crate::parties::{fold, Registry, Span};
-use crate::text::{Analyzer, AnalyzerConfig, Terms};
+use crate::text::{Analyzer, AnalyzerConfig, TermIds, Terms};
 
 /// Options that shape a model; saved in it so that it can be reproduced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -227,7 +227,18 @@ impl Scorer {
         SPANS.with_borrow_mut(|(target_spans, others)| {
             self.registry
                 .spans_into(text, target, spans, target_spans, others);
-            self.analyzer.terms_into(text, target_spans, others, terms);
+            match &self.keys {
+                Some(keys) => {
+                    let id_of = |term: &str| keys.term_id(term);
+                    let ids = TermIds {
+                        space: keys.space(),
+                        id_of: &id_of,
+                    };
+                    self.analyzer
+                        .terms_with_ids_into(text, target_spans, others, Some(&ids), terms)
+                }
+                None => self.analyzer.terms_into(text, target_spans, others, terms),
+            }
             !target_spans.is_empty()
         })
     }
@@ -250,9 +261,15 @@ impl Scorer {
         let vocabulary = &self.model.vocabulary;
         match &self.keys {
             Some(keys) => {
-                keys.term_ids(terms, term_ids);
+                // Terms made by `terms_into` come with their ids; others are looked up.
+                let ids = if terms.ids().len() == terms.len() {
+                    terms.ids()
+                } else {
+                    keys.term_ids(terms, term_ids);
+                    term_ids
+                };
                 self.analyzer
-                    .for_each_feature(terms, |f| indices.extend(keys.index(f, term_ids)));
+                    .for_each_feature(terms, |f| indices.extend(keys.index(f, ids)));
                 self.analyzer
                     .for_each_char_ngram(terms, |f, _| indices.extend(vocabulary.get(f)));
             }

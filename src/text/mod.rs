@@ -27,6 +27,7 @@ use crate::parties::{fold_into, SortedSpans};
 use short_key::{short_key, short_key_of_bytes};
 pub use stem::Language;
 use tokenize::{tokenize_into, Kind, Token};
+pub use word_facts::TermIds;
 use word_facts::{WordCache, WordFacts};
 
 /// Stands for every mention of the target, so that "Kyiv" and "Moscow" in one sentence give
@@ -121,12 +122,21 @@ pub struct Term {
 pub struct Terms {
     arena: String,
     items: Vec<Term>,
+    /// Each term's id when the terms were made with `TermIds` (else empty).
+    ids: Vec<u32>,
 }
 
 impl Terms {
     pub fn clear(&mut self) {
         self.arena.clear();
         self.items.clear();
+        self.ids.clear();
+    }
+
+    /// Each term's id in the numbering given to `Analyzer::terms_with_ids_into`; empty
+    /// otherwise.
+    pub fn ids(&self) -> &[u32] {
+        &self.ids
     }
 
     pub fn len(&self) -> usize {
@@ -149,6 +159,18 @@ impl Terms {
     pub fn text(&self, i: usize) -> &str {
         let t = &self.items[i];
         &self.arena[t.text_start as usize..t.text_end as usize]
+    }
+
+    /// With `ids`, the id of the term just pushed: memoized in its cached word, if any.
+    fn push_id(&mut self, ids: Option<&TermIds>, word: Option<&mut word_facts::CachedWord>) {
+        let Some(ids) = ids else {
+            return;
+        };
+        let id = match word {
+            Some(word) => word.id(ids),
+            None => (ids.id_of)(self.text(self.len() - 1)),
+        };
+        self.ids.push(id);
     }
 
     fn push(
@@ -276,13 +298,26 @@ impl Analyzer {
         other_spans: &[(usize, usize)],
         terms: &mut Terms,
     ) {
+        self.terms_with_ids_into(text, target_spans, other_spans, None, terms)
+    }
+
+    /// `terms_into`, and with `ids`, each term's id in that numbering too (`Terms::ids`): a
+    /// word's id is memoized with its facts, so scoring looks up no term.
+    pub fn terms_with_ids_into(
+        &self,
+        text: &str,
+        target_spans: &[(usize, usize)],
+        other_spans: &[(usize, usize)],
+        ids: Option<&TermIds>,
+        terms: &mut Terms,
+    ) {
         terms.clear();
         SPANS.with_borrow_mut(|(sorted_targets, sorted_others)| {
             sorted_targets.refill(target_spans);
             sorted_others.refill(other_spans);
             TOKENS.with_borrow_mut(|tokens| {
                 tokenize_into(text, tokens);
-                self.push_terms(text, tokens, sorted_targets, sorted_others, terms)
+                self.push_terms(text, tokens, (sorted_targets, sorted_others), ids, terms)
             })
         })
     }
@@ -291,8 +326,8 @@ impl Analyzer {
         &self,
         text: &str,
         tokens: &[Token],
-        target_spans: &SortedSpans,
-        other_spans: &SortedSpans,
+        (target_spans, other_spans): (&SortedSpans, &SortedSpans),
+        ids: Option<&TermIds>,
         terms: &mut Terms,
     ) {
         WORDS.with_borrow_mut(|words| {
@@ -305,12 +340,12 @@ impl Analyzer {
                 let between = &text[previous_end_byte..token.byte_start];
                 // Words short enough for a key come with their stem from this thread's cache.
                 let language = self.config.language as u8;
-                let (stem, facts) = match token.kind {
+                let (mut cached, facts) = match token.kind {
                     Kind::Word => match short_key_of_bytes(language, raw.as_bytes()) {
                         Some(key) => {
-                            let (stem, facts) =
-                                words.get(key, raw, |out| self.normalize_word(raw, out));
-                            (Some(stem), facts)
+                            let word = words.get(key, raw, |out| self.normalize_word(raw, out));
+                            let facts = word.facts;
+                            (Some(word), facts)
                         }
                         None => (None, WordFacts::of(raw)),
                     },
@@ -358,6 +393,7 @@ impl Analyzer {
                                 (0, 0),
                                 is_target,
                             );
+                            terms.push_id(ids, None);
                             open_span = Some(span);
                         }
                     }
@@ -368,8 +404,8 @@ impl Analyzer {
                     Kind::Url => arena.push_str(URL),
                     Kind::Number => arena.push_str(NUMBER),
                     Kind::Hashtag | Kind::Mention => fold_into(raw, arena),
-                    Kind::Word => match stem {
-                        Some(stem) => arena.push_str(stem),
+                    Kind::Word => match &cached {
+                        Some(word) => arena.push_str(&word.stem),
                         None => self.normalize_word(raw, arena),
                     },
                 };
@@ -388,6 +424,7 @@ impl Analyzer {
                     (flags, valence),
                     false,
                 );
+                terms.push_id(ids, cached.as_deref_mut());
                 negated |= token.kind == Kind::Word && facts.negation;
             }
         })

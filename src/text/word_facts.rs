@@ -27,32 +27,55 @@ impl WordFacts {
     }
 }
 
+/// Ids of terms in a caller's numbering (a model's term table, see `feature_keys`), memoized
+/// with each word's facts: `space` tells numberings apart (0 is never one), `id_of` gives the
+/// id of a term's text.
+pub struct TermIds<'a> {
+    pub space: u32,
+    pub id_of: &'a dyn Fn(&str) -> u32,
+}
+
+/// A cached word: its stem, its facts, and its stem's id in the last numbering asked for.
+pub struct CachedWord {
+    pub stem: Box<str>,
+    pub facts: WordFacts,
+    id: (u32, u32),
+}
+
+impl CachedWord {
+    /// The stem's id in `ids`' numbering, computed the first time it is asked for there.
+    pub fn id(&mut self, ids: &TermIds) -> u32 {
+        if self.id.0 != ids.space {
+            self.id = (ids.space, (ids.id_of)(&self.stem));
+        }
+        self.id.1
+    }
+}
+
 /// Stems and facts of short raw words, by `short_key` (language tag + raw bytes). Cleared when
 /// it grows past `LIMIT`, so that memory stays bounded on any input.
 #[derive(Default)]
 pub struct WordCache {
-    words: FxHashMap<u128, (Box<str>, WordFacts)>,
+    words: FxHashMap<u128, CachedWord>,
 }
 
 const LIMIT: usize = 200_000;
 
 impl WordCache {
-    /// The stem and facts of the word with `key`, computed by `stem` and `WordFacts::of(raw)`
-    /// the first time.
-    pub fn get(
-        &mut self,
-        key: u128,
-        raw: &str,
-        stem: impl FnOnce(&mut String),
-    ) -> (&str, WordFacts) {
+    /// The cached word with `key`: its stem computed by `stem` and its facts by
+    /// `WordFacts::of(raw)` the first time.
+    pub fn get(&mut self, key: u128, raw: &str, stem: impl FnOnce(&mut String)) -> &mut CachedWord {
         if self.words.len() >= LIMIT {
             self.words.clear();
         }
-        let (stem_text, facts) = self.words.entry(key).or_insert_with(|| {
+        self.words.entry(key).or_insert_with(|| {
             let mut text = String::new();
             stem(&mut text);
-            (text.into(), WordFacts::of(raw))
-        });
-        (stem_text, *facts)
+            CachedWord {
+                stem: text.into(),
+                facts: WordFacts::of(raw),
+                id: (0, 0),
+            }
+        })
     }
 }
