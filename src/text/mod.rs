@@ -424,7 +424,7 @@ impl Analyzer {
                     (flags, valence),
                     false,
                 );
-                terms.push_id(ids, cached.as_deref_mut());
+                terms.push_id(ids, cached);
                 negated |= token.kind == Kind::Word && facts.negation;
             }
         })
