@@ -340,7 +340,7 @@ impl Analyzer {
                 let between = &text[previous_end_byte..token.byte_start];
                 // Words short enough for a key come with their stem from this thread's cache.
                 let language = self.config.language as u8;
-                let (mut cached, facts) = match token.kind {
+                let (cached, facts) = match token.kind {
                     Kind::Word => match short_key_of_bytes(language, raw.as_bytes()) {
                         Some(key) => {
                             let word = words.get(key, raw, |out| self.normalize_word(raw, out));
