@@ -95,6 +95,11 @@ fn is_acronym(alias: &str) -> bool {
 }
 
 pub fn is_word_char(c: char) -> bool {
+    // General punctuation (curly quotes, dashes), common in news, is never a word character:
+    // told without the Unicode tables (test `general_punctuation_holds_no_word_character`).
+    if ('\u{2000}'..='\u{206F}').contains(&c) {
+        return false;
+    }
     c.is_alphanumeric() || c == '_'
 }
 
@@ -585,6 +590,14 @@ mod tests {
             error.contains("Russia") && error.contains("empty"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn general_punctuation_holds_no_word_character() {
+        let words: Vec<char> = ('\u{2000}'..='\u{206F}')
+            .filter(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        assert!(words.is_empty(), "{words:?}");
     }
 
     #[test]
