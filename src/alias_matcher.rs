@@ -104,16 +104,16 @@ impl AliasMatcher {
     pub fn find_into(&self, text: &str, found: &mut Vec<Found>) {
         found.clear();
         let bytes = text.as_bytes();
-        // Byte and code-point offsets of the walk; whether the code point before is a word
-        // character; where the last match ended (no match may start before).
+        // Byte and code-point offsets of the walk, and whether the code point before is a word
+        // character. After a match the walk goes on from its end, so no match overlaps one
+        // found before it.
         let (mut byte, mut point) = (0, 0);
         let mut after_word = false;
-        let mut resume = 0;
         while byte < bytes.len() {
             let start = (byte, point);
             let (c, len) = decode(text, byte);
             if !is_word_char(c) {
-                if !after_word && byte >= resume && !self.by_first_mark.is_empty() {
+                if !after_word && !self.by_first_mark.is_empty() {
                     if let Some(candidates) = self.by_first_mark.get(&fold_char(c)) {
                         let at = At {
                             byte,
@@ -121,7 +121,7 @@ impl AliasMatcher {
                             word_bytes: 0,
                         };
                         if let Some(m) = self.longest_at(text, at, candidates) {
-                            (byte, point, after_word, resume) = m.resume();
+                            (byte, point, after_word) = m.resume();
                             found.push(m.found);
                             continue;
                         }
@@ -157,9 +157,6 @@ impl AliasMatcher {
                 point += 1;
             }
             after_word = true;
-            if start.0 < resume {
-                continue;
-            }
             let (slot, bit) = bloom_slot(hash);
             if self.first_word_bits[slot] & bit == 0 {
                 continue;
@@ -171,7 +168,7 @@ impl AliasMatcher {
                     word_bytes: byte - start.0,
                 };
                 if let Some(m) = self.longest_at(text, at, candidates) {
-                    (byte, point, after_word, resume) = m.resume();
+                    (byte, point, after_word) = m.resume();
                     found.push(m.found);
                 }
             }
@@ -214,7 +211,7 @@ impl AliasMatcher {
             for i in (first..pattern.len()).chain(0..first) {
                 match hay.get(i) {
                     Some(&b) if b.is_ascii() => {
-                        if fold_ascii(b) != pattern[i] {
+                        if fold_char(char::from(b)) as u8 != pattern[i] {
                             return None;
                         }
                     }
@@ -285,24 +282,9 @@ struct Match {
 }
 
 impl Match {
-    /// Where the walk goes on: byte, code point, whether after a word character, and the
-    /// offset before which no match may start.
-    fn resume(&self) -> (usize, usize, bool, usize) {
-        (
-            self.end_byte,
-            self.found.end,
-            self.ends_in_word,
-            self.end_byte,
-        )
-    }
-}
-
-/// `fold_char` of an ASCII byte.
-fn fold_ascii(b: u8) -> u8 {
-    if b == b'`' {
-        b'\''
-    } else {
-        b.to_ascii_lowercase()
+    /// Where the walk goes on: byte, code point, and whether after a word character.
+    fn resume(&self) -> (usize, usize, bool) {
+        (self.end_byte, self.found.end, self.ends_in_word)
     }
 }
 
