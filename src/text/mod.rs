@@ -19,12 +19,10 @@ pub mod tokenize;
 mod word_facts;
 
 use rust_stemmers::Stemmer;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 
 use crate::parties::{fold_into, SortedSpans};
-use short_key::{short_key, short_key_of_bytes};
 pub use stem::Language;
 use tokenize::{tokenize_into, Kind, Token};
 pub use word_facts::TermIds;
@@ -200,68 +198,11 @@ impl Terms {
 }
 
 thread_local! {
-    /// Stems of words already seen on this thread, keyed by language tag + folded word: stemming
-    /// allocates, and news vocabulary repeats. Cleared when it grows past `STEM_CACHE_LIMIT`.
-    static STEMS: RefCell<FxHashMap<String, String>> = RefCell::new(FxHashMap::default());
-    /// The same for words short enough to be keyed by an integer (see `short_key`).
-    static SHORT_STEMS: RefCell<FxHashMap<u128, Box<str>>> = RefCell::new(FxHashMap::default());
     static WORD: RefCell<String> = const { RefCell::new(String::new()) };
     static WORDS: RefCell<WordCache> = RefCell::new(WordCache::default());
     static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
     static SPANS: RefCell<(SortedSpans, SortedSpans)> = RefCell::new(Default::default());
 }
-const STEM_CACHE_LIMIT: usize = 200_000;
-/// Appends the stem of the folded `word`, whose short key is `key`, from this thread's cache.
-fn push_short_stem(key: u128, word: &str, stemmer: &Stemmer, out: &mut String) {
-    SHORT_STEMS.with_borrow_mut(|stems| {
-        if stems.len() >= STEM_CACHE_LIMIT {
-            stems.clear();
-        }
-        out.push_str(
-            stems
-                .entry(key)
-                .or_insert_with(|| stemmer.stem(word).into()),
-        );
-    });
-}
-
-/// A short ASCII word as `normalize_word` folds it before stemming: lowercased, without a
-/// possessive "'s", on the stack.
-struct FoldedAscii {
-    buffer: [u8; 16],
-    len: usize,
-}
-
-impl FoldedAscii {
-    /// `None` for words over 16 bytes or not ASCII, which take the general path.
-    fn new(raw: &str) -> Option<Self> {
-        let bytes = raw.as_bytes();
-        if bytes.len() > 16 || !bytes.is_ascii() {
-            return None;
-        }
-        // ASCII folding is lowercasing, but for '`' (never inside a word token). Byte by byte:
-        // a copy of a variable length would be a call to memcpy.
-        let mut buffer = [0u8; 16];
-        for (to, from) in buffer.iter_mut().zip(bytes) {
-            *to = from.to_ascii_lowercase();
-        }
-        let mut len = bytes.len();
-        if buffer[..len].ends_with(b"'s") {
-            len -= 2;
-        }
-        Some(FoldedAscii { buffer, len })
-    }
-
-    fn bytes(&self) -> &[u8] {
-        &self.buffer[..self.len]
-    }
-
-    fn as_str(&self) -> &str {
-        // ASCII bytes.
-        std::str::from_utf8(self.bytes()).unwrap_or_default()
-    }
-}
-
 pub struct Analyzer {
     config: AnalyzerConfig,
     stemmer: Option<Stemmer>,
@@ -338,17 +279,14 @@ impl Analyzer {
             for &token in tokens {
                 let raw = &text[token.byte_start..token.byte_end];
                 let between = &text[previous_end_byte..token.byte_start];
-                // Words short enough for a key come with their stem from this thread's cache.
-                let language = self.config.language as u8;
+                // Words come with their stem and facts from this thread's cache.
                 let (cached, facts) = match token.kind {
-                    Kind::Word => match short_key_of_bytes(language, raw.as_bytes()) {
-                        Some(key) => {
-                            let word = words.get(key, raw, |out| self.normalize_word(raw, out));
-                            let facts = word.facts;
-                            (Some(word), facts)
-                        }
-                        None => (None, WordFacts::of(raw)),
-                    },
+                    Kind::Word => {
+                        let language = self.config.language as u8;
+                        let word = words.get(language, raw, |out| self.normalize_word(raw, out));
+                        let facts = word.facts;
+                        (Some(word), facts)
+                    }
                     _ => (
                         None,
                         WordFacts {
@@ -404,10 +342,11 @@ impl Analyzer {
                     Kind::Url => arena.push_str(URL),
                     Kind::Number => arena.push_str(NUMBER),
                     Kind::Hashtag | Kind::Mention => fold_into(raw, arena),
-                    Kind::Word => match &cached {
-                        Some(word) => arena.push_str(&word.stem),
-                        None => self.normalize_word(raw, arena),
-                    },
+                    Kind::Word => {
+                        if let Some(word) = &cached {
+                            arena.push_str(&word.stem);
+                        }
+                    }
                 };
                 let valence = match token.kind {
                     _ if !self.config.lexicon => 0,
@@ -432,45 +371,17 @@ impl Analyzer {
 
     /// Lowercase, drop a possessive "'s", then stem; appends the result to `out`.
     fn normalize_word(&self, raw: &str, out: &mut String) {
-        let Some(stemmer) = &self.stemmer else {
-            let start = out.len();
-            fold_into(raw, out);
-            if out[start..].ends_with("'s") {
-                out.truncate(out.len() - 2);
-            }
-            return;
-        };
-        let language = self.config.language as u8;
-        if let Some(word) = FoldedAscii::new(raw) {
-            // Most words: folded on the stack, no scratch string.
-            if let Some(key) = short_key_of_bytes(language, word.bytes()) {
-                push_short_stem(key, word.as_str(), stemmer, out);
-                return;
-            }
-        }
         WORD.with_borrow_mut(|word| {
             word.clear();
             fold_into(raw, word);
             if word.ends_with("'s") {
                 word.truncate(word.len() - 2);
             }
-            if let Some(key) = short_key(language, word) {
-                push_short_stem(key, word, stemmer, out);
-                return;
+            match &self.stemmer {
+                Some(stemmer) => out.push_str(&stemmer.stem(word)),
+                None => out.push_str(word),
             }
-            // Longer words (rare) are keyed by their text.
-            STEMS.with_borrow_mut(|stems| {
-                if stems.len() >= STEM_CACHE_LIMIT {
-                    stems.clear();
-                }
-                let key = format!("{}{word}", char::from(language + b'A'));
-                out.push_str(
-                    stems
-                        .entry(key)
-                        .or_insert_with(|| stemmer.stem(word).into_owned()),
-                );
-            });
-        });
+        })
     }
 
     /// Calls `emit` for every word n-gram and marked term of the statement (character n-grams

@@ -4,6 +4,7 @@
 
 use rustc_hash::FxHashMap;
 
+use super::short_key::short_key_of_bytes;
 use super::{lexicon, marks, roles};
 
 /// The facts of a raw word that do not depend on where it stands.
@@ -52,23 +53,31 @@ impl CachedWord {
     }
 }
 
-/// Stems and facts of short raw words, by `short_key` (language tag + raw bytes). Cleared when
-/// it grows past `LIMIT`, so that memory stays bounded on any input.
+/// Stems and facts of raw words seen on this thread, keyed by language tag + raw word: short
+/// words by `short_key`, longer ones (rare) by their text. Cleared when it grows past `LIMIT`,
+/// so that memory stays bounded on any input.
 #[derive(Default)]
 pub struct WordCache {
-    words: FxHashMap<u128, CachedWord>,
+    short: FxHashMap<u128, CachedWord>,
+    long: FxHashMap<Box<str>, CachedWord>,
 }
 
 const LIMIT: usize = 200_000;
 
 impl WordCache {
-    /// The cached word with `key`: its stem computed by `stem` and its facts by
+    /// The cached word `raw` in `language` (a tag): its stem computed by `stem` and its facts by
     /// `WordFacts::of(raw)` the first time.
-    pub fn get(&mut self, key: u128, raw: &str, stem: impl FnOnce(&mut String)) -> &mut CachedWord {
-        if self.words.len() >= LIMIT {
-            self.words.clear();
+    pub fn get(
+        &mut self,
+        language: u8,
+        raw: &str,
+        stem: impl FnOnce(&mut String),
+    ) -> &mut CachedWord {
+        if self.short.len() + self.long.len() >= LIMIT {
+            self.short.clear();
+            self.long.clear();
         }
-        self.words.entry(key).or_insert_with(|| {
+        let new = || {
             let mut text = String::new();
             stem(&mut text);
             CachedWord {
@@ -76,6 +85,13 @@ impl WordCache {
                 facts: WordFacts::of(raw),
                 id: (0, 0),
             }
-        })
+        };
+        match short_key_of_bytes(language, raw.as_bytes()) {
+            Some(key) => self.short.entry(key).or_insert_with(new),
+            None => {
+                let key = format!("{}{raw}", char::from(language + b'A'));
+                self.long.entry(key.into()).or_insert_with(new)
+            }
+        }
     }
 }
