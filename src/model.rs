@@ -168,7 +168,6 @@ pub struct Scorer {
 #[derive(Default)]
 struct Scratch {
     terms: Terms,
-    term_ids: Vec<u32>,
     indices: Vec<u32>,
     row: SparseVec,
 }
@@ -256,20 +255,14 @@ impl Scorer {
     }
 
     /// The vocabulary indices of a statement's features, one per occurrence, into `indices`.
-    fn feature_indices(&self, terms: &Terms, term_ids: &mut Vec<u32>, indices: &mut Vec<u32>) {
+    /// `terms` come from `terms_into`, so with their ids when the keys exist.
+    fn feature_indices(&self, terms: &Terms, indices: &mut Vec<u32>) {
         indices.clear();
         let vocabulary = &self.model.vocabulary;
         match &self.keys {
             Some(keys) => {
-                // Terms made by `terms_into` come with their ids; others are looked up.
-                let ids = if terms.ids().len() == terms.len() {
-                    terms.ids()
-                } else {
-                    keys.term_ids(terms, term_ids);
-                    term_ids
-                };
                 self.analyzer
-                    .for_each_feature(terms, |f| indices.extend(keys.index(f, ids)));
+                    .for_each_feature(terms, |f| indices.extend(keys.index(f, terms.ids())));
                 self.analyzer
                     .for_each_char_ngram(terms, |f, _| indices.extend(vocabulary.get(f)));
             }
@@ -289,12 +282,11 @@ impl Scorer {
         SCRATCH.with_borrow_mut(|scratch| {
             let Scratch {
                 terms,
-                term_ids,
                 indices,
                 row,
             } = scratch;
             let target_found = self.terms_into(text, target, spans, terms);
-            self.feature_indices(terms, term_ids, indices);
+            self.feature_indices(terms, indices);
             let vocabulary = &self.model.vocabulary;
             let scales = vocabulary.vectorize_unscaled(indices, row);
             let logits = model.scaled_logits(row, |f| scales[vocabulary.block(f)]);
