@@ -3,7 +3,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
-/// A sparse row: (feature index, value), sorted by index, L2-normalized.
+/// A sparse row: (feature index, value), L2-normalized; sorted by index in training.
 pub type SparseVec = Vec<(u32, f32)>;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,15 +132,6 @@ impl Vocabulary {
     /// Sublinear TF-IDF (1 + ln tf) × idf, L2-normalized; unknown features are dropped.
     /// `indices` is scratch space reused across calls to avoid allocation.
     pub fn vectorize_indices(&self, indices: &mut [u32], out: &mut SparseVec) {
-        let scales = self.vectorize_unscaled(indices, out);
-        for (feature, v) in out.iter_mut() {
-            *v *= scales[self.block(*feature)];
-        }
-    }
-
-    /// `vectorize_indices` but for the last step: the values before each block's scaling, and
-    /// the scale of each block (so that scoring applies it in the same pass as the weights).
-    pub fn vectorize_unscaled(&self, indices: &mut [u32], out: &mut SparseVec) -> [f32; 3] {
         out.clear();
         indices.sort_unstable();
         // Blocks are normalized apart, as scikit-learn's FeatureUnion of TF-IDF vectorizers
@@ -154,16 +145,57 @@ impl Vocabulary {
                 count += 1;
                 i += 1;
             }
-            // ln 1 = 0: most features occur once, and this skips the logarithm for them.
-            let tf = if count == 1 {
-                1.0
-            } else {
-                1.0 + (count as f32).ln()
-            };
-            let v = tf * self.idf[feature as usize];
+            let v = self.tf_idf(feature, count);
             squares[self.block(feature)] += v * v;
             out.push((feature, v));
         }
+        let scales = self.block_scales(squares);
+        for (feature, v) in out.iter_mut() {
+            *v *= scales[self.block(*feature)];
+        }
+    }
+
+    /// Scoring's `vectorize_indices`, without its sort: occurrences are counted in `counts`
+    /// (one slot per feature, all zero before and after), so the row comes in the order
+    /// features first occur. Returns the values before each block's scaling and the scale of
+    /// each block, which scoring applies in the same pass as the weights.
+    pub fn vectorize_unscaled(
+        &self,
+        indices: &[u32],
+        counts: &mut Vec<u32>,
+        out: &mut SparseVec,
+    ) -> [f32; 3] {
+        out.clear();
+        counts.resize(self.len(), 0);
+        for &feature in indices {
+            let count = &mut counts[feature as usize];
+            if *count == 0 {
+                out.push((feature, 0.0));
+            }
+            *count += 1;
+        }
+        let mut squares = [0f32; 3];
+        for (feature, v) in out.iter_mut() {
+            let count = std::mem::take(&mut counts[*feature as usize]);
+            *v = self.tf_idf(*feature, count);
+            squares[self.block(*feature)] += *v * *v;
+        }
+        self.block_scales(squares)
+    }
+
+    /// Sublinear TF-IDF of a feature that occurs `count` times.
+    fn tf_idf(&self, feature: u32, count: u32) -> f32 {
+        // ln 1 = 0: most features occur once, and this skips the logarithm for them.
+        let tf = if count == 1 {
+            1.0
+        } else {
+            1.0 + (count as f32).ln()
+        };
+        tf * self.idf[feature as usize]
+    }
+
+    /// Each block's factor from its sum of squares: its weight over its L2 norm.
+    fn block_scales(&self, squares: [f32; 3]) -> [f32; 3] {
         std::array::from_fn(|b| {
             if squares[b] > 0.0 {
                 self.block_weights[b] / squares[b].sqrt()

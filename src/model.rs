@@ -169,6 +169,8 @@ pub struct Scorer {
 struct Scratch {
     terms: Terms,
     indices: Vec<u32>,
+    /// Occurrences per vocabulary feature (see `Vocabulary::vectorize_unscaled`).
+    counts: Vec<u32>,
     row: SparseVec,
 }
 
@@ -283,12 +285,13 @@ impl Scorer {
             let Scratch {
                 terms,
                 indices,
+                counts,
                 row,
             } = scratch;
             let target_found = self.terms_into(text, target, spans, terms);
             self.feature_indices(terms, indices);
             let vocabulary = &self.model.vocabulary;
-            let scales = vocabulary.vectorize_unscaled(indices, row);
+            let scales = vocabulary.vectorize_unscaled(indices, counts, row);
             let logits = model.scaled_logits(row, |f| scales[vocabulary.block(f)]);
             let probabilities = softmax(logits);
             Prediction {
@@ -347,8 +350,13 @@ impl Scorer {
                     first_seen.entry(i).or_insert((first, n));
                 }
             });
+        // The row as `predict` builds it, so that both give the same probabilities.
         let mut x = SparseVec::new();
-        vocabulary.vectorize_indices(&mut indices, &mut x);
+        let scales = SCRATCH
+            .with_borrow_mut(|s| vocabulary.vectorize_unscaled(&indices, &mut s.counts, &mut x));
+        for (feature, value) in x.iter_mut() {
+            *value *= scales[vocabulary.block(*feature)];
+        }
         let (model, _) = self.model_for(target);
         let z = model.logits(&x);
         let probabilities = softmax(z);
@@ -412,4 +420,49 @@ pub fn argmax(values: &[f32; 3]) -> usize {
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn default_scorer() -> Scorer {
+        Scorer::new(
+            crate::load_model(None).unwrap(),
+            Registry::default_registry(),
+        )
+    }
+
+    /// Scoring counts features without sorting them; its probabilities must still be those of
+    /// the sorted training row, and `explain` must agree with `predict`.
+    #[test]
+    fn scoring_explaining_and_the_training_row_agree() {
+        let scorer = default_scorer();
+        // Repeated words and marks, so that some features occur more than once.
+        let text = "Moscow said Kyiv shelled the plant; Kyiv denied it and said Moscow, \
+                    not Kyiv, shelled the plant again and again";
+        for target in ["Russia", "Ukraine", "NATO"] {
+            let predicted = scorer.predict(text, target, None);
+            let (explained, explanation) = scorer.explain(text, target, None, 5);
+            assert_eq!(predicted, explained);
+
+            let (terms, _) = scorer.terms(text, target, None);
+            let vocabulary = &scorer.model.vocabulary;
+            let mut indices = Vec::new();
+            scorer.analyzer.for_each_feature_text(&terms, |f, _, _| {
+                indices.extend(vocabulary.get(f));
+            });
+            assert!(indices.len() > indices.iter().collect::<HashSet<_>>().len());
+            let mut row = SparseVec::new();
+            vocabulary.vectorize_indices(&mut indices, &mut row);
+            let (model, _) = scorer.model_for(target);
+            let trained = softmax(model.logits(&row));
+            for (t, p) in trained.iter().zip(predicted.probabilities) {
+                assert!((t - p).abs() < 1e-5);
+            }
+            let sum: f32 = explanation.all.iter().map(|c| c.value).sum();
+            assert!((explanation.intercept + sum - explanation.logit).abs() < 1e-4);
+        }
+    }
 }
