@@ -97,6 +97,23 @@ impl FeatureKeys {
         ids.extend((0..terms.len()).map(|i| self.term_id(terms.text(i))));
     }
 
+    /// The vocabulary indices of a statement's word n-grams, given its terms' ids: runs of 1 to
+    /// `max` terms, by first term then length, as `Analyzer::for_each_feature` gives them.
+    /// Each n-gram's key extends the one before it by a term.
+    pub fn ngram_indices(&self, ids: &[u32], max: usize, out: &mut Vec<u32>) {
+        for first in 0..ids.len() {
+            let mut key = Family::Ngram as u64;
+            for (slot, &id) in ids[first..].iter().take(max.min(MAX_NGRAM)).enumerate() {
+                // No feature of the vocabulary holds an unknown term.
+                if id == UNKNOWN {
+                    break;
+                }
+                key |= shifted(id, slot);
+                out.extend(self.features.get(&key).copied());
+            }
+        }
+    }
+
     /// The vocabulary index of a feature, given the ids of the statement's terms.
     pub fn index(&self, feature: Feature, ids: &[u32]) -> Option<u32> {
         if !feature.family.has_terms() {
@@ -173,6 +190,11 @@ mod tests {
         analyzer.for_each_feature_text(&terms, |f, _, _| by_text.extend(vocabulary.get(f)));
         assert!(by_key.len() > 10);
         assert_eq!(by_key, by_text);
+        // Scoring's way: n-grams by extending keys, then the marked features.
+        let mut scored = Vec::new();
+        keys.ngram_indices(&ids, 3, &mut scored);
+        analyzer.for_each_marked_feature(&terms, |f| scored.extend(keys.index(f, &ids)));
+        assert_eq!(scored, by_text);
     }
 
     #[test]

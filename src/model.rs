@@ -263,8 +263,11 @@ impl Scorer {
         let vocabulary = &self.model.vocabulary;
         match &self.keys {
             Some(keys) => {
-                self.analyzer
-                    .for_each_feature(terms, |f| indices.extend(keys.index(f, terms.ids())));
+                let ngram_max = self.analyzer.config().ngram_max;
+                keys.ngram_indices(terms.ids(), ngram_max, indices);
+                self.analyzer.for_each_marked_feature(terms, |f| {
+                    indices.extend(keys.index(f, terms.ids()));
+                });
                 self.analyzer
                     .for_each_char_ngram(terms, |f, _| indices.extend(vocabulary.get(f)));
             }

@@ -393,6 +393,13 @@ impl Analyzer {
                 emit(Feature::new(Family::Ngram, first, n));
             }
         }
+        self.for_each_marked_feature(terms, emit);
+    }
+
+    /// `for_each_feature` after the word n-grams: context, clause, negation, role and lexicon
+    /// features, in that order.
+    pub fn for_each_marked_feature(&self, terms: &Terms, mut emit: impl FnMut(Feature)) {
+        let count = terms.len();
         let window = self.config.context_window;
         let targeted = window > 0 || self.config.clause || self.config.roles;
         if targeted && terms.iter().any(|t| t.is_target) {
