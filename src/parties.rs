@@ -305,13 +305,19 @@ impl SortedSpans {
     }
 
     /// The earliest-starting span that overlaps `[start, end)`.
+    #[inline]
     pub fn overlapping(&self, start: usize, end: usize) -> Option<(usize, usize)> {
-        // Most tokens lie before or after every span.
+        // Most tokens lie before or after every span: told inline, at every token.
         match (self.spans.first(), self.max_end.last()) {
             (Some(&(first_start, _)), Some(&last_end)) if end > first_start && start < last_end => {
+                self.search(start, end)
             }
-            _ => return None,
+            _ => None,
         }
+    }
+
+    #[inline(never)]
+    fn search(&self, start: usize, end: usize) -> Option<(usize, usize)> {
         // Spans starting before the token overlap it only if they end after its start.
         let before = self.spans.partition_point(|&(s, _)| s < start);
         let first_reaching = self.max_end[..before].partition_point(|&m| m <= start);
