@@ -555,16 +555,27 @@ fn write_jsonl_row(out: &mut Vec<u8>, row: &ScoreRow) {
     string(out, row.stance);
     key(out, "probabilities");
     match &row.probabilities {
-        Some(p) => value(out, p),
+        Some(p) => {
+            out.extend_from_slice(b"{\"favor\":");
+            write_f32(out, p.favor);
+            out.extend_from_slice(b",\"against\":");
+            write_f32(out, p.against);
+            out.extend_from_slice(b",\"none\":");
+            write_f32(out, p.none);
+            out.push(b'}');
+        }
         None => out.extend_from_slice(b"null"),
     }
+    let boolean = |out: &mut Vec<u8>, b: bool| {
+        out.extend_from_slice(if b { b"true" } else { b"false" });
+    };
     if let Some(m) = row.mentioned {
         key(out, "mentioned");
-        value(out, &m);
+        boolean(out, m);
     }
     if let Some(a) = row.abstained {
         key(out, "abstained");
-        value(out, &a);
+        boolean(out, a);
     }
     if let Some(e) = &row.explanation {
         key(out, "explanation");
@@ -575,6 +586,16 @@ fn write_jsonl_row(out: &mut Vec<u8>, row: &ScoreRow) {
         write_json_str(out, note);
     }
     out.push(b'}');
+}
+
+/// A float as serde_json writes it: shortest round-trip digits (its own formatter, zmij),
+/// `null` when not finite.
+fn write_f32(out: &mut Vec<u8>, v: f32) {
+    if v.is_finite() {
+        out.extend_from_slice(zmij::Buffer::new().format_finite(v).as_bytes());
+    } else {
+        out.extend_from_slice(b"null");
+    }
 }
 
 fn value(out: &mut Vec<u8>, v: &impl Serialize) {
@@ -689,7 +710,15 @@ mod tests {
             note: None,
         };
         let bare = ScoreRow::unscored(None, "", Some(NO_PARTY));
-        for row in [full, bare] {
+        let mut odd_numbers = ScoreRow::unscored(None, "x", None);
+        odd_numbers.probabilities = Some(Probabilities {
+            favor: f32::NAN,
+            against: 1e-12,
+            none: 1.0,
+        });
+        odd_numbers.mentioned = Some(false);
+        odd_numbers.abstained = Some(true);
+        for row in [full, bare, odd_numbers] {
             let mut ours = Vec::new();
             write_jsonl_row(&mut ours, &row);
             assert_eq!(
