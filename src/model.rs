@@ -207,7 +207,7 @@ impl Scorer {
             return (&self.model.pooled, None);
         }
         let canonical = self.registry.canonical(target);
-        match self.target_keys.get(&fold(&canonical)) {
+        match self.target_keys.get(&fold(canonical)) {
             Some(key) => (&self.model.targets[key], Some(key.as_str())),
             None => (&self.model.pooled, None),
         }

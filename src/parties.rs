@@ -181,10 +181,10 @@ impl Registry {
     }
 
     /// The canonical name for a target: the party's name if registered, else the name as given.
-    pub fn canonical(&self, target: &str) -> String {
+    pub fn canonical<'a>(&'a self, target: &'a str) -> &'a str {
         match self.resolve(target) {
-            Some(party) => party.name.clone(),
-            None => target.trim().to_string(),
+            Some(party) => &party.name,
+            None => target.trim(),
         }
     }
 

@@ -32,7 +32,7 @@ pub fn prepare(examples: &[Example], options: &TrainOptions, registry: &Registry
             let (spans, others) = registry.spans(&example.text, target, example.spans.as_deref());
             let stance = example.stance.unwrap_or(Stance::None);
             (
-                registry.canonical(target),
+                registry.canonical(target).to_string(),
                 stance.index(),
                 analyzer.features(&example.text, &spans, &others),
             )

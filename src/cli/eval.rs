@@ -99,7 +99,8 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         overall.add(gold, predicted);
         let target = scorer
             .registry()
-            .canonical(example.target.as_deref().unwrap_or_default());
+            .canonical(example.target.as_deref().unwrap_or_default())
+            .to_string();
         per_target.entry(target).or_default().add(gold, predicted);
     }
     let report = Report {

@@ -97,7 +97,7 @@ fn mistakes(scorer: &Scorer, examples: &[Example], predictions: &[Prediction]) -
             Mistake {
                 id: e.id.clone(),
                 text: e.text.clone(),
-                target: scorer.registry().canonical(&target),
+                target: scorer.registry().canonical(&target).to_string(),
                 gold: e.stance.unwrap_or(Stance::None).name().into(),
                 predicted: p.stance.name().into(),
                 confidence,

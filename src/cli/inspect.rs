@@ -79,7 +79,7 @@ pub fn run(args: InspectArgs) -> Result<ExitCode> {
     let model = &scorer.model;
     let views: Vec<ModelView> = match &args.target {
         Some(target) => {
-            let canonical = scorer.registry().canonical(target);
+            let canonical = scorer.registry().canonical(target).to_string();
             let (linear, own) = scorer.model_for(&canonical);
             if own.is_none() && !model.metadata.rows_per_target.contains_key(&canonical) {
                 eprintln!(

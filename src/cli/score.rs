@@ -74,7 +74,7 @@ struct ScoreRow<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
     text: &'a str,
-    target: Option<String>,
+    target: Option<&'a str>,
     stance: Option<&'static str>,
     probabilities: Option<Probabilities>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -326,9 +326,9 @@ fn score_lines(
                 match parsed {
                     Ok(Some(example)) => {
                         rows += 1;
-                        for row in score_example(scorer, &example, settings) {
-                            write_row(&mut out, &row, settings.format);
-                        }
+                        score_example(scorer, &example, settings, |row| {
+                            write_row(&mut out, row, settings.format)
+                        });
                     }
                     Ok(None) => {}
                     Err(e) => bad.push(e),
@@ -373,9 +373,9 @@ fn score_chunk(scorer: &Scorer, examples: &[Example], settings: &Settings) -> Ve
         .map(|slice| {
             let mut out = Vec::with_capacity(256 * slice.len());
             for example in slice {
-                for row in score_example(scorer, example, settings) {
-                    write_row(&mut out, &row, settings.format);
-                }
+                score_example(scorer, example, settings, |row| {
+                    write_row(&mut out, row, settings.format)
+                });
             }
             out
         })
@@ -395,7 +395,7 @@ fn write_row(out: &mut Vec<u8>, row: &ScoreRow, format: OutputFormat) {
             let fields = [
                 row.id.unwrap_or_default().to_string(),
                 row.text.to_string(),
-                row.target.clone().unwrap_or_default(),
+                row.target.unwrap_or_default().to_string(),
                 row.stance.unwrap_or_default().to_string(),
                 number(p.map(|p| p.favor)),
                 number(p.map(|p| p.against)),
@@ -410,7 +410,7 @@ fn write_row(out: &mut Vec<u8>, row: &ScoreRow, format: OutputFormat) {
         }
         OutputFormat::Table => {
             use std::io::Write as _;
-            let target = row.target.as_deref().unwrap_or("-");
+            let target = row.target.unwrap_or("-");
             let stance = match (row.stance, row.abstained) {
                 (Some(s), Some(true)) => format!("{s} (abstained)"),
                 (Some(s), _) => s.to_string(),
@@ -458,18 +458,21 @@ const CSV_HEADER: &str = "id,text,target,stance,favor,against,none,abstained\n";
 const TABLE_HEADER: &str =
     "target                 stance              favor  against   none  text\n";
 
+/// Scores one example and hands each of its rows to `emit`: one row toward its target, or,
+/// with none named, one per registered party the statement mentions.
 fn score_example<'a>(
-    scorer: &Scorer,
+    scorer: &'a Scorer,
     example: &'a Example,
-    settings: &Settings,
-) -> Vec<ScoreRow<'a>> {
-    let row = |target: Option<String>, spans: Option<&[(usize, usize)]>| {
+    settings: &Settings<'a>,
+    mut emit: impl FnMut(&ScoreRow<'a>),
+) {
+    let row = |target: Option<&'a str>, spans: Option<&[(usize, usize)]>| {
         let mut row = ScoreRow::unscored(
             example.id.as_deref(),
             &example.text,
             target.is_none().then_some(NO_PARTY),
         );
-        if let Some(t) = &target {
+        if let Some(t) = target {
             let (p, explanation) = match settings.explain {
                 Some(top) => {
                     let (p, e) = scorer.explain(&example.text, t, spans, top);
@@ -498,14 +501,11 @@ fn score_example<'a>(
         row.target = target;
         row
     };
+    let registry = scorer.registry();
     if let Some(t) = example.target.as_deref().or(settings.target) {
-        return vec![row(
-            Some(scorer.registry().canonical(t)),
-            example.spans.as_deref(),
-        )];
+        return emit(&row(Some(registry.canonical(t)), example.spans.as_deref()));
     }
     // No target named: every registered party the statement mentions, in order of first mention.
-    let registry = scorer.registry();
     let mentions = registry.mentions(&example.text);
     let mut parties: Vec<usize> = Vec::new();
     for m in &mentions {
@@ -514,19 +514,16 @@ fn score_example<'a>(
         }
     }
     if parties.is_empty() {
-        return vec![row(None, None)];
+        return emit(&row(None, None));
     }
-    parties
-        .into_iter()
-        .map(|party| {
-            let spans: Vec<(usize, usize)> = mentions
-                .iter()
-                .filter(|m| m.party == party)
-                .map(|m| (m.start, m.end))
-                .collect();
-            row(Some(registry.parties()[party].name.clone()), Some(&spans))
-        })
-        .collect()
+    for party in parties {
+        let spans: Vec<(usize, usize)> = mentions
+            .iter()
+            .filter(|m| m.party == party)
+            .map(|m| (m.start, m.end))
+            .collect();
+        emit(&row(Some(&registry.parties()[party].name), Some(&spans)));
+    }
 }
 
 /// `row` as `serde_json` would write it (the test `rows_are_written_as_serde_json_writes_them`
@@ -550,7 +547,7 @@ fn write_jsonl_row(out: &mut Vec<u8>, row: &ScoreRow) {
     key(out, "text");
     write_json_str(out, row.text);
     key(out, "target");
-    string(out, row.target.as_deref());
+    string(out, row.target);
     key(out, "stance");
     string(out, row.stance);
     key(out, "probabilities");
@@ -690,7 +687,7 @@ mod tests {
         let full = ScoreRow {
             id: Some("s\"1\""),
             text: "Lavrov said \"attempts\" to blame\tTehran were\nprovocative — Kyiv’s line",
-            target: Some("Iran".into()),
+            target: Some("Iran"),
             stance: Some("favor"),
             probabilities: Some(Probabilities {
                 favor: 0.712_345_6,
