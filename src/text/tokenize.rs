@@ -91,10 +91,21 @@ pub fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
             } else {
                 let mut digits_only = true;
                 loop {
-                    while let Some((c, len)) = char_at(i).filter(|&(c, _)| is_word(c)) {
-                        digits_only &= c.is_ascii_digit();
-                        i += len;
+                    let run = i;
+                    while let Some(&b) = bytes.get(i) {
+                        // ASCII word bytes by table, in a tight loop; other code points decoded.
+                        if IS_WORD_BYTE[b as usize] {
+                            i += 1;
+                        } else if b.is_ascii() {
+                            break;
+                        } else {
+                            match char_at(i).filter(|&(c, _)| is_word_char(c)) {
+                                Some((_, len)) => i += len,
+                                None => break,
+                            }
+                        }
                     }
+                    digits_only &= bytes[run..i].iter().all(u8::is_ascii_digit);
                     // Keep "didn't" and "Sana'a" whole, and "1,200" or "3.5" as one number.
                     let Some((c, len)) = char_at(i) else {
                         break;
