@@ -5,12 +5,14 @@ use super::Family;
 
 /// Punctuation between two tokens that ends a clause.
 pub fn ends_clause(between: &str) -> bool {
-    between.chars().any(|c| {
-        matches!(
-            c,
-            ',' | ';' | ':' | '.' | '!' | '?' | '(' | ')' | '—' | '–' | '"' | '“' | '”'
-        )
-    })
+    // Most tokens are one space after the one before.
+    between != " "
+        && between.chars().any(|c| {
+            matches!(
+                c,
+                ',' | ';' | ':' | '.' | '!' | '?' | '(' | ')' | '—' | '–' | '"' | '“' | '”'
+            )
+        })
 }
 
 /// Words that open a new clause, contrasting or subordinating the one before.

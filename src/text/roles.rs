@@ -33,12 +33,18 @@ pub fn is_function_word(raw: &str) -> bool {
 
 /// Flags of one token; `between` is the text since the previous token.
 pub fn flags(raw: &str, between: &str, first: bool, function_word: bool) -> u8 {
+    // Most tokens are one space after the one before.
     let sentence_start = first
-        || between
-            .chars()
-            .any(|c| matches!(c, '.' | '!' | '?' | '"' | '“'));
+        || (between != " "
+            && between
+                .chars()
+                .any(|c| matches!(c, '.' | '!' | '?' | '"' | '“')));
     let mut flags = 0;
-    if !sentence_start && raw.chars().next().is_some_and(char::is_uppercase) {
+    let capital = match raw.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+        _ => raw.chars().next().is_some_and(char::is_uppercase),
+    };
+    if !sentence_start && capital {
         flags |= CAPITAL;
     }
     if function_word {
