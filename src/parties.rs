@@ -337,9 +337,20 @@ impl SortedSpans {
 
 /// Case-insensitive whole-word occurrences of `needle` in `text`, as code-point spans.
 pub fn find_words(text: &str, needle: &str) -> Vec<(usize, usize)> {
-    if is_plain_ascii(text) && is_plain_ascii(needle) {
-        // Bytes are code points, and ASCII folding is ASCII lowercasing.
-        return find_ascii_words(text.as_bytes(), needle.as_bytes());
+    // Only four code points beyond ASCII fold into it (test `what_folds_into_ascii`): the
+    // curly apostrophes, the Kelvin sign and dotted capital I. An ASCII needle is searched in
+    // the text itself, then, unless one of them could be part of a match.
+    if is_plain_ascii(needle) {
+        let ascii = text.is_ascii();
+        let apostrophe = needle.contains('\'');
+        let searchable = if ascii {
+            !apostrophe || !text.contains('`')
+        } else {
+            !apostrophe && !holds_k_or_i_sign(text)
+        };
+        if searchable {
+            return find_ascii_words(text, ascii, needle.as_bytes());
+        }
     }
     // Folding maps each code point to one code point, and keeps word characters word
     // characters (see the test `folding_keeps_word_characters`), so occurrences in the folded
@@ -371,14 +382,47 @@ pub fn find_words(text: &str, needle: &str) -> Vec<(usize, usize)> {
     spans
 }
 
-/// `find_words` for ASCII bytes, jumping between places where the needle's first letter
-/// stands (in either case) instead of trying every position.
-fn find_ascii_words(hay: &[u8], pat: &[u8]) -> Vec<(usize, usize)> {
+/// Whether the text holds the Kelvin sign or dotted capital I, which fold to ASCII letters.
+fn holds_k_or_i_sign(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // By their first bytes, then the rest.
+    memchr::memchr2_iter(0xC4, 0xE2, bytes).any(|i| {
+        let rest = &bytes[i..];
+        rest.starts_with("\u{130}".as_bytes()) || rest.starts_with("\u{212A}".as_bytes())
+    })
+}
+
+/// `find_words` for an ASCII needle, jumping between places where its first letter stands (in
+/// either case) instead of trying every position. Matches are ASCII, so they start and end on
+/// code-point boundaries; their code-point offsets are counted only in texts beyond ASCII.
+fn find_ascii_words(text: &str, ascii: bool, pat: &[u8]) -> Vec<(usize, usize)> {
+    let hay = text.as_bytes();
     let mut spans = Vec::new();
     let Some(&first) = pat.first() else {
         return spans;
     };
-    let is_word = |i: usize| is_word_char(hay[i] as char);
+    let word_before = |i: usize| match hay[i - 1] {
+        b if b.is_ascii() => IS_WORD_BYTE[b as usize],
+        _ => text[..i].chars().next_back().is_some_and(is_word_char),
+    };
+    let word_at = |i: usize| match hay[i] {
+        b if b.is_ascii() => IS_WORD_BYTE[b as usize],
+        _ => text[i..].chars().next().is_some_and(is_word_char),
+    };
+    let mut counted = (0, 0);
+    let mut code_point = |byte: usize| {
+        if ascii {
+            return byte;
+        }
+        let (from, before) = counted;
+        let here = before
+            + hay[from..byte]
+                .iter()
+                .filter(|&&b| b & 0xC0 != 0x80)
+                .count();
+        counted = (byte, here);
+        here
+    };
     let mut next = 0;
     let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
     for i in memchr::memchr2_iter(lower, upper, hay) {
@@ -388,10 +432,11 @@ fn find_ascii_words(hay: &[u8], pat: &[u8]) -> Vec<(usize, usize)> {
         }
         if i >= next
             && hay[i..end].eq_ignore_ascii_case(pat)
-            && (i == 0 || !is_word(i - 1))
-            && (end == hay.len() || !is_word(end))
+            && (i == 0 || !word_before(i))
+            && (end == hay.len() || !word_at(end))
         {
-            spans.push((i, end));
+            let start = code_point(i);
+            spans.push((start, code_point(end)));
             next = end;
         }
     }
@@ -615,6 +660,16 @@ mod tests {
     }
 
     #[test]
+    fn what_folds_into_ascii() {
+        // `find_words` searches ASCII needles in the unfolded text, relying on this.
+        let into_ascii: Vec<char> = (0x80..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| fold_char(c).is_ascii())
+            .collect();
+        assert_eq!(into_ascii, ['\u{130}', '\u{2018}', '\u{2019}', '\u{212A}']);
+    }
+
+    #[test]
     fn folding_runs_is_folding_each_code_point() {
         for text in [
             "",
@@ -681,6 +736,11 @@ mod tests {
             ("Türkiye, TÜRKIYE; türkiyem", "Türkiye"),
             ("ééé é", "é"),
             ("a", ""),
+            ("éCruz Cruzé «Cruz» Çruz — Cruz’s", "Cruz"),
+            ("\u{212A}yiv, KYIV and Kyiv’s", "Kyiv"),
+            ("İstanbul, istanbul, \u{130}STANBUL", "istanbul"),
+            ("Mc’Cain McCain", "Mc'Cain"),
+            ("日本 Abe 日本Abe Abe日本 abe", "Abe"),
         ] {
             assert_eq!(
                 find_words(text, needle),
