@@ -66,10 +66,10 @@ pub struct TrainArgs {
     lexicon: Switch,
     /// With the lexicon: its signs again by the side of the target they stand on, within
     /// --context-window (V:L-pos, V:R-neg).
-    #[arg(long, value_enum, default_value_t = Switch::Off)]
+    #[arg(long, value_enum, default_value_t = Switch::On)]
     lexicon_sides: Switch,
     /// The words of the target's own mentions as features (M:trump): who the target is.
-    #[arg(long, value_enum, default_value_t = Switch::Off)]
+    #[arg(long, value_enum, default_value_t = Switch::On)]
     target_words: Switch,
     /// Only the word n-grams (and the target placeholder): turns off other parties, context,
     /// clause, negation, role, lexicon and target-word features.

@@ -85,8 +85,8 @@ impl Default for AnalyzerConfig {
             char_max: 0,
             roles: true,
             lexicon: true,
-            lexicon_sides: false,
-            target_words: false,
+            lexicon_sides: true,
+            target_words: true,
         }
     }
 }
@@ -914,10 +914,7 @@ mod tests {
 
     #[test]
     fn target_words_name_the_target_and_not_the_others() {
-        let analyzer = Analyzer::new(AnalyzerConfig {
-            target_words: true,
-            ..AnalyzerConfig::default()
-        });
+        let analyzer = Analyzer::new(AnalyzerConfig::default());
         let text = "President Trump criticized Sanders";
         let toward_trump = analyzer.features(text, &[(0, 15)], &[]);
         assert_eq!(marked(&toward_trump, "M:"), ["M:presid", "M:trump"]);
@@ -936,10 +933,7 @@ mod tests {
 
     #[test]
     fn lexicon_signs_by_side_tell_the_critic_from_the_criticized() {
-        let analyzer = Analyzer::new(AnalyzerConfig {
-            lexicon_sides: true,
-            ..AnalyzerConfig::default()
-        });
+        let analyzer = Analyzer::new(AnalyzerConfig::default());
         let text = "Ankara condemned Cairo";
         // "condemned" is negative: right of Ankara, left of Cairo.
         let toward_turkey = analyzer.features(text, &[(0, 6)], &[]);
