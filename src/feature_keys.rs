@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 
 use crate::features::{block_of, Vocabulary, CHAR_BLOCK};
 use crate::text::short_key::short_key;
-use crate::text::{Family, Feature, Terms};
+use crate::text::{Family, Feature, Terms, TARGET_WORD_PREFIX};
 
 /// A key: the family in 5 bits, then three term ids of 19 bits each, where 0 means "no term"
 /// so that n-grams of different lengths differ.
@@ -44,8 +44,8 @@ impl FeatureKeys {
         let mut ids = Vec::with_capacity(MAX_NGRAM);
         for (index, text) in vocabulary.terms.iter().enumerate() {
             let Some((family, words)) = Family::parse(text) else {
-                if block_of(text) == CHAR_BLOCK {
-                    continue; // character n-grams are looked up by text
+                if block_of(text) == CHAR_BLOCK || text.starts_with(TARGET_WORD_PREFIX) {
+                    continue; // character n-grams and target words are looked up by text
                 }
                 return None;
             };
@@ -186,6 +186,7 @@ mod tests {
         keys.term_ids(&terms, &mut ids);
         let mut by_key = Vec::new();
         analyzer.for_each_feature(&terms, |f| by_key.extend(keys.index(f, &ids)));
+        analyzer.for_each_target_word(&terms, |f, _| by_key.extend(vocabulary.get(f)));
         let mut by_text = Vec::new();
         analyzer.for_each_feature_text(&terms, |f, _, _| by_text.extend(vocabulary.get(f)));
         assert!(by_key.len() > 10);
@@ -194,6 +195,7 @@ mod tests {
         let mut scored = Vec::new();
         keys.ngram_indices(&ids, 3, &mut scored);
         analyzer.for_each_marked_feature(&terms, |f| scored.extend(keys.index(f, &ids)));
+        analyzer.for_each_target_word(&terms, |f, _| scored.extend(vocabulary.get(f)));
         assert_eq!(scored, by_text);
     }
 

@@ -269,6 +269,8 @@ impl Scorer {
                     indices.extend(keys.index(f, terms.ids()));
                 });
                 self.analyzer
+                    .for_each_target_word(terms, |f, _| indices.extend(vocabulary.get(f)));
+                self.analyzer
                     .for_each_char_ngram(terms, |f, _| indices.extend(vocabulary.get(f)));
             }
             None => self

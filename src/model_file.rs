@@ -10,8 +10,11 @@ use crate::data::Stance;
 use crate::error::{Error, Result};
 use crate::model::StanceModel;
 
+mod format5;
+
 const MAGIC: &[u8; 8] = b"STANCEMD";
-pub const FORMAT_VERSION: u32 = 5;
+/// Format 6 added the analyzer's `lexicon_sides` and `target_words`; format 5 is still read.
+pub const FORMAT_VERSION: u32 = 6;
 const HEADER_LEN: usize = 8 + 4 + 32 + 8;
 
 pub fn to_bytes(model: &StanceModel) -> Result<Vec<u8>> {
@@ -36,9 +39,10 @@ pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<StanceModel> {
         return Err(bad("model file is truncated (incomplete header)".into()));
     }
     let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
-    if version != FORMAT_VERSION {
+    if version != FORMAT_VERSION && version != format5::VERSION {
         return Err(bad(format!(
-            "model format version {version} is not supported (this stance reads version {FORMAT_VERSION}); retrain the model"
+            "model format version {version} is not supported (this stance reads versions {} and {FORMAT_VERSION}); retrain the model",
+            format5::VERSION
         )));
     }
     let checksum = &bytes[12..44];
@@ -56,8 +60,12 @@ pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<StanceModel> {
     if Sha256::digest(payload).as_slice() != checksum {
         return Err(bad("model file is corrupted (checksum mismatch)".into()));
     }
-    let model: StanceModel = bincode::deserialize(payload)
-        .map_err(|e| bad(format!("model payload cannot be read: {e}")))?;
+    let model = if version == format5::VERSION {
+        format5::deserialize(payload)
+    } else {
+        bincode::deserialize::<StanceModel>(payload)
+    }
+    .map_err(|e| bad(format!("model payload cannot be read: {e}")))?;
     validate(&model).map_err(|problem| bad(format!("model is inconsistent: {problem}")))?;
     Ok(model)
 }

@@ -690,3 +690,25 @@ fn balance_says_when_it_repeats_no_row() {
         r.stderr
     );
 }
+
+#[test]
+fn format5_models_still_load_and_score_as_before() {
+    // Written by the last format-5 stance (200 rows of labeled/train.jsonl, 300 features),
+    // before the target-word and lexicon-side features; it must score exactly as it did then.
+    let model = fixture("format5.stance");
+    let r = run(stance().arg("score").arg("--model").arg(&model).args([
+        "--target",
+        "Qatar",
+        "Ankara praised Doha's mediation but condemned Israel's strikes",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(
+            r#""probabilities":{"favor":0.80991054,"against":0.049019173,"none":0.14107026}"#
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = run(stance().arg("inspect").arg("--model").arg(&model));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

@@ -64,8 +64,15 @@ pub struct TrainArgs {
     /// Sentiment-lexicon features (VADER valence sign of each word, negation-aware).
     #[arg(long, value_enum, default_value_t = Switch::On)]
     lexicon: Switch,
+    /// With the lexicon: its signs again by the side of the target they stand on, within
+    /// --context-window (V:L-pos, V:R-neg).
+    #[arg(long, value_enum, default_value_t = Switch::On)]
+    lexicon_sides: Switch,
+    /// The words of the target's own mentions as features (M:trump): who the target is.
+    #[arg(long, value_enum, default_value_t = Switch::On)]
+    target_words: Switch,
     /// Only the word n-grams (and the target placeholder): turns off other parties, context,
-    /// clause, negation, role and lexicon features.
+    /// clause, negation, role, lexicon and target-word features.
     #[arg(long)]
     plain: bool,
     /// Character n-grams of each term, e.g. 2-5; off by default.
@@ -231,6 +238,8 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
             char_min,
             char_max,
             lexicon: args.lexicon == Switch::On && !args.plain,
+            lexicon_sides: args.lexicon_sides == Switch::On && !args.plain,
+            target_words: args.target_words == Switch::On && !args.plain,
         },
         char_weight: args.char_weight,
         context_weight: args.context_weight,

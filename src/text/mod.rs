@@ -7,7 +7,9 @@
 //! - target clause: terms in the clause that holds a mention (`C:condemn`);
 //! - negation scope: terms after a negation cue up to the clause end (`N:condemn`);
 //! - target roles: nearest content words, nearest entity, clause position (`RN:`, `O:`, `P:`);
-//! - sentiment lexicon: the sign of each lexicon word's valence, negation-aware (`V:neg`);
+//! - sentiment lexicon: the sign of each lexicon word's valence, negation-aware (`V:neg`), and
+//!   again by the side of the target it stands on, within the context window (`V:L-neg`);
+//! - target words: the words of the target's own mentions, hidden behind `<target>` (`M:trump`);
 //! - character n-grams of each term, padded by spaces (`c: ka`), as their own block.
 
 mod lexicon;
@@ -59,6 +61,14 @@ pub struct AnalyzerConfig {
     /// Sentiment-lexicon features: the sign of each lexicon word's valence, flipped in a
     /// negation's scope (`V:pos`, `V:neg`; see `lexicon`).
     pub lexicon: bool,
+    /// With `lexicon`: the same signs again by the side of the target they stand on, for the
+    /// words within `context_window` of a mention (`V:L-pos`, `V:R-neg`): "X condemned Y"
+    /// leans against Y, not X.
+    pub lexicon_sides: bool,
+    /// The words of the target's own mentions as features (`M:presid`, `M:trump`): who or what
+    /// the target is (a person with a record, a place, a pronoun) moves its prior, and the
+    /// placeholder hides it.
+    pub target_words: bool,
 }
 
 impl Default for AnalyzerConfig {
@@ -75,6 +85,8 @@ impl Default for AnalyzerConfig {
             char_max: 0,
             roles: true,
             lexicon: true,
+            lexicon_sides: true,
+            target_words: true,
         }
     }
 }
@@ -89,6 +101,8 @@ impl AnalyzerConfig {
             negation: false,
             roles: false,
             lexicon: false,
+            lexicon_sides: false,
+            target_words: false,
             ..AnalyzerConfig::default()
         }
     }
@@ -122,6 +136,8 @@ pub struct Terms {
     items: Vec<Term>,
     /// Each term's id when the terms were made with `TermIds` (else empty).
     ids: Vec<u32>,
+    /// Where the words of the target's mentions (stemmed) sit in `arena`, with `target_words`.
+    target_words: Vec<(u32, u32)>,
 }
 
 impl Terms {
@@ -129,6 +145,7 @@ impl Terms {
         self.arena.clear();
         self.items.clear();
         self.ids.clear();
+        self.target_words.clear();
     }
 
     /// Each term's id in the numbering given to `Analyzer::terms_with_ids_into`; empty
@@ -151,6 +168,13 @@ impl Terms {
 
     pub fn iter(&self) -> std::slice::Iter<'_, Term> {
         self.items.iter()
+    }
+
+    /// The words of the target's mentions, normalized like terms (with `target_words`).
+    pub fn target_words(&self) -> impl Iterator<Item = &str> {
+        self.target_words
+            .iter()
+            .map(|&(start, end)| &self.arena[start as usize..end as usize])
     }
 
     /// The normalized text of term `i`.
@@ -319,6 +343,13 @@ impl Analyzer {
                         .then(|| overlaps(other_spans).map(|span| (span, OTHER_PARTY, false)))
                         .flatten()
                 });
+                if let (Some((_, _, true)), Some(word)) = (placeholder, &cached) {
+                    if self.config.target_words {
+                        let start = terms.arena.len() as u32;
+                        terms.arena.push_str(&word.stem);
+                        terms.target_words.push((start, terms.arena.len() as u32));
+                    }
+                }
                 if let Some((span, name, is_target)) = placeholder {
                     match terms.items.last_mut() {
                         Some(last) if open_span == Some(span) => last.end = token.end,
@@ -415,6 +446,9 @@ impl Analyzer {
                 if self.config.roles {
                     roles::for_each_feature(terms, nearest, scratch, &mut emit);
                 }
+                if self.config.lexicon && self.config.lexicon_sides && window > 0 {
+                    lexicon_side_features(terms, nearest, window, &mut emit);
+                }
             });
             if self.config.clause {
                 // Clause indices only grow along the terms, so the mentions' clauses come sorted.
@@ -440,6 +474,24 @@ impl Analyzer {
         }
     }
 
+    /// Calls `emit(feature, term)` for every `M:` feature, the target's mention words, when
+    /// enabled; `term` is the first mention. Looked up by text, like character n-grams: their
+    /// words are not terms.
+    pub fn for_each_target_word(&self, terms: &Terms, mut emit: impl FnMut(&str, usize)) {
+        if terms.target_words.is_empty() {
+            return;
+        }
+        let first = terms.iter().position(|t| t.is_target).unwrap_or(0);
+        FEATURE.with_borrow_mut(|buffer| {
+            for word in terms.target_words() {
+                buffer.clear();
+                buffer.push_str(TARGET_WORD_PREFIX);
+                buffer.push_str(word);
+                emit(buffer, first);
+            }
+        })
+    }
+
     /// Calls `emit(ngram, term)` for every character n-gram of every term, when enabled.
     pub fn for_each_char_ngram(&self, terms: &Terms, mut emit: impl FnMut(&str, usize)) {
         let (min, max) = (self.config.char_min, self.config.char_max);
@@ -462,6 +514,7 @@ impl Analyzer {
                 emit(buffer, feature.first, feature.n);
             })
         });
+        self.for_each_target_word(terms, |f, i| emit(f, i, 1));
         self.for_each_char_ngram(terms, |f, i| emit(f, i, 1));
     }
 
@@ -525,6 +578,34 @@ fn lexicon_features(terms: &Terms, emit: &mut impl FnMut(Feature)) {
     }
 }
 
+/// `V:L-pos` / `V:L-neg` (left of the target) and `V:R-pos` / `V:R-neg` (right of it) for every
+/// lexicon word within `window` terms of a mention, signed as in `lexicon_features`. The shared
+/// `V:` pair cannot tell "X condemned Y" toward X from toward Y; the side can.
+fn lexicon_side_features(
+    terms: &Terms,
+    nearest: &[(usize, bool)],
+    window: usize,
+    emit: &mut impl FnMut(Feature),
+) {
+    for (i, term) in terms.iter().enumerate().filter(|(_, t)| t.valence != 0) {
+        let (distance, left) = nearest[i];
+        if distance > window {
+            continue;
+        }
+        let positive = (term.valence > 0) != term.negated;
+        let family = match (left, positive) {
+            (true, true) => Family::LexLeftPos,
+            (true, false) => Family::LexLeftNeg,
+            (false, true) => Family::LexRightPos,
+            (false, false) => Family::LexRightNeg,
+        };
+        emit(Feature::new(family, i, 1));
+    }
+}
+
+/// Prefix of the target-word features (`M:trump`).
+pub const TARGET_WORD_PREFIX: &str = "M:";
+
 /// What a feature is about: a word n-gram, or one term marked by where it stands toward the
 /// target (side and distance band, clause) or by a negation's scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -550,10 +631,14 @@ pub enum Family {
     SentenceFirst,
     LexPos,
     LexNeg,
+    LexLeftPos,
+    LexLeftNeg,
+    LexRightPos,
+    LexRightNeg,
 }
 
 impl Family {
-    pub const ALL: [Family; 20] = [
+    pub const ALL: [Family; 24] = [
         Family::Ngram,
         Family::Left1,
         Family::Left2,
@@ -574,6 +659,10 @@ impl Family {
         Family::SentenceFirst,
         Family::LexPos,
         Family::LexNeg,
+        Family::LexLeftPos,
+        Family::LexLeftNeg,
+        Family::LexRightPos,
+        Family::LexRightNeg,
     ];
 
     /// The prefix of its features' text (`L1:accus`); n-grams have none.
@@ -599,6 +688,10 @@ impl Family {
             Family::SentenceFirst => "P:sentence-first",
             Family::LexPos => "V:pos",
             Family::LexNeg => "V:neg",
+            Family::LexLeftPos => "V:L-pos",
+            Family::LexLeftNeg => "V:L-neg",
+            Family::LexRightPos => "V:R-pos",
+            Family::LexRightNeg => "V:R-neg",
         }
     }
 
@@ -612,6 +705,10 @@ impl Family {
                 | Family::SentenceFirst
                 | Family::LexPos
                 | Family::LexNeg
+                | Family::LexLeftPos
+                | Family::LexLeftNeg
+                | Family::LexRightPos
+                | Family::LexRightNeg
         )
     }
 
@@ -820,6 +917,47 @@ mod tests {
             ..AnalyzerConfig::default()
         });
         assert!(marked(&off.features("Doha praised Ankara", &[], &[]), "V:").is_empty());
+    }
+
+    #[test]
+    fn target_words_name_the_target_and_not_the_others() {
+        let analyzer = Analyzer::new(AnalyzerConfig::default());
+        let text = "President Trump criticized Sanders";
+        let toward_trump = analyzer.features(text, &[(0, 15)], &[]);
+        assert_eq!(marked(&toward_trump, "M:"), ["M:presid", "M:trump"]);
+        let toward_sanders = analyzer.features(text, &[(27, 34)], &[]);
+        assert_eq!(marked(&toward_sanders, "M:"), ["M:sander"]);
+        // Without a mention, or with the placeholder or the option off, there are none.
+        assert!(marked(&analyzer.features(text, &[], &[]), "M:").is_empty());
+        let off = Analyzer::new(AnalyzerConfig {
+            target_words: false,
+            ..AnalyzerConfig::default()
+        });
+        assert!(marked(&off.features(text, &[(0, 15)], &[]), "M:").is_empty());
+        let plain = Analyzer::new(AnalyzerConfig::plain());
+        assert!(marked(&plain.features(text, &[(0, 15)], &[]), "M:").is_empty());
+    }
+
+    #[test]
+    fn lexicon_signs_by_side_tell_the_critic_from_the_criticized() {
+        let analyzer = Analyzer::new(AnalyzerConfig::default());
+        let text = "Ankara condemned Cairo";
+        // "condemned" is negative: right of Ankara, left of Cairo.
+        let toward_turkey = analyzer.features(text, &[(0, 6)], &[]);
+        assert_eq!(marked(&toward_turkey, "V:"), ["V:R-neg", "V:neg"]);
+        let toward_egypt = analyzer.features(text, &[(17, 22)], &[]);
+        assert_eq!(marked(&toward_egypt, "V:"), ["V:L-neg", "V:neg"]);
+        // Negation flips the sign here too; words beyond the context window get no side.
+        let features = analyzer.features("Ankara did not praise Cairo", &[(22, 27)], &[]);
+        assert_eq!(marked(&features, "V:"), ["V:L-neg", "V:neg"]);
+        let far = format!("Ankara {}praised", "and ".repeat(8));
+        let features = analyzer.features(&far, &[(0, 6)], &[]);
+        assert_eq!(marked(&features, "V:"), ["V:pos"]);
+        let off = Analyzer::new(AnalyzerConfig {
+            lexicon_sides: false,
+            ..AnalyzerConfig::default()
+        });
+        assert_eq!(marked(&off.features(text, &[(0, 6)], &[]), "V:"), ["V:neg"]);
     }
 
     #[test]
