@@ -122,7 +122,8 @@ pub struct Term {
     pub negated: bool,
     /// Whether it stands for a mention of the target.
     pub is_target: bool,
-    /// Surface cues for the role features (bits `roles::CAPITAL`, `roles::FUNCTION`).
+    /// Surface cues for the role features (bits `roles::CAPITAL`, `roles::FUNCTION`,
+    /// `roles::OTHER_PARTY_MENTION`).
     pub flags: u8,
     /// Lexicon valence of the word in tenths (0: not a lexicon word, or the lexicon is off).
     pub valence: i8,
@@ -359,7 +360,14 @@ impl Analyzer {
                                 (token.start, token.end),
                                 clause,
                                 negated,
-                                (0, 0),
+                                (
+                                    if is_target {
+                                        0
+                                    } else {
+                                        roles::OTHER_PARTY_MENTION
+                                    },
+                                    0,
+                                ),
                                 is_target,
                             );
                             terms.push_id(ids, None);

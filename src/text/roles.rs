@@ -8,12 +8,14 @@
 //! Every pass is linear in the number of terms, however many mentions a statement holds.
 
 use super::marks::ShortLower;
-use super::{Family, Feature, Terms, OTHER_PARTY};
+use super::{Family, Feature, Terms};
 
 /// Term flag: capitalized where a sentence does not start (a name, most likely).
 pub const CAPITAL: u8 = 1;
 /// Term flag: a function word (articles, prepositions, pronouns, auxiliaries).
 pub const FUNCTION: u8 = 2;
+/// Term flag: the placeholder of another registered party (`<party>`).
+pub const OTHER_PARTY_MENTION: u8 = 4;
 
 #[rustfmt::skip] // one line of words, not one word a line
 pub fn is_function_word(raw: &str) -> bool {
@@ -77,7 +79,7 @@ pub fn for_each_feature(
     };
     let is_entity = |i: usize| {
         let t = terms.get(i);
-        !t.is_target && (t.flags & CAPITAL != 0 || terms.text(i) == OTHER_PARTY)
+        !t.is_target && t.flags & (CAPITAL | OTHER_PARTY_MENTION) != 0
     };
     let Scratch {
         previous_content,
