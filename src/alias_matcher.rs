@@ -10,6 +10,19 @@ use rustc_hash::FxHashMap;
 
 use crate::parties::{fold_char, is_word_char, IS_WORD_BYTE};
 
+/// Each ASCII word byte folded (lowercased); 0 for every other byte.
+const FOLDED_WORD_BYTE: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 128 {
+        if IS_WORD_BYTE[b] {
+            table[b] = (b as u8).to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
 /// One alias as searched: its text (folded, or as written when `exact`).
 struct Alias {
     text: Box<str>,
@@ -132,28 +145,34 @@ impl AliasMatcher {
                 after_word = false;
                 continue;
             }
-            // A word starts here: hash it, folded, to its end.
+            // A word starts here: hash it, folded, to its end. Runs of ASCII word bytes go
+            // through a tight loop (folded by table, one code point per byte); other code
+            // points are decoded.
             let mut hash = 0;
-            while byte < bytes.len() {
-                let b = bytes[byte];
-                if b.is_ascii() {
-                    if !IS_WORD_BYTE[b as usize] {
+            loop {
+                let run = byte;
+                while let Some(&b) = bytes.get(byte) {
+                    let folded = FOLDED_WORD_BYTE[b as usize];
+                    if folded == 0 {
                         break;
                     }
-                    hash = hash_step(hash, b.to_ascii_lowercase());
+                    hash = hash_step(hash, folded);
                     byte += 1;
-                } else {
-                    let (c, len) = decode(text, byte);
-                    let folded = fold_char(c);
-                    if !is_word_char(folded) {
-                        break;
-                    }
-                    let mut utf8 = [0; 4];
-                    for &b in folded.encode_utf8(&mut utf8).as_bytes() {
-                        hash = hash_step(hash, b);
-                    }
-                    byte += len;
                 }
+                point += byte - run;
+                if bytes.get(byte).is_none_or(u8::is_ascii) {
+                    break;
+                }
+                let (c, len) = decode(text, byte);
+                let folded = fold_char(c);
+                if !is_word_char(folded) {
+                    break;
+                }
+                let mut utf8 = [0; 4];
+                for &b in folded.encode_utf8(&mut utf8).as_bytes() {
+                    hash = hash_step(hash, b);
+                }
+                byte += len;
                 point += 1;
             }
             after_word = true;
@@ -289,6 +308,7 @@ impl Match {
 }
 
 /// The code point at `byte` (a boundary, before the end) and its length in bytes.
+#[inline]
 fn decode(text: &str, byte: usize) -> (char, usize) {
     let b = text.as_bytes()[byte];
     if b.is_ascii() {
