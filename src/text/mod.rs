@@ -547,27 +547,28 @@ thread_local! {
 }
 
 /// For each term, the distance to the nearest target mention and whether the term is left of
-/// it (`usize::MAX` without a mention on either side); computed in two passes.
+/// it (`usize::MAX` without a mention on either side, and for the mentions themselves); on a
+/// tie the mention on the left wins. One pass, between the mentions before and after each term.
 fn nearest_mentions(terms: &Terms, nearest: &mut Vec<(usize, bool)>) {
     nearest.clear();
-    nearest.resize(terms.len(), (usize::MAX, false));
-    let mut last_mention: Option<usize> = None;
+    let mut before: Option<usize> = None;
+    let mut after = terms.iter().position(|t| t.is_target);
     for (i, term) in terms.iter().enumerate() {
         if term.is_target {
-            last_mention = Some(i);
-        } else if let Some(m) = last_mention {
-            nearest[i] = (i - m, false);
+            nearest.push((usize::MAX, false));
+            before = Some(i);
+            after = terms.items[i + 1..]
+                .iter()
+                .position(|t| t.is_target)
+                .map(|p| i + 1 + p);
+            continue;
         }
-    }
-    last_mention = None;
-    for (i, term) in terms.iter().enumerate().rev() {
-        if term.is_target {
-            last_mention = Some(i);
-        } else if let Some(m) = last_mention {
-            if m - i < nearest[i].0 {
-                nearest[i] = (m - i, true);
-            }
-        }
+        nearest.push(match (before, after) {
+            (Some(b), Some(a)) if a - i < i - b => (a - i, true),
+            (Some(b), _) => (i - b, false),
+            (None, Some(a)) => (a - i, true),
+            (None, None) => (usize::MAX, false),
+        });
     }
 }
 
@@ -859,6 +860,53 @@ mod tests {
         assert_eq!(marked(&toward_qatar, "C:"), ["C:ankara", "C:prais"]);
         let toward_egypt = analyzer.features(text, &[(35, 40)], &[]);
         assert_eq!(marked(&toward_egypt, "C:"), ["C:but", "C:condemn"]);
+    }
+
+    #[test]
+    fn nearest_mentions_are_the_closest_on_either_side() {
+        // Every pattern of mentions over up to ten terms, against the distance to each mention.
+        for len in 0..=10usize {
+            for mask in 0..1u32 << len {
+                let mut terms = Terms::default();
+                for i in 0..len {
+                    terms.push(
+                        |a| a.push('x'),
+                        (i, i + 1),
+                        0,
+                        false,
+                        (0, 0),
+                        mask >> i & 1 == 1,
+                    );
+                }
+                let mut nearest = Vec::new();
+                nearest_mentions(&terms, &mut nearest);
+                let expected: Vec<(usize, bool)> = (0..len)
+                    .map(|i| {
+                        if mask >> i & 1 == 1 {
+                            return (usize::MAX, false);
+                        }
+                        let left = (0..i)
+                            .rev()
+                            .find(|&m| mask >> m & 1 == 1)
+                            .map(|m| (i - m, false));
+                        let right = (i + 1..len)
+                            .find(|&m| mask >> m & 1 == 1)
+                            .map(|m| (m - i, true));
+                        match (left, right) {
+                            (Some(l), Some(r)) => {
+                                if r.0 < l.0 {
+                                    r
+                                } else {
+                                    l
+                                }
+                            }
+                            (l, r) => l.or(r).unwrap_or((usize::MAX, false)),
+                        }
+                    })
+                    .collect();
+                assert_eq!(nearest, expected, "{len} terms, mentions {mask:b}");
+            }
+        }
     }
 
     #[test]
