@@ -47,7 +47,12 @@ pub struct Registry {
     /// party and ambiguity of each.
     matcher: AliasMatcher,
     owner: Vec<(usize, bool)>,
+    /// This registry's number among all made in the process (see `party_index`).
+    id: u32,
 }
+
+/// Registries made so far, to tell them apart in `party_index`'s memo.
+static NEXT_REGISTRY: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 /// Lowercases one code point to one code point, so that offsets survive folding.
 pub fn fold_char(c: char) -> char {
@@ -155,6 +160,7 @@ impl Registry {
             owner,
             parties,
             by_alias,
+            id: NEXT_REGISTRY.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -167,16 +173,30 @@ impl Registry {
         self.party_index(name).map(|i| &self.parties[i])
     }
 
-    /// The index of the party `name` stands for; folds into a reused buffer, as every scored
-    /// row asks.
+    /// The index of the party `name` stands for. Scoring asks twice per row (for the row's
+    /// canonical name, then for its mentions), so each thread keeps the last answer; a name is
+    /// folded into a reused buffer otherwise.
     fn party_index(&self, name: &str) -> Option<usize> {
-        thread_local! {
-            static FOLDED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        #[derive(Default)]
+        struct Memo {
+            registry: Option<u32>,
+            name: String,
+            party: Option<usize>,
+            folded: String,
         }
-        FOLDED.with_borrow_mut(|folded| {
-            folded.clear();
-            fold_into(name.trim(), folded);
-            self.by_alias.get(folded.as_str()).copied()
+        thread_local! {
+            static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
+        }
+        MEMO.with_borrow_mut(|memo| {
+            if memo.registry != Some(self.id) || memo.name != name {
+                memo.folded.clear();
+                fold_into(name.trim(), &mut memo.folded);
+                memo.party = self.by_alias.get(memo.folded.as_str()).copied();
+                memo.registry = Some(self.id);
+                memo.name.clear();
+                memo.name.push_str(name);
+            }
+            memo.party
         })
     }
 
@@ -656,6 +676,25 @@ mod tests {
         // `find_words` and the key-word check rely on it for every code point.
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             assert_eq!(is_word_char(c), is_word_char(fold_char(c)), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn each_registry_resolves_names_its_own_way() {
+        let party = |name: &str, alias: &str| Party {
+            name: name.into(),
+            aliases: vec![alias.into()],
+            ambiguous: Vec::new(),
+        };
+        let a = Registry::new(vec![party("Russia", "Moscow")]).unwrap();
+        let b = Registry::new(vec![party("Kansas", "Topeka"), party("Idaho", "Moscow")]).unwrap();
+        // Alternately on one thread, with the same name: the last answer kept for one registry
+        // must never serve the other.
+        for _ in 0..2 {
+            assert_eq!(a.canonical("Moscow"), "Russia");
+            assert_eq!(b.canonical("Moscow"), "Idaho");
+            assert_eq!(a.canonical(" moscow "), "Russia");
+            assert_eq!(a.canonical("Kyiv"), "Kyiv");
         }
     }
 
