@@ -365,6 +365,30 @@ fn a_failed_run_leaves_the_previous_output_untouched() {
 }
 
 #[test]
+fn a_failed_write_is_an_error_not_a_hang() {
+    // Output is written on its own thread; when it fails, the run stops with the write's error.
+    let dir = tempfile::tempdir().unwrap();
+    let rows: String = (0..20_000)
+        .map(|i| format!("{{\"text\": \"Kyiv thanked NATO for the {i}th time.\"}}\n"))
+        .collect();
+    let input = write(dir.path(), "many.jsonl", rows.as_bytes());
+    let full = std::fs::File::create("/dev/full").unwrap();
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("stance"))
+        .args(["score", "--input"])
+        .arg(&input)
+        .args(["--output", "-"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("No space left") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn training_errors_are_clear() {
     let dir = tempfile::tempdir().unwrap();
     let one_class = write(

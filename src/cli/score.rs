@@ -262,7 +262,7 @@ impl Chunk {
 }
 
 /// Reads a line-based input chunk by chunk; parses, scores and serializes each chunk in
-/// parallel while the next chunk is read and the previous one written.
+/// parallel while the next chunk is read, and a writer thread writes the ones before.
 fn stream(
     scorer: &Scorer,
     name: &str,
@@ -277,24 +277,42 @@ fn stream(
     let format = format.unwrap_or_else(|| guess_stream_format(&current));
     let mut saw_row = false;
     let mut skipped = Vec::new();
-    let mut scored: Vec<Vec<u8>> = Vec::new();
-    while !current.lines.is_empty() {
-        // The pool scores this chunk while this thread (the reader need not be Send) writes the
-        // last one and reads the next.
-        let mut result = Ok(Default::default());
-        let read = rayon::in_place_scope(|scope| {
-            scope.spawn(|_| result = score_lines(scorer, name, &current, format, settings));
-            output.write_pieces(&scored)?;
-            next.read(name, &mut reader, &mut line_number)
+    std::thread::scope(|threads| {
+        // Writes happen on their own thread, so that a slow or throttled write never keeps the
+        // pool waiting; at most two scored chunks wait for it, so memory stays bounded.
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(2);
+        let writer = threads.spawn(move || -> Result<()> {
+            receiver
+                .into_iter()
+                .try_for_each(|pieces| output.write_pieces(&pieces))
         });
-        let (bytes, rows, mut bad) = result?;
-        read?;
-        scored = bytes;
-        saw_row |= rows > 0;
-        skipped.append(&mut bad);
-        std::mem::swap(&mut current, &mut next);
-    }
-    output.write_pieces(&scored)?;
+        let mut scoring = || -> Result<()> {
+            while !current.lines.is_empty() {
+                // The pool scores this chunk while this thread (the reader need not be Send)
+                // reads the next.
+                let mut result = Ok(Default::default());
+                let read = rayon::in_place_scope(|scope| {
+                    scope.spawn(|_| result = score_lines(scorer, name, &current, format, settings));
+                    next.read(name, &mut reader, &mut line_number)
+                });
+                let (bytes, rows, mut bad) = result?;
+                read?;
+                saw_row |= rows > 0;
+                skipped.append(&mut bad);
+                if sender.send(bytes).is_err() {
+                    break; // the writer stopped on an error, returned below
+                }
+                std::mem::swap(&mut current, &mut next);
+            }
+            Ok(())
+        };
+        let scored = scoring();
+        drop(sender);
+        let written = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        written.and(scored)
+    })?;
     super::report_skipped(&skipped);
     if !saw_row {
         return Err(Error::file(name, "holds no valid statements"));
