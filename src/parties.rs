@@ -402,6 +402,41 @@ pub fn find_words(text: &str, needle: &str) -> Vec<(usize, usize)> {
     spans
 }
 
+/// Code-point offsets of byte offsets asked in increasing order, each counted on from the one
+/// before (in ASCII text, bytes are code points).
+pub struct CodePoints<'a> {
+    bytes: &'a [u8],
+    ascii: bool,
+    /// The last byte offset asked and its code-point offset.
+    counted: (usize, usize),
+}
+
+impl<'a> CodePoints<'a> {
+    /// `ascii`: whether `text.is_ascii()`, which the caller often knows already.
+    pub fn new(text: &'a str, ascii: bool) -> Self {
+        CodePoints {
+            bytes: text.as_bytes(),
+            ascii,
+            counted: (0, 0),
+        }
+    }
+
+    /// The code-point offset of byte offset `byte`, at or after the last one asked.
+    pub fn at(&mut self, byte: usize) -> usize {
+        if self.ascii {
+            return byte;
+        }
+        let (from, before) = self.counted;
+        let here = before
+            + self.bytes[from..byte]
+                .iter()
+                .filter(|&&b| b & 0xC0 != 0x80)
+                .count();
+        self.counted = (byte, here);
+        here
+    }
+}
+
 /// Whether the text holds the Kelvin sign or dotted capital I, which fold to ASCII letters.
 fn holds_k_or_i_sign(text: &str) -> bool {
     let bytes = text.as_bytes();
@@ -429,20 +464,7 @@ fn find_ascii_words(text: &str, ascii: bool, pat: &[u8]) -> Vec<(usize, usize)> 
         b if b.is_ascii() => IS_WORD_BYTE[b as usize],
         _ => text[i..].chars().next().is_some_and(is_word_char),
     };
-    let mut counted = (0, 0);
-    let mut code_point = |byte: usize| {
-        if ascii {
-            return byte;
-        }
-        let (from, before) = counted;
-        let here = before
-            + hay[from..byte]
-                .iter()
-                .filter(|&&b| b & 0xC0 != 0x80)
-                .count();
-        counted = (byte, here);
-        here
-    };
+    let mut code_points = CodePoints::new(text, ascii);
     let mut next = 0;
     let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
     for i in memchr::memchr2_iter(lower, upper, hay) {
@@ -455,8 +477,8 @@ fn find_ascii_words(text: &str, ascii: bool, pat: &[u8]) -> Vec<(usize, usize)> 
             && (i == 0 || !word_before(i))
             && (end == hay.len() || !word_at(end))
         {
-            let start = code_point(i);
-            spans.push((start, code_point(end)));
+            let start = code_points.at(i);
+            spans.push((start, code_points.at(end)));
             next = end;
         }
     }

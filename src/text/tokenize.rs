@@ -1,6 +1,6 @@
 //! Unicode-aware tokenization: words, #hashtags, @mentions, URLs and numbers, with code-point spans.
 
-use crate::parties::{is_word_char, IS_WORD_BYTE};
+use crate::parties::{is_word_char, CodePoints, IS_WORD_BYTE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -60,22 +60,8 @@ pub fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
         Some(b) if b.is_ascii() => IS_WORD_BYTE[b as usize],
         Some(_) => text[..i].chars().next_back().is_some_and(is_word_char),
     };
-    // Code-point offsets: counted forward from the last token (bytes are code points in ASCII).
-    let ascii = text.is_ascii();
-    let mut counted = (0, 0);
-    let mut code_point = |byte: usize| {
-        if ascii {
-            return byte;
-        }
-        let (from, before) = counted;
-        let here = before
-            + bytes[from..byte]
-                .iter()
-                .filter(|&&b| b & 0xC0 != 0x80)
-                .count();
-        counted = (byte, here);
-        here
-    };
+    // Code-point offsets: counted forward from the last token.
+    let mut code_points = CodePoints::new(text, text.is_ascii());
     let mut i = 0;
     while let Some((c, len)) = char_at(i) {
         let start = i;
@@ -141,11 +127,11 @@ pub fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
             i += len;
             continue;
         };
-        let start_point = code_point(start);
+        let start_point = code_points.at(start);
         tokens.push(Token {
             kind,
             start: start_point,
-            end: code_point(i),
+            end: code_points.at(i),
             byte_start: start,
             byte_end: i,
         });
