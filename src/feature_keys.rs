@@ -114,28 +114,20 @@ impl FeatureKeys {
         }
     }
 
-    /// The vocabulary index of a feature, given the ids of the statement's terms.
+    /// The vocabulary index of a feature, given the ids of the statement's terms. Scoring asks
+    /// it for the marked features, all of one term (n-grams go through `ngram_indices`).
     pub fn index(&self, feature: Feature, ids: &[u32]) -> Option<u32> {
         if !feature.family.has_terms() {
             return self.features.get(&pack(feature.family, &[])).copied();
         }
-        // Most features are one term or two: their ids without a slice and a loop.
-        let key = match feature.n {
-            1 => pack_one(feature.family, ids[feature.first])?,
-            2 => {
-                let second = ids[feature.first + 1];
-                if second == UNKNOWN {
-                    return None;
-                }
-                pack_one(feature.family, ids[feature.first])? | shifted(second, 1)
+        let key = if feature.n == 1 {
+            pack_one(feature.family, ids[feature.first])?
+        } else {
+            let ids = &ids[feature.first..feature.first + feature.n];
+            if ids.len() > MAX_NGRAM || ids.contains(&UNKNOWN) {
+                return None;
             }
-            _ => {
-                let ids = &ids[feature.first..feature.first + feature.n];
-                if ids.len() > MAX_NGRAM || ids.contains(&UNKNOWN) {
-                    return None;
-                }
-                pack(feature.family, ids)
-            }
+            pack(feature.family, ids)
         };
         self.features.get(&key).copied()
     }
