@@ -149,8 +149,12 @@ impl Vocabulary {
             squares[self.block(feature)] += v * v;
             out.push((feature, v));
         }
-        let scales = self.block_scales(squares);
-        for (feature, v) in out.iter_mut() {
+        self.scale(out, self.block_scales(squares));
+    }
+
+    /// Multiplies each value of `row` by its block's scale (from `vectorize_unscaled`).
+    pub fn scale(&self, row: &mut SparseVec, scales: [f32; 3]) {
+        for (feature, v) in row.iter_mut() {
             *v *= scales[self.block(*feature)];
         }
     }

@@ -359,9 +359,7 @@ impl Scorer {
         let mut x = SparseVec::new();
         let scales = SCRATCH
             .with_borrow_mut(|s| vocabulary.vectorize_unscaled(&indices, &mut s.counts, &mut x));
-        for (feature, value) in x.iter_mut() {
-            *value *= scales[vocabulary.block(*feature)];
-        }
+        vocabulary.scale(&mut x, scales);
         let (model, _) = self.model_for(target);
         let z = model.logits(&x);
         let probabilities = softmax(z);
