@@ -48,6 +48,57 @@ pub struct Grid {
     pub l2: Vec<f64>,
     pub features: Vec<FeatureSet>,
     pub min_target_rows: Vec<Option<usize>>,
+    /// `--balance` off and/or on.
+    pub balance: Vec<bool>,
+    /// `--augment-targets` off (`None`) and/or on with a shared weight; only tried with
+    /// per-target models, since it changes nothing without them.
+    pub augment_targets: Vec<Option<f32>>,
+}
+
+/// How one configuration is fitted, beside its feature set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct FitConfig {
+    l2: f64,
+    min_target_rows: Option<usize>,
+    balance: bool,
+    augment_targets: Option<f32>,
+}
+
+impl Grid {
+    /// Every fit configuration, in grid order, without the ones that would repeat another.
+    fn fit_configs(&self) -> Vec<FitConfig> {
+        let mut configs = Vec::new();
+        for &l2 in &self.l2 {
+            for &min_target_rows in &self.min_target_rows {
+                for &balance in &self.balance {
+                    for &augment_targets in &self.augment_targets {
+                        if augment_targets.is_some() && min_target_rows.is_none() {
+                            continue;
+                        }
+                        configs.push(FitConfig {
+                            l2,
+                            min_target_rows,
+                            balance,
+                            augment_targets,
+                        });
+                    }
+                }
+            }
+        }
+        configs
+    }
+}
+
+/// The table's name of a configuration: its feature set, then the fit options that are on.
+fn setting_name(features: &str, config: &FitConfig) -> String {
+    let mut name = features.to_string();
+    if config.balance {
+        name += ", balanced";
+    }
+    if let Some(shared) = config.augment_targets {
+        name += &format!(", augmented {shared}");
+    }
+    name
 }
 
 /// A small, seeded, portable generator (SplitMix64), so folds are the same on every machine.
@@ -101,11 +152,7 @@ pub fn cross_validate(
         let mut options = base.clone();
         options.analyzer = features.analyzer.clone();
         let prepared = prepare(examples, &options, registry);
-        let configs: Vec<(f64, Option<usize>)> = grid
-            .l2
-            .iter()
-            .flat_map(|&l2| grid.min_target_rows.iter().map(move |&m| (l2, m)))
-            .collect();
+        let configs = grid.fit_configs();
         let mut confusions = vec![Confusion::default(); configs.len()];
         for fold in 0..grid.folds {
             progress(&format!(
@@ -130,10 +177,12 @@ pub fn cross_validate(
                 .collect();
             let fold_results: Vec<Result<Confusion>> = configs
                 .par_iter()
-                .map(|&(l2, min_target_rows)| {
+                .map(|config| {
                     let options = TrainOptions {
-                        l2,
-                        min_target_rows,
+                        l2: config.l2,
+                        min_target_rows: config.min_target_rows,
+                        balance: config.balance,
+                        augment_targets: config.augment_targets,
                         ..options.clone()
                     };
                     let (pooled, targets, _) = fit_models(&data, &options)?;
@@ -155,22 +204,17 @@ pub fn cross_validate(
                 }
             }
         }
-        for ((l2, min_target_rows), c) in configs.into_iter().zip(confusions) {
+        for (config, c) in configs.into_iter().zip(confusions) {
             results.push(CvResult {
-                l2,
-                features: features.name.clone(),
-                min_target_rows,
+                l2: config.l2,
+                features: setting_name(&features.name, &config),
+                min_target_rows: config.min_target_rows,
                 accuracy: c.accuracy(),
                 macro_f1: c.macro_f1(),
                 f_avg: c.f_avg(),
                 chosen: false,
             });
-            candidates.push((
-                grid.metric.of(&c),
-                options.analyzer.clone(),
-                l2,
-                min_target_rows,
-            ));
+            candidates.push((grid.metric.of(&c), options.analyzer.clone(), config));
         }
     }
     // The first best in grid order wins ties, so the result is deterministic.
@@ -181,12 +225,14 @@ pub fn cross_validate(
         }
     }
     results[best].chosen = true;
-    let (_, analyzer, l2, min_target_rows) = candidates.swap_remove(best);
+    let (_, analyzer, config) = candidates.swap_remove(best);
     Ok((
         TrainOptions {
             analyzer,
-            l2,
-            min_target_rows,
+            l2: config.l2,
+            min_target_rows: config.min_target_rows,
+            balance: config.balance,
+            augment_targets: config.augment_targets,
             ..base.clone()
         },
         results,
@@ -198,10 +244,14 @@ mod tests {
     use super::*;
 
     fn example(text: &str, stance: Stance) -> Example {
+        example_of("X", text, stance)
+    }
+
+    fn example_of(target: &str, text: &str, stance: Stance) -> Example {
         Example {
             id: None,
             text: text.into(),
-            target: Some("X".into()),
+            target: Some(target.into()),
             stance: Some(stance),
             spans: None,
             line: 1,
@@ -231,5 +281,70 @@ mod tests {
                 assert_eq!(n, 2, "fold {fold}, {s:?}");
             }
         }
+    }
+
+    #[test]
+    fn balance_and_augmentation_are_tried_and_the_chosen_row_is_what_is_returned() {
+        // Two targets, against-heavy, as on SemEval.
+        let mut examples = Vec::new();
+        for target in ["Alpha", "Beta"] {
+            for i in 0..24 {
+                let (word, stance) = match i % 6 {
+                    0 => ("praise", Stance::Favor),
+                    1 => ("maybe", Stance::None),
+                    _ => ("blame", Stance::Against),
+                };
+                let text = format!("{target} {word} number{i} today");
+                examples.push(example_of(target, &text, stance));
+            }
+        }
+        let grid = Grid {
+            folds: 3,
+            metric: Metric::FAvg,
+            seed: 1,
+            l2: vec![1.0],
+            features: vec![FeatureSet {
+                name: "words".into(),
+                analyzer: AnalyzerConfig::default(),
+            }],
+            min_target_rows: vec![Some(10), None],
+            balance: vec![false, true],
+            augment_targets: vec![None, Some(0.5)],
+        };
+        let base = TrainOptions {
+            min_df: 1,
+            ..TrainOptions::default()
+        };
+        let registry = Registry::default_registry();
+        let (chosen, table) = cross_validate(&examples, &base, &grid, &registry, &|_| {}).unwrap();
+        let rows: Vec<(&str, Option<usize>)> = table
+            .iter()
+            .map(|r| (r.features.as_str(), r.min_target_rows))
+            .collect();
+        // Augmentation needs per-target models, so it is not tried with the pooled one alone.
+        assert_eq!(
+            rows,
+            [
+                ("words", Some(10)),
+                ("words, augmented 0.5", Some(10)),
+                ("words, balanced", Some(10)),
+                ("words, balanced, augmented 0.5", Some(10)),
+                ("words", None),
+                ("words, balanced", None),
+            ]
+        );
+        // The switches reach the fits: on these rows, with this little data per target, the
+        // majority class wins unless the rows are balanced or the targets share evidence.
+        assert!(table[1].f_avg > table[0].f_avg && table[2].f_avg > table[0].f_avg);
+        let marked: Vec<_> = table.iter().filter(|r| r.chosen).collect();
+        assert_eq!(marked.len(), 1);
+        let best = table.iter().map(|r| r.f_avg).fold(f64::MIN, f64::max);
+        assert_eq!(marked[0].f_avg, best);
+        assert_eq!(chosen.balance, marked[0].features.contains("balanced"));
+        assert_eq!(
+            chosen.augment_targets.is_some(),
+            marked[0].features.contains("augmented")
+        );
+        assert_eq!(chosen.min_target_rows, marked[0].min_target_rows);
     }
 }

@@ -736,3 +736,38 @@ fn format5_models_still_load_and_score_as_before() {
     let r = run(stance().arg("inspect").arg("--model").arg(&model));
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn cv_can_choose_class_balancing_and_says_what_it_chose() {
+    let dir = tempfile::tempdir().unwrap();
+    let cv = |balance: &str| {
+        let model = train_mini(
+            dir.path(),
+            &["--cv", "2", "--cv-l2", "1", "--cv-chars", "off"]
+                .into_iter()
+                .chain(["--cv-min-target-rows", "none", "--cv-balance", balance])
+                .collect::<Vec<_>>(),
+        );
+        let r = run(stance().args(["inspect", "--json", "--model"]).arg(&model));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let info: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let table = info["metadata"]["cross_validation"]
+            .as_array()
+            .unwrap()
+            .clone();
+        (info["metadata"]["options"]["balance"].clone(), table)
+    };
+    let (balance, table) = cv("on");
+    assert_eq!(balance, true);
+    assert_eq!(table.len(), 1);
+    assert_eq!(table[0]["features"], "words, balanced");
+    let (_, table) = cv("off,on");
+    let names: Vec<_> = table.iter().map(|r| r["features"].clone()).collect();
+    assert_eq!(names, ["words", "words, balanced"]);
+    let r = run(stance()
+        .args(["train", "--cv", "2", "--cv-balance", "maybe", "--out"])
+        .arg(dir.path().join("x.model"))
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("maybe"), "{}", r.stderr);
+}

@@ -163,8 +163,14 @@ fn warn_list(what: &str, items: &[String]) {
 /// The cross-validation table as text, one row a line, each line starting with `indent`
 /// (printed by `train --cv` and by `inspect`).
 pub fn cv_table(table: &[stance::model::CvResult], indent: &str) -> String {
+    let width = table
+        .iter()
+        .map(|row| row.features.chars().count() + 2)
+        .max()
+        .unwrap_or(0)
+        .max(22);
     let mut out = format!(
-        "{indent}{:<22}{:>8}{:>12}{:>10}{:>10}{:>10}\n",
+        "{indent}{:<width$}{:>8}{:>12}{:>10}{:>10}{:>10}\n",
         "features", "l2", "own models", "accuracy", "macro-F1", "F_avg"
     );
     for row in table {
@@ -172,7 +178,7 @@ pub fn cv_table(table: &[stance::model::CvResult], indent: &str) -> String {
             .min_target_rows
             .map_or("none".to_string(), |m| format!(">={m}"));
         out += &format!(
-            "{indent}{:<22}{:>8}{:>12}{:>10.4}{:>10.4}{:>10.4}{}\n",
+            "{indent}{:<width$}{:>8}{:>12}{:>10.4}{:>10.4}{:>10.4}{}\n",
             row.features,
             row.l2,
             own,

@@ -123,8 +123,9 @@ pub struct TrainArgs {
     /// of 0.3, 0.5, 0.7 and 1 by cross-validation on SemEval-2016).
     #[arg(long, default_value_t = 0.5, requires = "augment_targets")]
     shared_weight: f32,
-    /// Choose --l2, character n-grams and --min-target-rows by K-fold cross-validation, then
-    /// train the final model on all rows with the best.
+    /// Choose --l2, character n-grams, --min-target-rows (and, if asked, --balance and
+    /// --augment-targets) by K-fold cross-validation, then train the final model on all rows with
+    /// the best.
     #[arg(long, value_name = "K")]
     cv: Option<usize>,
     /// What cross-validation maximizes.
@@ -142,6 +143,13 @@ pub struct TrainArgs {
     /// Per-target model thresholds tried by --cv; `none` means the pooled model only.
     #[arg(long, value_delimiter = ',', default_value = "100,none")]
     cv_min_target_rows: Vec<String>,
+    /// Class balancing tried by --cv: `off`, `on` or `off,on` (default: --balance as given).
+    #[arg(long, value_delimiter = ',', value_enum)]
+    cv_balance: Vec<Switch>,
+    /// Target augmentation tried by --cv with per-target models: `off`, `on` (at
+    /// --shared-weight) or `off,on` (default: --augment-targets as given).
+    #[arg(long, value_delimiter = ',', value_enum)]
+    cv_augment_targets: Vec<Switch>,
 }
 
 fn feature_grid(base: &AnalyzerConfig, chars: &[String]) -> Result<Vec<FeatureSet>> {
@@ -185,6 +193,22 @@ fn threshold_grid(values: &[String]) -> Result<Vec<Option<usize>>> {
         .iter()
         .map(|v| parse_threshold(v).map_err(|e| Error::Usage(format!("--cv-min-target-rows: {e}"))))
         .collect()
+}
+
+/// A `--cv-*` list of switches as grid values (`on` is `value`), or the option as given when the
+/// list is empty; a value listed twice is tried once.
+fn switch_grid<T: Copy + PartialEq>(switches: &[Switch], given: bool, value: T) -> Vec<Option<T>> {
+    let on = |s: Switch| (s == Switch::On).then_some(value);
+    let mut values: Vec<Option<T>> = Vec::new();
+    if switches.is_empty() {
+        values.push(given.then_some(value));
+    }
+    for &s in switches {
+        if !values.contains(&on(s)) {
+            values.push(on(s));
+        }
+    }
+    values
 }
 
 fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
@@ -274,6 +298,15 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
                 l2: args.cv_l2.clone(),
                 features: feature_grid(&options.analyzer, &args.cv_chars)?,
                 min_target_rows: threshold_grid(&args.cv_min_target_rows)?,
+                balance: switch_grid(&args.cv_balance, options.balance, ())
+                    .iter()
+                    .map(Option::is_some)
+                    .collect(),
+                augment_targets: switch_grid(
+                    &args.cv_augment_targets,
+                    options.augment_targets.is_some(),
+                    args.shared_weight,
+                ),
             };
             let steps = (grid.features.len() * grid.folds) as u64;
             let bar = super::progress::bar(steps, "cross-validation", false);
