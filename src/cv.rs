@@ -56,12 +56,25 @@ pub struct Grid {
 }
 
 /// How one configuration is fitted, beside its feature set.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 struct FitConfig {
     l2: f64,
     min_target_rows: Option<usize>,
     balance: bool,
     augment_targets: Option<f32>,
+}
+
+impl FitConfig {
+    /// `options` with this configuration's fit settings.
+    fn apply(&self, options: &TrainOptions) -> TrainOptions {
+        TrainOptions {
+            l2: self.l2,
+            min_target_rows: self.min_target_rows,
+            balance: self.balance,
+            augment_targets: self.augment_targets,
+            ..options.clone()
+        }
+    }
 }
 
 impl Grid {
@@ -178,14 +191,7 @@ pub fn cross_validate(
             let fold_results: Vec<Result<Confusion>> = configs
                 .par_iter()
                 .map(|config| {
-                    let options = TrainOptions {
-                        l2: config.l2,
-                        min_target_rows: config.min_target_rows,
-                        balance: config.balance,
-                        augment_targets: config.augment_targets,
-                        ..options.clone()
-                    };
-                    let (pooled, targets, _) = fit_models(&data, &options)?;
+                    let (pooled, targets, _) = fit_models(&data, &config.apply(&options))?;
                     let mut confusion = Confusion::default();
                     for (&i, x) in held_out.iter().zip(&held_out_rows) {
                         let model = targets.get(&prepared.targets[i]).unwrap_or(&pooled);
@@ -226,17 +232,11 @@ pub fn cross_validate(
     }
     results[best].chosen = true;
     let (_, analyzer, config) = candidates.swap_remove(best);
-    Ok((
-        TrainOptions {
-            analyzer,
-            l2: config.l2,
-            min_target_rows: config.min_target_rows,
-            balance: config.balance,
-            augment_targets: config.augment_targets,
-            ..base.clone()
-        },
-        results,
-    ))
+    let chosen = TrainOptions {
+        analyzer,
+        ..base.clone()
+    };
+    Ok((config.apply(&chosen), results))
 }
 
 #[cfg(test)]

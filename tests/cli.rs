@@ -743,10 +743,18 @@ fn cv_can_choose_class_balancing_and_says_what_it_chose() {
     let cv = |balance: &str| {
         let model = train_mini(
             dir.path(),
-            &["--cv", "2", "--cv-l2", "1", "--cv-chars", "off"]
-                .into_iter()
-                .chain(["--cv-min-target-rows", "none", "--cv-balance", balance])
-                .collect::<Vec<_>>(),
+            &[
+                "--cv",
+                "2",
+                "--cv-l2",
+                "1",
+                "--cv-chars",
+                "off",
+                "--cv-min-target-rows",
+                "none",
+                "--cv-balance",
+                balance,
+            ],
         );
         let r = run(stance().args(["inspect", "--json", "--model"]).arg(&model));
         assert_eq!(r.code, 0, "{}", r.stderr);

@@ -195,17 +195,17 @@ fn threshold_grid(values: &[String]) -> Result<Vec<Option<usize>>> {
         .collect()
 }
 
-/// A `--cv-*` list of switches as grid values (`on` is `value`), or the option as given when the
-/// list is empty; a value listed twice is tried once.
-fn switch_grid<T: Copy + PartialEq>(switches: &[Switch], given: bool, value: T) -> Vec<Option<T>> {
-    let on = |s: Switch| (s == Switch::On).then_some(value);
-    let mut values: Vec<Option<T>> = Vec::new();
+/// A `--cv-*` list of switches as grid values, or the option as given when the list is empty; a
+/// value listed twice is tried once.
+fn switch_grid(switches: &[Switch], given: bool) -> Vec<bool> {
+    let mut values = Vec::new();
     if switches.is_empty() {
-        values.push(given.then_some(value));
+        values.push(given);
     }
     for &s in switches {
-        if !values.contains(&on(s)) {
-            values.push(on(s));
+        let on = s == Switch::On;
+        if !values.contains(&on) {
+            values.push(on);
         }
     }
     values
@@ -298,15 +298,14 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
                 l2: args.cv_l2.clone(),
                 features: feature_grid(&options.analyzer, &args.cv_chars)?,
                 min_target_rows: threshold_grid(&args.cv_min_target_rows)?,
-                balance: switch_grid(&args.cv_balance, options.balance, ())
-                    .iter()
-                    .map(Option::is_some)
-                    .collect(),
+                balance: switch_grid(&args.cv_balance, options.balance),
                 augment_targets: switch_grid(
                     &args.cv_augment_targets,
                     options.augment_targets.is_some(),
-                    args.shared_weight,
-                ),
+                )
+                .into_iter()
+                .map(|on| on.then_some(args.shared_weight))
+                .collect(),
             };
             let steps = (grid.features.len() * grid.folds) as u64;
             let bar = super::progress::bar(steps, "cross-validation", false);
