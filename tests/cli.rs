@@ -779,3 +779,59 @@ fn cv_can_choose_class_balancing_and_says_what_it_chose() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("maybe"), "{}", r.stderr);
 }
+
+#[test]
+fn cv_can_choose_the_stemming_language_and_the_model_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_mini(
+        dir.path(),
+        &[
+            "--cv",
+            "2",
+            "--cv-l2",
+            "1",
+            "--cv-chars",
+            "off,2-4",
+            "--cv-min-target-rows",
+            "none",
+            "--cv-language",
+            "none,english,none",
+        ],
+    );
+    let r = run(stance().args(["inspect", "--json", "--model"]).arg(&model));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let info: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let table = info["metadata"]["cross_validation"].as_array().unwrap();
+    let names: Vec<_> = table.iter().map(|r| r["features"].clone()).collect();
+    assert_eq!(
+        names,
+        [
+            "words, stems none",
+            "words, stems english",
+            "words+chars 2-4, stems none",
+            "words+chars 2-4, stems english"
+        ]
+    );
+    // The final model is trained with the language of the chosen row (on this data, the first
+    // row ties with the second and wins: not the --language default).
+    let chosen = table
+        .iter()
+        .find(|r| r["chosen"] == true)
+        .expect("a chosen row");
+    let language = info["metadata"]["options"]["analyzer"]["language"]
+        .as_str()
+        .unwrap();
+    let chosen_name = chosen["features"].as_str().unwrap();
+    assert!(
+        chosen_name.ends_with(&format!("stems {language}")),
+        "{chosen_name} vs {language}"
+    );
+    assert_eq!(language, "none");
+
+    let r = run(stance()
+        .args(["train", "--cv", "2", "--cv-language", "klingon", "--out"])
+        .arg(dir.path().join("x.model"))
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("klingon"), "{}", r.stderr);
+}

@@ -123,8 +123,8 @@ pub struct TrainArgs {
     /// of 0.3, 0.5, 0.7 and 1 by cross-validation on SemEval-2016).
     #[arg(long, default_value_t = 0.5, requires = "augment_targets")]
     shared_weight: f32,
-    /// Choose --l2, character n-grams, --min-target-rows (and, if asked, --balance and
-    /// --augment-targets) by K-fold cross-validation, then train the final model on all rows with
+    /// Choose --l2, character n-grams, --min-target-rows (and, if asked, --balance,
+    /// --augment-targets and --language) by K-fold cross-validation, then train the final model on all rows with
     /// the best.
     #[arg(long, value_name = "K")]
     cv: Option<usize>,
@@ -150,32 +150,72 @@ pub struct TrainArgs {
     /// --shared-weight) or `off,on` (default: --augment-targets as given).
     #[arg(long, value_delimiter = ',', value_enum)]
     cv_augment_targets: Vec<Switch>,
+    /// Stemming languages tried by --cv, e.g. `english,none` (default: --language as given).
+    #[arg(long, value_delimiter = ',', value_enum)]
+    cv_language: Vec<Language>,
 }
 
-fn feature_grid(base: &AnalyzerConfig, chars: &[String]) -> Result<Vec<FeatureSet>> {
-    chars
-        .iter()
-        .map(|c| {
-            let (char_min, char_max) = match c.trim() {
-                "off" => (0, 0),
-                range => parse_range(range)
-                    .map_err(|e| Error::Usage(format!("--cv-chars {range}: {e}")))?,
-            };
-            let name = if char_max == 0 {
+/// The feature sets of the grid: every character n-gram setting with every stemming language
+/// (`languages` empty: the base analyzer's language alone, left out of the names).
+fn feature_grid(
+    base: &AnalyzerConfig,
+    chars: &[String],
+    languages: &[Language],
+) -> Result<Vec<FeatureSet>> {
+    let named_languages = !languages.is_empty();
+    let languages = if named_languages {
+        dedup(languages)
+    } else {
+        vec![base.language]
+    };
+    let mut sets = Vec::new();
+    for c in chars {
+        let (char_min, char_max) = match c.trim() {
+            "off" => (0, 0),
+            range => {
+                parse_range(range).map_err(|e| Error::Usage(format!("--cv-chars {range}: {e}")))?
+            }
+        };
+        for &language in &languages {
+            let mut name = if char_max == 0 {
                 "words".to_string()
             } else {
                 format!("words+chars {char_min}-{char_max}")
             };
-            Ok(FeatureSet {
+            if named_languages {
+                name += &format!(", stems {}", language_name(language));
+            }
+            sets.push(FeatureSet {
                 name,
                 analyzer: AnalyzerConfig {
                     char_min,
                     char_max,
+                    language,
                     ..base.clone()
                 },
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    Ok(sets)
+}
+
+/// A language as the command line spells it.
+fn language_name(language: Language) -> String {
+    use clap::ValueEnum;
+    language
+        .to_possible_value()
+        .map_or_else(|| format!("{language:?}"), |v| v.get_name().to_string())
+}
+
+/// The values in their first order, each once.
+fn dedup<T: PartialEq + Copy>(values: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for &v in values {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
 }
 
 fn parse_threshold(value: &str) -> std::result::Result<Option<usize>, String> {
@@ -198,17 +238,11 @@ fn threshold_grid(values: &[String]) -> Result<Vec<Option<usize>>> {
 /// A `--cv-*` list of switches as grid values, or the option as given when the list is empty; a
 /// value listed twice is tried once.
 fn switch_grid(switches: &[Switch], given: bool) -> Vec<bool> {
-    let mut values = Vec::new();
     if switches.is_empty() {
-        values.push(given);
+        return vec![given];
     }
-    for &s in switches {
-        let on = s == Switch::On;
-        if !values.contains(&on) {
-            values.push(on);
-        }
-    }
-    values
+    let on: Vec<bool> = switches.iter().map(|&s| s == Switch::On).collect();
+    dedup(&on)
 }
 
 fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
@@ -296,7 +330,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
                 metric: args.metric,
                 seed: args.seed,
                 l2: args.cv_l2.clone(),
-                features: feature_grid(&options.analyzer, &args.cv_chars)?,
+                features: feature_grid(&options.analyzer, &args.cv_chars, &args.cv_language)?,
                 min_target_rows: threshold_grid(&args.cv_min_target_rows)?,
                 balance: switch_grid(&args.cv_balance, options.balance),
                 augment_targets: switch_grid(
