@@ -43,6 +43,9 @@ pub struct FeatureSet {
 #[derive(Debug, Clone)]
 pub struct Grid {
     pub folds: usize,
+    /// Repeated K-fold: the folds are dealt `repeats` times, with seeds `seed`, `seed + 1`, …,
+    /// and each setting is judged on the confusion pooled over all of them.
+    pub repeats: usize,
     pub metric: Metric,
     pub seed: u64,
     pub l2: Vec<f64>,
@@ -158,7 +161,12 @@ pub fn cross_validate(
     if grid.folds < 2 {
         return Err(Error::Usage("--cv needs at least 2 folds".into()));
     }
-    let fold_of = assign_folds(examples, grid.folds, grid.seed);
+    if grid.repeats < 1 {
+        return Err(Error::Usage("--cv-repeats must be at least 1".into()));
+    }
+    let dealings: Vec<Vec<usize>> = (0..grid.repeats as u64)
+        .map(|r| assign_folds(examples, grid.folds, grid.seed.wrapping_add(r)))
+        .collect();
     let mut results = Vec::new();
     let mut candidates = Vec::new();
     for features in &grid.features {
@@ -167,9 +175,15 @@ pub fn cross_validate(
         let prepared = prepare(examples, &options, registry);
         let configs = grid.fit_configs();
         let mut confusions = vec![Confusion::default(); configs.len()];
-        for fold in 0..grid.folds {
+        for (repeat, fold) in (0..grid.repeats).flat_map(|r| (0..grid.folds).map(move |f| (r, f))) {
+            let fold_of = &dealings[repeat];
+            let repeat_note = if grid.repeats > 1 {
+                format!(", repeat {}/{}", repeat + 1, grid.repeats)
+            } else {
+                String::new()
+            };
             progress(&format!(
-                "features {}: fold {}/{}",
+                "features {}: fold {}/{}{repeat_note}",
                 features.name,
                 fold + 1,
                 grid.folds
@@ -300,6 +314,7 @@ mod tests {
         }
         let grid = Grid {
             folds: 3,
+            repeats: 1,
             metric: Metric::FAvg,
             seed: 1,
             l2: vec![1.0],
@@ -346,5 +361,58 @@ mod tests {
             marked[0].features.contains("augmented")
         );
         assert_eq!(chosen.min_target_rows, marked[0].min_target_rows);
+    }
+
+    #[test]
+    fn repeats_judge_on_every_dealing_of_the_folds() {
+        // Three words per statement drawn from six by a fixed generator; each stance leans to
+        // two of them, so some held-out rows are missed and which ones depends on the dealing.
+        let words = ["praise", "thank", "blame", "accuse", "visit", "meet"];
+        let mut state = 7u64;
+        let mut examples = Vec::new();
+        for i in 0..45 {
+            let stance = Stance::ALL[i % 3];
+            let mut text = format!("X number{i}");
+            for _ in 0..3 {
+                state = splitmix(state);
+                let leaning = state % 3 != 0;
+                let pick = if leaning {
+                    2 * (i % 3) + (state >> 8) as usize % 2
+                } else {
+                    (state >> 8) as usize % 6
+                };
+                text += " ";
+                text += words[pick];
+            }
+            examples.push(example(&text, stance));
+        }
+        let base = TrainOptions {
+            min_df: 1,
+            ..TrainOptions::default()
+        };
+        let registry = Registry::default_registry();
+        let run = |seed: u64, repeats: usize| {
+            let grid = Grid {
+                folds: 3,
+                repeats,
+                metric: Metric::Accuracy,
+                seed,
+                l2: vec![1.0],
+                features: vec![FeatureSet {
+                    name: "words".into(),
+                    analyzer: AnalyzerConfig::default(),
+                }],
+                min_target_rows: vec![None],
+                balance: vec![false],
+                augment_targets: vec![None],
+            };
+            let (_, table) = cross_validate(&examples, &base, &grid, &registry, &|_| {}).unwrap();
+            table[0].accuracy
+        };
+        // Each dealing holds every row out once, so the pooled accuracy is the mean of the
+        // dealings' accuracies.
+        let (first, second) = (run(4, 1), run(5, 1));
+        assert_ne!(first, second, "the two dealings should differ on this data");
+        assert!((run(4, 2) - (first + second) / 2.0).abs() < 1e-12);
     }
 }

@@ -134,6 +134,11 @@ pub struct TrainArgs {
     /// Seed of the cross-validation folds.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Repeated K-fold: deal the folds R times (seeds --seed, --seed + 1, …) and judge each
+    /// setting on all R × K held-out folds, so that settings a few tenths apart are not picked
+    /// by how one dealing fell.
+    #[arg(long, default_value_t = 1, value_name = "R", value_parser = clap::value_parser!(u64).range(1..))]
+    cv_repeats: u64,
     /// L2 strengths tried by --cv.
     #[arg(long, value_delimiter = ',', default_value = "0.1,0.3,1,3")]
     cv_l2: Vec<f64>,
@@ -327,6 +332,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         Some(folds) => {
             let grid = Grid {
                 folds,
+                repeats: args.cv_repeats as usize,
                 metric: args.metric,
                 seed: args.seed,
                 l2: args.cv_l2.clone(),
@@ -341,7 +347,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
                 .map(|on| on.then_some(args.shared_weight))
                 .collect(),
             };
-            let steps = (grid.features.len() * grid.folds) as u64;
+            let steps = (grid.features.len() * grid.folds * grid.repeats) as u64;
             let bar = super::progress::bar(steps, "cross-validation", false);
             let (best, table) =
                 cv::cross_validate(&examples, &options, &grid, &registry, &|step| {
