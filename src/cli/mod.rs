@@ -42,7 +42,7 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    Train(train::TrainArgs),
+    Train(Box<train::TrainArgs>),
     Score(score::ScoreArgs),
     Eval(eval::EvalArgs),
     Parties(parties::PartiesArgs),
@@ -57,7 +57,7 @@ enum Command {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     progress::set_quiet(cli.quiet);
     match cli.command {
-        Command::Train(args) => train::run(args),
+        Command::Train(args) => train::run(*args),
         Command::Score(args) => score::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Parties(args) => parties::run(args),
