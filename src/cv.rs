@@ -375,7 +375,7 @@ mod tests {
             let mut text = format!("X number{i}");
             for _ in 0..3 {
                 state = splitmix(state);
-                let leaning = state % 3 != 0;
+                let leaning = !state.is_multiple_of(3);
                 let pick = if leaning {
                     2 * (i % 3) + (state >> 8) as usize % 2
                 } else {
