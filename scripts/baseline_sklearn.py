@@ -11,6 +11,9 @@ Subcommands:
             for all targets by the pooled F_avg. --dataset newsmtsc: one pooled model; CV picks C
             by macro-F1. Folds are grouped by text, so a sentence that appears with several
             targets never sits on both sides of a fold. --quick skips the CV and uses C=1.
+            --wide: the CV also tries C=30 and 100 and class_weight="balanced" with every C (the
+            system is then named sklearn-b1-wide / sklearn-b2-wide), so the baseline gets the
+            same class rebalancing that stance's --balance offers.
   train     (bench-speed) fit B1 with C=1 on one file, pickle it, report the in-process fit time.
   score     (bench-speed) stream a JSONL file, predict_proba in batches of 10,000 rows, write one
             JSON line per row (the fields `stance score` writes); report the in-process times.
@@ -30,7 +33,25 @@ from bench_io import output_line, stream_scores, write_timing
 from bench_metrics import scores
 
 C_GRID = (0.1, 0.3, 1, 3, 10)
+C_GRID_WIDE = (0.1, 0.3, 1, 3, 10, 30, 100)
 FOLDS = 5
+
+
+def settings_grid(wide):
+    """(C, class_weight) pairs the CV tries."""
+    if not wide:
+        return [(c, None) for c in C_GRID]
+    return [(c, w) for w in (None, "balanced") for c in C_GRID_WIDE]
+
+
+def setting_name(setting):
+    c, weight = setting
+    return f"{c}" + (f" {weight}" if weight else "")
+
+
+def classifier(setting):
+    c, weight = setting
+    return LogisticRegression(C=c, class_weight=weight, max_iter=1000)
 
 
 def read_jsonl(path):
@@ -47,8 +68,8 @@ def make_vectorizer(system):
     ])
 
 
-def make_model(system, c):
-    return make_pipeline(make_vectorizer(system), LogisticRegression(C=c, max_iter=1000))
+def make_model(system, setting):
+    return make_pipeline(make_vectorizer(system), classifier(setting))
 
 
 def group_rows(rows, per_target):
@@ -59,33 +80,35 @@ def group_rows(rows, per_target):
     return groups
 
 
-def cv_predictions(system, rows):
-    """Out-of-fold predictions {C: [label per row]}; the vectorizer is fit once per fold."""
+def cv_predictions(system, rows, grid):
+    """Out-of-fold predictions {setting: [label per row]}; the vectorizer is fit once per fold."""
     texts = [r["text"] for r in rows]
     labels = [r["stance"] for r in rows]
-    preds = {c: [None] * len(rows) for c in C_GRID}
+    preds = {g: [None] * len(rows) for g in grid}
     folds = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=0)
     for train_idx, test_idx in folds.split(texts, labels, groups=texts):
         vectorizer = make_vectorizer(system)
         x_train = vectorizer.fit_transform([texts[i] for i in train_idx])
         x_test = vectorizer.transform([texts[i] for i in test_idx])
         y_train = [labels[i] for i in train_idx]
-        for c in C_GRID:
-            fold_pred = LogisticRegression(C=c, max_iter=1000).fit(x_train, y_train).predict(x_test)
+        for g in grid:
+            fold_pred = classifier(g).fit(x_train, y_train).predict(x_test)
             for i, p in zip(test_idx, fold_pred):
-                preds[c][i] = p
+                preds[g][i] = p
     return preds
 
 
-def choose_c(system, groups, metric):
-    """Pick the C with the best pooled out-of-fold metric; return (C, {C: score})."""
+def choose_setting(system, groups, metric, grid):
+    """Pick the setting with the best pooled out-of-fold metric (the first on ties); return
+    (setting, {setting name: score})."""
     gold, pred = [], defaultdict(list)
     for rows in groups.values():
         gold += [r["stance"] for r in rows]
-        for c, labels in cv_predictions(system, rows).items():
-            pred[c] += labels
-    cv = {c: scores(gold, pred[c])[metric] for c in C_GRID}
-    return max(C_GRID, key=lambda c: cv[c]), cv
+        for g, labels in cv_predictions(system, rows, grid).items():
+            pred[g] += labels
+    cv = {g: scores(gold, pred[g])[metric] for g in grid}
+    best = max(grid, key=lambda g: cv[g])
+    return best, {setting_name(g): v for g, v in cv.items()}
 
 
 def predict(models, rows, per_target):
@@ -105,23 +128,25 @@ def cmd_accuracy(args):
     groups = group_rows(read_jsonl(args.train), per_target)
 
     start = time.perf_counter()
-    c, cv = (1, None) if args.quick else choose_c(args.system, groups, metric)
+    grid = settings_grid(args.wide)
+    setting, cv = ((1, None), None) if args.quick else choose_setting(args.system, groups, metric, grid)
     tune_seconds = time.perf_counter() - start
 
     start = time.perf_counter()
     models = {}
     for key, rows in groups.items():
-        models[key] = make_model(args.system, c).fit([r["text"] for r in rows], [r["stance"] for r in rows])
+        models[key] = make_model(args.system, setting).fit([r["text"] for r in rows], [r["stance"] for r in rows])
     train_seconds = time.perf_counter() - start
 
+    system = f"sklearn-{args.system}" + ("-wide" if args.wide else "")
     results = []
     for spec in args.eval:
         split, path = spec.split("=", 1)
         rows = read_jsonl(path)
         pred = predict(models, rows, per_target)
         results.append({
-            "dataset": args.dataset, "split": split, "system": f"sklearn-{args.system}",
-            "metric": metric, "C": c, "cv": cv, "cv_metric": metric,
+            "dataset": args.dataset, "split": split, "system": system,
+            "metric": metric, "C": setting_name(setting), "cv": cv, "cv_metric": metric,
             "tune_seconds": tune_seconds, "train_seconds": train_seconds,
             "metrics": scores([r["stance"] for r in rows], pred),
         })
@@ -129,14 +154,14 @@ def cmd_accuracy(args):
         f.writelines(json.dumps(r) + "\n" for r in results)
     for r in results:
         m = r["metrics"]
-        print(f"{r['dataset']}/{r['split']} {r['system']} C={c}: F_avg={m['f_avg']:.4f} "
+        print(f"{r['dataset']}/{r['split']} {r['system']} C={r['C']}: F_avg={m['f_avg']:.4f} "
               f"macro-F1={m['macro_f1']:.4f} acc={m['accuracy']:.4f} (n={m['n']})")
 
 
 def cmd_train(args):
     rows = read_jsonl(args.train)
     start = time.perf_counter()
-    model = make_model("b1", 1.0).fit([r["text"] for r in rows], [r["stance"] for r in rows])
+    model = make_model("b1", (1.0, None)).fit([r["text"] for r in rows], [r["stance"] for r in rows])
     fit_seconds = time.perf_counter() - start
     with open(args.model, "wb") as f:
         pickle.dump(model, f)
@@ -170,6 +195,7 @@ def main():
     p.add_argument("--train", required=True)
     p.add_argument("--eval", action="append", required=True, metavar="SPLIT=FILE")
     p.add_argument("--quick", action="store_true", help="skip the CV and use C=1")
+    p.add_argument("--wide", action="store_true", help="CV over C up to 100 and class_weight=balanced too")
     p.add_argument("--out", required=True, help="results file, one JSON record per line")
     p.set_defaults(run=cmd_accuracy)
 

@@ -28,7 +28,7 @@ DATASET_ORDER = {"semeval": 0, "newsmtsc": 1}
 SPLIT_ORDER = {"val": 0, "dev-rw": 1, "dev-mt": 2}
 OFFICIAL = {"semeval": "f_avg", "newsmtsc": "macro_f1"}
 SYSTEM_ORDER = ["stance", "stance --no-target-placeholder", "sklearn-b1", "sklearn-b2",
-                "sklearn", "fasttext"]
+                "sklearn-b2-wide", "sklearn", "fasttext"]
 
 
 def read_records(paths):

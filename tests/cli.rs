@@ -737,74 +737,62 @@ fn format5_models_still_load_and_score_as_before() {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
+/// Trains on mini.jsonl with `--cv 2 --cv-l2 1 --cv-min-target-rows none` and `grid`; returns
+/// the model's metadata as `stance inspect --json` shows it.
+fn cv_mini(dir: &Path, grid: &[&str]) -> serde_json::Value {
+    let mut args = vec!["--cv", "2", "--cv-l2", "1", "--cv-min-target-rows", "none"];
+    args.extend_from_slice(grid);
+    let model = train_mini(dir, &args);
+    let r = run(stance().args(["inspect", "--json", "--model"]).arg(&model));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let info: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    info["metadata"].clone()
+}
+
+fn cv_row_names(metadata: &serde_json::Value) -> Vec<String> {
+    metadata["cross_validation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["features"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `stance train --cv 2 FLAG VALUE` is refused as bad usage, naming the value.
+fn assert_cv_value_refused(dir: &Path, flag: &str, value: &str) {
+    let r = run(stance()
+        .args(["train", "--cv", "2", flag, value, "--out"])
+        .arg(dir.join("x.model"))
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains(value), "{}", r.stderr);
+}
+
 #[test]
 fn cv_can_choose_class_balancing_and_says_what_it_chose() {
     let dir = tempfile::tempdir().unwrap();
-    let cv = |balance: &str| {
-        let model = train_mini(
-            dir.path(),
-            &[
-                "--cv",
-                "2",
-                "--cv-l2",
-                "1",
-                "--cv-chars",
-                "off",
-                "--cv-min-target-rows",
-                "none",
-                "--cv-balance",
-                balance,
-            ],
-        );
-        let r = run(stance().args(["inspect", "--json", "--model"]).arg(&model));
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        let info: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-        let table = info["metadata"]["cross_validation"]
-            .as_array()
-            .unwrap()
-            .clone();
-        (info["metadata"]["options"]["balance"].clone(), table)
-    };
-    let (balance, table) = cv("on");
-    assert_eq!(balance, true);
-    assert_eq!(table.len(), 1);
-    assert_eq!(table[0]["features"], "words, balanced");
-    let (_, table) = cv("off,on");
-    let names: Vec<_> = table.iter().map(|r| r["features"].clone()).collect();
-    assert_eq!(names, ["words", "words, balanced"]);
-    let r = run(stance()
-        .args(["train", "--cv", "2", "--cv-balance", "maybe", "--out"])
-        .arg(dir.path().join("x.model"))
-        .arg(fixture("mini.jsonl")));
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("maybe"), "{}", r.stderr);
+    let metadata = cv_mini(dir.path(), &["--cv-chars", "off", "--cv-balance", "on"]);
+    assert_eq!(metadata["options"]["balance"], true);
+    assert_eq!(cv_row_names(&metadata), ["words, balanced"]);
+    let metadata = cv_mini(dir.path(), &["--cv-chars", "off", "--cv-balance", "off,on"]);
+    assert_eq!(cv_row_names(&metadata), ["words", "words, balanced"]);
+    assert_cv_value_refused(dir.path(), "--cv-balance", "maybe");
 }
 
 #[test]
 fn cv_can_choose_the_stemming_language_and_the_model_keeps_it() {
     let dir = tempfile::tempdir().unwrap();
-    let model = train_mini(
+    let metadata = cv_mini(
         dir.path(),
         &[
-            "--cv",
-            "2",
-            "--cv-l2",
-            "1",
             "--cv-chars",
             "off,2-4",
-            "--cv-min-target-rows",
-            "none",
             "--cv-language",
             "none,english,none",
         ],
     );
-    let r = run(stance().args(["inspect", "--json", "--model"]).arg(&model));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let info: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let table = info["metadata"]["cross_validation"].as_array().unwrap();
-    let names: Vec<_> = table.iter().map(|r| r["features"].clone()).collect();
     assert_eq!(
-        names,
+        cv_row_names(&metadata),
         [
             "words, stems none",
             "words, stems english",
@@ -814,11 +802,13 @@ fn cv_can_choose_the_stemming_language_and_the_model_keeps_it() {
     );
     // The final model is trained with the language of the chosen row (on this data, the first
     // row ties with the second and wins: not the --language default).
-    let chosen = table
+    let chosen = metadata["cross_validation"]
+        .as_array()
+        .unwrap()
         .iter()
         .find(|r| r["chosen"] == true)
         .expect("a chosen row");
-    let language = info["metadata"]["options"]["analyzer"]["language"]
+    let language = metadata["options"]["analyzer"]["language"]
         .as_str()
         .unwrap();
     let chosen_name = chosen["features"].as_str().unwrap();
@@ -827,11 +817,5 @@ fn cv_can_choose_the_stemming_language_and_the_model_keeps_it() {
         "{chosen_name} vs {language}"
     );
     assert_eq!(language, "none");
-
-    let r = run(stance()
-        .args(["train", "--cv", "2", "--cv-language", "klingon", "--out"])
-        .arg(dir.path().join("x.model"))
-        .arg(fixture("mini.jsonl")));
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("klingon"), "{}", r.stderr);
+    assert_cv_value_refused(dir.path(), "--cv-language", "klingon");
 }
