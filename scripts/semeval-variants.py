@@ -131,27 +131,27 @@ def main():
         r["text"] = variant(r["text"])
     seeds = [int(s) for s in args.seeds.split(",")]
     offsets = [float(o) for o in args.none_offsets.split(",")]
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        systems = {}
-        for options in args.option_sets:
-            split = options.split()
-            systems[options] = (train_and_score(split, train, val, work),
-                                [out_of_fold(split, train, args.folds, s, work) for s in seeds])
-        if args.ensemble and len(systems) > 1:
-            runs = list(systems.values())
-            systems["ensemble (mean probabilities)"] = (
-                average([v for v, _ in runs]),
-                [average([cv[i] for _, cv in runs]) for i in range(len(seeds))])
     gold_train, gold_val = [r["stance"] for r in train], [r["stance"] for r in val]
-    print(f"hashtags: {args.hashtags}; {args.folds}-fold CV F_avg per seed ({args.seeds}), mean; val F_avg")
-    for name, (val_probabilities, cv_runs) in systems.items():
+
+    def report(name, val_probabilities, cv_runs):
         for offset in offsets:
             cv = [f_avg(gold_train, decide(p, offset)) for p in cv_runs]
             shown = name + (f"  [none {offset:+g}]" if offset else "")
             print(f"{shown}\n    CV {' / '.join(f'{c:.4f}' for c in cv)}  mean {sum(cv) / len(cv):.4f}"
-                  f"   val {f_avg(gold_val, decide(val_probabilities, offset)):.4f}")
+                  f"   val {f_avg(gold_val, decide(val_probabilities, offset)):.4f}", flush=True)
 
+    print(f"hashtags: {args.hashtags}; {args.folds}-fold CV F_avg per seed ({args.seeds}), mean; val F_avg")
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for options in args.option_sets:
+            split = options.split()
+            runs.append((train_and_score(split, train, val, work),
+                         [out_of_fold(split, train, args.folds, s, work) for s in seeds]))
+            report(options, *runs[-1])
+    if args.ensemble and len(runs) > 1:
+        report("ensemble (mean probabilities)", average([v for v, _ in runs]),
+               [average([cv[i] for _, cv in runs]) for i in range(len(seeds))])
 
 if __name__ == "__main__":
     main()
