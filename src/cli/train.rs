@@ -24,7 +24,11 @@ enum Switch {
 #[command(
     about = "Train a model from labeled files",
     after_help = "Examples:\n  stance train                                  # labeled/train.jsonl → models/default.stance\n  \
-stance train --out tweets.model semeval/train.jsonl\n  stance train --out news.model --ngrams 3 --l2 0.5 a.jsonl b.csv\n\n\
+stance train --out news.model --ngrams 3 --l2 0.5 a.jsonl b.csv\n  \
+# tweets about topics: a model per target, classes balanced, character n-grams, no stemming\n  \
+stance train --out tweets.model --min-target-rows 100 --balance --l2 10 --char-ngrams 2-5 --language none semeval/train.jsonl\n  \
+# let 3 x 5-fold cross-validation choose\n  \
+stance train --out tweets.model --cv 5 --cv-repeats 3 --metric f_avg --cv-balance off,on --cv-language english,none semeval/train.jsonl\n\n\
 Labeled files: JSONL {\"id\"?, \"text\", \"target\", \"stance\", \"spans\"?}, CSV/TSV with a header naming \
 text, target, stance (id optional), or SemEval-2016 TSV (ID, Target, Tweet, Stance)."
 )]
