@@ -29,10 +29,11 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from bench_metrics import LABELS as CLASSES, scores
+
 ROOT = Path(__file__).resolve().parent.parent
 STANCE = ROOT / "target/release/stance"
 DATA = ROOT.parent / "shared/data/semeval2016"
-CLASSES = ("favor", "against", "none")
 
 
 def load(path):
@@ -40,14 +41,8 @@ def load(path):
 
 
 def f_avg(gold, predicted):
-    """SemEval-2016's official metric: mean F1 of favor and against."""
-    scores = []
-    for c in ("favor", "against"):
-        tp = sum(g == c and p == c for g, p in zip(gold, predicted))
-        fp = sum(g != c and p == c for g, p in zip(gold, predicted))
-        fn = sum(g == c and p != c for g, p in zip(gold, predicted))
-        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(scores) / 2
+    """SemEval-2016's official metric, as the benchmarks compute it."""
+    return scores(gold, predicted)["f_avg"]
 
 
 def camel_words(body):
@@ -98,8 +93,7 @@ def folds(rows, k, seed):
 def b2_train_and_score(train_rows, test_rows):
     """B2 as bench-accuracy runs it on SemEval: one model per target, C=10; one-hot
     probabilities of its predictions, so they go through the same decision as stance's."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import baseline_sklearn as baseline
+    import baseline_sklearn as baseline  # needs scikit-learn: imported only with --b2
     groups = baseline.group_rows(train_rows, True)
     models = {key: baseline.make_model("b2", (10, None)).fit([r["text"] for r in rows], [r["stance"] for r in rows])
               for key, rows in groups.items()}
