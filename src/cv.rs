@@ -10,7 +10,9 @@ use crate::error::{Error, Result};
 use crate::metrics::Confusion;
 use crate::model::{CvResult, TrainOptions};
 use crate::parties::Registry;
+use crate::pooling::PoolingOptions;
 use crate::text::AnalyzerConfig;
+use crate::vectors::WordVectors;
 use crate::train::{fit_models, prepare, vectorize_rows};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -33,11 +35,13 @@ impl Metric {
     }
 }
 
-/// A named analyzer configuration in the grid.
+/// A named configuration of the features in the grid: the analyzer's, and how word vectors are
+/// pooled (`None`: no dense block).
 #[derive(Debug, Clone)]
 pub struct FeatureSet {
     pub name: String,
     pub analyzer: AnalyzerConfig,
+    pub vectors: Option<PoolingOptions>,
 }
 
 #[derive(Debug, Clone)]
@@ -156,6 +160,7 @@ pub fn cross_validate(
     base: &TrainOptions,
     grid: &Grid,
     registry: &Registry,
+    vectors: Option<&WordVectors>,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<(TrainOptions, Vec<CvResult>)> {
     if grid.folds < 2 {
@@ -172,7 +177,8 @@ pub fn cross_validate(
     for features in &grid.features {
         let mut options = base.clone();
         options.analyzer = features.analyzer.clone();
-        let prepared = prepare(examples, &options, registry);
+        options.vectors = features.vectors.filter(|_| vectors.is_some());
+        let prepared = prepare(examples, &options, registry, vectors);
         let configs = grid.fit_configs();
         let mut confusions = vec![Confusion::default(); configs.len()];
         for (repeat, fold) in (0..grid.repeats).flat_map(|r| (0..grid.folds).map(move |f| (r, f))) {
@@ -197,10 +203,7 @@ pub fn cross_validate(
             let data = vectorize_rows(&prepared, &train_rows, &options)?;
             let held_out_rows: Vec<_> = held_out
                 .iter()
-                .map(|&i| {
-                    data.vocabulary
-                        .vectorize(prepared.docs[i].iter().map(String::as_str))
-                })
+                .map(|&i| prepared.row(&data.vocabulary, i))
                 .collect();
             let fold_results: Vec<Result<Confusion>> = configs
                 .par_iter()
@@ -234,7 +237,7 @@ pub fn cross_validate(
                 f_avg: c.f_avg(),
                 chosen: false,
             });
-            candidates.push((grid.metric.of(&c), options.analyzer.clone(), config));
+            candidates.push((grid.metric.of(&c), options.clone(), config));
         }
     }
     // The first best in grid order wins ties, so the result is deterministic.
@@ -245,9 +248,10 @@ pub fn cross_validate(
         }
     }
     results[best].chosen = true;
-    let (_, analyzer, config) = candidates.swap_remove(best);
+    let (_, features, config) = candidates.swap_remove(best);
     let chosen = TrainOptions {
-        analyzer,
+        analyzer: features.analyzer,
+        vectors: features.vectors,
         ..base.clone()
     };
     Ok((config.apply(&chosen), results))
@@ -321,6 +325,7 @@ mod tests {
             features: vec![FeatureSet {
                 name: "words".into(),
                 analyzer: AnalyzerConfig::default(),
+                vectors: None,
             }],
             min_target_rows: vec![Some(10), None],
             balance: vec![false, true],
@@ -331,7 +336,7 @@ mod tests {
             ..TrainOptions::default()
         };
         let registry = Registry::default_registry();
-        let (chosen, table) = cross_validate(&examples, &base, &grid, &registry, &|_| {}).unwrap();
+        let (chosen, table) = cross_validate(&examples, &base, &grid, &registry, None, &|_| {}).unwrap();
         let rows: Vec<(&str, Option<usize>)> = table
             .iter()
             .map(|r| (r.features.as_str(), r.min_target_rows))
@@ -401,12 +406,13 @@ mod tests {
                 features: vec![FeatureSet {
                     name: "words".into(),
                     analyzer: AnalyzerConfig::default(),
+                    vectors: None,
                 }],
                 min_target_rows: vec![None],
                 balance: vec![false],
                 augment_targets: vec![None],
             };
-            let (_, table) = cross_validate(&examples, &base, &grid, &registry, &|_| {}).unwrap();
+            let (_, table) = cross_validate(&examples, &base, &grid, &registry, None, &|_| {}).unwrap();
             table[0].accuracy
         };
         // Each dealing holds every row out once, so the pooled accuracy is the mean of the

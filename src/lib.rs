@@ -13,10 +13,12 @@ pub mod metrics;
 pub mod model;
 pub mod model_file;
 pub mod parties;
+pub mod pooling;
 pub mod report;
 pub mod solver;
 pub mod text;
 pub mod train;
+pub mod vectors;
 
 pub use error::{Error, Result};
 

@@ -8,10 +8,14 @@ use crate::data::Stance;
 use crate::feature_keys::FeatureKeys;
 use crate::features::{SparseVec, Vocabulary};
 use crate::parties::{fold, Registry, Span};
+use crate::pooling::{self, PoolScratch, PoolingOptions};
 use crate::text::{Analyzer, AnalyzerConfig, TermIds, Terms};
+use crate::vectors::WordVectors;
 
-/// Options that shape a model; saved in it so that it can be reproduced.
+/// Options that shape a model; saved in it so that it can be reproduced. Saved as JSON, so an
+/// option added later needs a `#[serde(default = …)]` that means "off" (how old models trained).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TrainOptions {
     pub analyzer: AnalyzerConfig,
     /// A feature must occur in at least this many training statements.
@@ -39,6 +43,8 @@ pub struct TrainOptions {
     /// row's target (if it has enough rows). Folded back into `pooled` (the shared copy) and
     /// `targets` (shared + own), so scoring needs nothing else.
     pub augment_targets: Option<f32>,
+    /// Pretrained word vectors pooled around the target (`pooling`), when the model has them.
+    pub vectors: Option<PoolingOptions>,
 }
 
 impl TrainOptions {
@@ -62,6 +68,7 @@ impl Default for TrainOptions {
             balance: false,
             dense_budget_mib: 256,
             augment_targets: None,
+            vectors: Some(PoolingOptions::default()),
         }
     }
 }
@@ -94,6 +101,16 @@ impl LinearModel {
         }
         z
     }
+
+    /// Adds the dense block's share of the logits; its columns start at `offset`.
+    pub fn add_dense_logits(&self, offset: usize, dense: &[f32], z: &mut [f32; 3]) {
+        let w = &self.weights[3 * offset..3 * (offset + dense.len())];
+        for (&value, w) in dense.iter().zip(w.chunks_exact(3)) {
+            for k in 0..3 {
+                z[k] += value * w[k];
+            }
+        }
+    }
 }
 
 pub fn softmax(z: [f32; 3]) -> [f32; 3] {
@@ -103,14 +120,16 @@ pub fn softmax(z: [f32; 3]) -> [f32; 3] {
     e.map(|v| v / sum)
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TrainingFile {
     pub path: String,
     pub sha256: String,
     pub rows: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Metadata {
     pub tool_version: String,
     pub files: Vec<TrainingFile>,
@@ -123,7 +142,8 @@ pub struct Metadata {
 }
 
 /// One row of a cross-validation grid: the options tried and the pooled out-of-fold figures.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CvResult {
     pub l2: f64,
     pub features: String,
@@ -142,6 +162,24 @@ pub struct StanceModel {
     /// Models of their own for targets with enough rows, by canonical name.
     pub targets: BTreeMap<String, LinearModel>,
     pub metadata: Metadata,
+    /// The word vectors of the dense block, when `metadata.options.vectors` is set.
+    pub vectors: Option<WordVectors>,
+}
+
+impl StanceModel {
+    /// Columns of the linear models: the vocabulary's, then the dense block's.
+    pub fn width(&self) -> usize {
+        self.vocabulary.len() + self.dense_width()
+    }
+
+    pub fn dense_width(&self) -> usize {
+        self.vectors.as_ref().map_or(0, |v| pooling::width(v.dim))
+    }
+
+    /// The vectors and how to pool them, when the model has a dense block.
+    pub fn dense(&self) -> Option<(&WordVectors, &PoolingOptions)> {
+        self.vectors.as_ref().zip(self.metadata.options.vectors.as_ref())
+    }
 }
 
 /// What the scorer says about one (statement, target).
@@ -172,6 +210,8 @@ struct Scratch {
     /// Occurrences per vocabulary feature (see `Vocabulary::vectorize_unscaled`).
     counts: Vec<u32>,
     row: SparseVec,
+    dense: Vec<f32>,
+    pool: PoolScratch,
 }
 
 thread_local! {
@@ -181,6 +221,9 @@ thread_local! {
 impl Scorer {
     pub fn new(mut model: StanceModel, registry: Registry) -> Self {
         model.vocabulary.rebuild_index();
+        if let Some(vectors) = &mut model.vectors {
+            vectors.rebuild_index();
+        }
         let analyzer = Analyzer::new(model.metadata.options.analyzer.clone());
         let target_keys = model.targets.keys().map(|k| (fold(k), k.clone())).collect();
         let keys = FeatureKeys::new(&model.vocabulary);
@@ -213,14 +256,16 @@ impl Scorer {
         }
     }
 
-    /// The statement's terms toward `target`, locating mentions when no spans are given;
-    /// returns whether the target was found.
+    /// The statement's terms toward `target`, locating mentions when no spans are given, and
+    /// with `dense`, the dense block (empty when the model has none); returns whether the target
+    /// was found.
     fn terms_into(
         &self,
         text: &str,
         target: &str,
         spans: Option<&[(usize, usize)]>,
         terms: &mut Terms,
+        dense: Option<(&mut Vec<f32>, &mut PoolScratch)>,
     ) -> bool {
         thread_local! {
             static SPANS: RefCell<(Vec<Span>, Vec<Span>)> = RefCell::new(Default::default());
@@ -240,6 +285,14 @@ impl Scorer {
                 }
                 None => self.analyzer.terms_into(text, target_spans, others, terms),
             }
+            if let Some((out, scratch)) = dense {
+                match self.model.dense() {
+                    Some((vectors, pooling)) => {
+                        pooling::pool_into(vectors, pooling, text, target_spans, scratch, out)
+                    }
+                    None => out.clear(),
+                }
+            }
             !target_spans.is_empty()
         })
     }
@@ -252,8 +305,17 @@ impl Scorer {
         spans: Option<&[(usize, usize)]>,
     ) -> (Terms, bool) {
         let mut terms = Terms::default();
-        let found = self.terms_into(text, target, spans, &mut terms);
+        let found = self.terms_into(text, target, spans, &mut terms, None);
         (terms, found)
+    }
+
+    /// The statement's dense block toward `target` (empty when the model has none).
+    pub fn dense(&self, text: &str, target: &str, spans: Option<&[(usize, usize)]>) -> Vec<f32> {
+        let mut out = Vec::new();
+        let mut terms = Terms::default();
+        let scratch = &mut PoolScratch::default();
+        self.terms_into(text, target, spans, &mut terms, Some((&mut out, scratch)));
+        out
     }
 
     /// The vocabulary indices of a statement's features, one per occurrence, into `indices`.
@@ -292,12 +354,15 @@ impl Scorer {
                 indices,
                 counts,
                 row,
+                dense,
+                pool,
             } = scratch;
-            let target_found = self.terms_into(text, target, spans, terms);
+            let target_found = self.terms_into(text, target, spans, terms, Some((dense, pool)));
             self.feature_indices(terms, indices);
             let vocabulary = &self.model.vocabulary;
             let scales = vocabulary.vectorize_unscaled(indices, counts, row);
-            let logits = model.scaled_logits(row, |f| scales[vocabulary.block(f)]);
+            let mut logits = model.scaled_logits(row, |f| scales[vocabulary.block(f)]);
+            model.add_dense_logits(vocabulary.len(), dense, &mut logits);
             let probabilities = softmax(logits);
             Prediction {
                 stance: Stance::ALL[argmax(&probabilities)],
@@ -360,12 +425,28 @@ impl Scorer {
         let scales = SCRATCH
             .with_borrow_mut(|s| vocabulary.vectorize_unscaled(&indices, &mut s.counts, &mut x));
         vocabulary.scale(&mut x, scales);
+        // The dense block's columns follow the vocabulary's.
+        let dense = self.dense(text, target, spans);
+        let offset = vocabulary.len() as u32;
+        x.extend(dense.iter().enumerate().map(|(j, &v)| (offset + j as u32, v)));
         let (model, _) = self.model_for(target);
         let z = model.logits(&x);
         let probabilities = softmax(z);
         let class = argmax(&probabilities);
         let chars: Vec<char> = text.chars().collect();
-        let mut all: Vec<Contribution> = x
+        let (sparse, dense_part) = x.split_at(x.len() - dense.len());
+        let dim = dense.len() / pooling::REGIONS.len().max(1);
+        let regions = pooling::REGIONS.iter().enumerate().filter(|_| dim > 0);
+        // One line per pooled region: the sum of its columns' contributions.
+        let region_lines = regions.map(|(r, name)| Contribution {
+            words: String::new(),
+            feature: format!("vectors: {name}"),
+            value: dense_part[r * dim..(r + 1) * dim]
+                .iter()
+                .map(|&(f, v)| v * model.weights[3 * f as usize + class])
+                .sum(),
+        });
+        let mut all: Vec<Contribution> = sparse
             .iter()
             .map(|&(feature, value)| {
                 let (first, n) = first_seen.get(&feature).copied().unwrap_or((0, 0));
@@ -383,6 +464,7 @@ impl Scorer {
                     value: value * model.weights[3 * feature as usize + class],
                 }
             })
+            .chain(region_lines)
             .collect();
         all.sort_by(|a, b| b.value.total_cmp(&a.value));
         let toward = all

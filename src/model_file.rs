@@ -1,25 +1,62 @@
-//! The model file: magic, format version, SHA-256 of the payload, payload length, bincode payload.
+//! The model file: magic, format version, SHA-256 of the payload, payload length, bincode payload
+//! (the metadata and options as JSON, then the numbers: vocabulary, weights, word vectors).
 //! Written to a temporary file in the target directory and renamed, so a crash never leaves half a
 //! model behind and an existing model is replaced atomically.
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
 use crate::data::Stance;
 use crate::error::{Error, Result};
-use crate::model::StanceModel;
+use crate::features::Vocabulary;
+use crate::model::{LinearModel, StanceModel};
+use crate::vectors::WordVectors;
 
-mod format5;
+mod legacy;
 
 const MAGIC: &[u8; 8] = b"STANCEMD";
-/// Format 6 added the analyzer's `lexicon_sides` and `target_words`; format 5 is still read.
-pub const FORMAT_VERSION: u32 = 6;
+/// Format 7 added word vectors and keeps the metadata as JSON, so that a new option needs no new
+/// format; formats 5 and 6 are still read (`legacy`).
+pub const FORMAT_VERSION: u32 = 7;
 const HEADER_LEN: usize = 8 + 4 + 32 + 8;
 
+/// The payload as written: `StanceModel` with its metadata as JSON.
+#[derive(Serialize)]
+struct PayloadOut<'a> {
+    metadata: String,
+    vocabulary: &'a Vocabulary,
+    labels: &'a [Stance],
+    pooled: &'a LinearModel,
+    targets: &'a BTreeMap<String, LinearModel>,
+    vectors: &'a Option<WordVectors>,
+}
+
+/// The payload as read, in `PayloadOut`'s order.
+#[derive(Deserialize)]
+struct PayloadIn {
+    metadata: String,
+    vocabulary: Vocabulary,
+    labels: Vec<Stance>,
+    pooled: LinearModel,
+    targets: BTreeMap<String, LinearModel>,
+    vectors: Option<WordVectors>,
+}
+
 pub fn to_bytes(model: &StanceModel) -> Result<Vec<u8>> {
-    let payload = bincode::serialize(model)
-        .map_err(|e| Error::Training(format!("cannot serialize the model: {e}")))?;
+    let cannot = |e: String| Error::Training(format!("cannot serialize the model: {e}"));
+    let metadata = serde_json::to_string(&model.metadata).map_err(|e| cannot(e.to_string()))?;
+    let payload = bincode::serialize(&PayloadOut {
+        metadata,
+        vocabulary: &model.vocabulary,
+        labels: &model.labels,
+        pooled: &model.pooled,
+        targets: &model.targets,
+        vectors: &model.vectors,
+    })
+    .map_err(|e| cannot(e.to_string()))?;
     let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -39,10 +76,10 @@ pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<StanceModel> {
         return Err(bad("model file is truncated (incomplete header)".into()));
     }
     let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
-    if version != FORMAT_VERSION && version != format5::VERSION {
+    if ![legacy::FORMAT_5, legacy::FORMAT_6, FORMAT_VERSION].contains(&version) {
         return Err(bad(format!(
-            "model format version {version} is not supported (this stance reads versions {} and {FORMAT_VERSION}); retrain the model",
-            format5::VERSION
+            "model format version {version} is not supported (this stance reads versions {} to {FORMAT_VERSION}); retrain the model",
+            legacy::FORMAT_5
         )));
     }
     let checksum = &bytes[12..44];
@@ -60,12 +97,21 @@ pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<StanceModel> {
     if Sha256::digest(payload).as_slice() != checksum {
         return Err(bad("model file is corrupted (checksum mismatch)".into()));
     }
-    let model = if version == format5::VERSION {
-        format5::deserialize(payload)
+    let unreadable = |e: String| bad(format!("model payload cannot be read: {e}"));
+    let model = if version == FORMAT_VERSION {
+        let p: PayloadIn = bincode::deserialize(payload).map_err(|e| unreadable(e.to_string()))?;
+        StanceModel {
+            metadata: serde_json::from_str(&p.metadata)
+                .map_err(|e| unreadable(format!("metadata: {e}")))?,
+            vocabulary: p.vocabulary,
+            labels: p.labels,
+            pooled: p.pooled,
+            targets: p.targets,
+            vectors: p.vectors,
+        }
     } else {
-        bincode::deserialize::<StanceModel>(payload)
-    }
-    .map_err(|e| bad(format!("model payload cannot be read: {e}")))?;
+        legacy::deserialize(version, payload).map_err(|e| unreadable(e.to_string()))?
+    };
     validate(&model).map_err(|problem| bad(format!("model is inconsistent: {problem}")))?;
     Ok(model)
 }
@@ -87,12 +133,19 @@ fn validate(model: &StanceModel) -> std::result::Result<(), String> {
     if !numbers_ok(&model.vocabulary.idf) || !numbers_ok(&model.vocabulary.block_weights) {
         return Err("idf or block weights are not finite".into());
     }
+    if model.metadata.options.vectors.is_some() != model.vectors.is_some() {
+        return Err("word vectors and their pooling options do not go together".into());
+    }
+    if let Some(vectors) = &model.vectors {
+        vectors.check()?;
+    }
+    let width = model.width();
     for (name, linear) in std::iter::once(("pooled", &model.pooled))
         .chain(model.targets.iter().map(|(t, m)| (t.as_str(), m)))
     {
-        if linear.weights.len() != 3 * n {
+        if linear.weights.len() != 3 * width {
             return Err(format!(
-                "{name} model has {} weights for {n} features",
+                "{name} model has {} weights for {width} columns",
                 linear.weights.len()
             ));
         }
@@ -107,6 +160,11 @@ fn validate(model: &StanceModel) -> std::result::Result<(), String> {
         || a.context_window > 1000
     {
         return Err("analyzer options are out of range".into());
+    }
+    if let Some(pooling) = &model.metadata.options.vectors {
+        if !pooling.weight.is_finite() {
+            return Err("the dense block's weight is not finite".into());
+        }
     }
     Ok(())
 }

@@ -12,29 +12,45 @@ use crate::error::{Error, Result};
 use crate::features::{SparseVec, Vocabulary};
 use crate::model::{LinearModel, Metadata, StanceModel, TrainOptions, TrainingFile};
 use crate::parties::Registry;
+use crate::pooling::{self, PoolScratch};
 use crate::solver;
 use crate::text::Analyzer;
+use crate::vectors::WordVectors;
 
-/// Rows ready for fitting: canonical target, class index and sparse features.
+/// Rows ready for fitting: canonical target, class index, sparse features and dense block.
 pub struct Prepared {
     pub targets: Vec<String>,
     pub labels: Vec<usize>,
     pub docs: Vec<Vec<String>>,
+    /// Each row's dense block (empty without vectors).
+    pub dense: Vec<Vec<f32>>,
 }
 
-/// Analyzes labeled examples into feature lists. Every example must have target and stance.
-pub fn prepare(examples: &[Example], options: &TrainOptions, registry: &Registry) -> Prepared {
+/// Analyzes labeled examples into feature lists and, when `options.vectors` is set, pools
+/// `vectors` around each target. Every example must have target and stance.
+pub fn prepare(
+    examples: &[Example],
+    options: &TrainOptions,
+    registry: &Registry,
+    vectors: Option<&WordVectors>,
+) -> Prepared {
     let analyzer = Analyzer::new(options.analyzer.clone());
-    let rows: Vec<(String, usize, Vec<String>)> = examples
+    let dense = vectors.zip(options.vectors.as_ref());
+    let rows: Vec<(String, usize, Vec<String>, Vec<f32>)> = examples
         .par_iter()
-        .map(|example| {
+        .map_init(PoolScratch::default, |scratch, example| {
             let target = example.target.as_deref().unwrap_or_default();
             let (spans, others) = registry.spans(&example.text, target, example.spans.as_deref());
             let stance = example.stance.unwrap_or(Stance::None);
+            let mut pooled = Vec::new();
+            if let Some((vectors, pooling)) = dense {
+                pooling::pool_into(vectors, pooling, &example.text, &spans, scratch, &mut pooled);
+            }
             (
                 registry.canonical(target).to_string(),
                 stance.index(),
                 analyzer.features(&example.text, &spans, &others),
+                pooled,
             )
         })
         .collect();
@@ -42,13 +58,32 @@ pub fn prepare(examples: &[Example], options: &TrainOptions, registry: &Registry
         targets: Vec::with_capacity(rows.len()),
         labels: Vec::with_capacity(rows.len()),
         docs: Vec::with_capacity(rows.len()),
+        dense: Vec::with_capacity(rows.len()),
     };
-    for (target, label, doc) in rows {
+    for (target, label, doc, pooled) in rows {
         prepared.targets.push(target);
         prepared.labels.push(label);
         prepared.docs.push(doc);
+        prepared.dense.push(pooled);
     }
     prepared
+}
+
+impl Prepared {
+    /// Row `i` as the models see it: its TF-IDF features over `vocabulary`, then its dense
+    /// block in the columns after the vocabulary's.
+    pub fn row(&self, vocabulary: &Vocabulary, i: usize) -> SparseVec {
+        let mut row = vocabulary.vectorize(self.docs[i].iter().map(String::as_str));
+        let offset = vocabulary.len() as u32;
+        let dense = self.dense[i].iter().enumerate();
+        row.extend(dense.filter(|(_, &v)| v != 0.0).map(|(j, &v)| (offset + j as u32, v)));
+        row
+    }
+
+    /// Columns of the dense block.
+    pub fn dense_width(&self) -> usize {
+        self.dense.iter().map(Vec::len).max().unwrap_or(0)
+    }
 }
 
 /// Vocabulary and models fitted on some rows of a `Prepared` set (all rows, or a CV fold).
@@ -59,25 +94,22 @@ pub struct Trained {
     pub notes: Vec<String>,
 }
 
-impl Trained {
-    /// The predicted class index of an analyzed statement toward a canonical target.
-    pub fn predict(&self, doc: &[String], target: &str) -> usize {
-        let x = self.vocabulary.vectorize(doc.iter().map(String::as_str));
-        let model = self.targets.get(target).unwrap_or(&self.pooled);
-        crate::model::argmax(&model.logits(&x))
-    }
-}
-
 pub fn train(
     examples: &[Example],
     files: Vec<TrainingFile>,
     options: &TrainOptions,
     registry: &Registry,
+    vectors: Option<&WordVectors>,
 ) -> Result<StanceModel> {
     if examples.is_empty() {
         return Err(Error::Training("no labeled rows".into()));
     }
-    let prepared = prepare(examples, options, registry);
+    if options.vectors.is_some() != vectors.is_some() {
+        return Err(Error::Training(
+            "pooling options and word vectors go together".into(),
+        ));
+    }
+    let prepared = prepare(examples, options, registry, vectors);
     let all: Vec<usize> = (0..prepared.docs.len()).collect();
     let fit = fit_prepared(&prepared, &all, options)?;
     let mut rows_per_target = BTreeMap::new();
@@ -97,12 +129,15 @@ pub fn train(
             notes: fit.notes,
             cross_validation: Vec::new(),
         },
+        vectors: vectors.cloned(),
     })
 }
 
 /// Rows of a `Prepared` set as sparse TF-IDF vectors over a vocabulary fit on those rows only.
 pub struct Vectorized<'a> {
     pub vocabulary: Vocabulary,
+    /// Columns: the vocabulary's, then the dense block's.
+    pub width: usize,
     pub rows: Vec<SparseVec>,
     pub labels: Vec<usize>,
     pub targets: Vec<&'a str>,
@@ -128,20 +163,33 @@ pub fn vectorize_rows<'a>(
             options.min_df
         )));
     }
-    let rows = docs
+    let rows = rows_used
         .par_iter()
-        .map(|doc| vocabulary.vectorize(doc.iter().map(String::as_str)))
+        .map(|&i| prepared.row(&vocabulary, i))
         .collect();
     let targets = rows_used
         .iter()
         .map(|&i| prepared.targets[i].as_str())
         .collect();
     Ok(Vectorized {
+        width: vocabulary.len() + prepared.dense_width(),
         vocabulary,
         rows,
         labels,
         targets,
     })
+}
+
+impl Vectorized<'_> {
+    /// A column's chi-square rank; the dense block's columns rank first, so the dense budget
+    /// never drops them.
+    fn rank(&self, column: u32) -> u32 {
+        if (column as usize) < self.vocabulary.len() {
+            self.vocabulary.rank(column)
+        } else {
+            0
+        }
+    }
 }
 
 /// Fits the vocabulary on the given rows only, then the models.
@@ -201,9 +249,9 @@ pub fn fit_models(data: &Vectorized, options: &TrainOptions) -> Result<Models> {
         let (pooled, targets) = fit_augmented(data, &jobs[1..], shared, options, &mut notes)?;
         return Ok((pooled, targets, notes));
     }
-    let rank = |f: u32| data.vocabulary.rank(f);
+    let rank = |f: u32| data.rank(f);
     let columns = Columns {
-        len: data.vocabulary.len(),
+        len: data.width,
         rank: &rank,
     };
     let fitted: Vec<(Option<&str>, Result<Fitted>)> = jobs
@@ -257,7 +305,7 @@ fn fit_augmented(
     options: &TrainOptions,
     notes: &mut Vec<String>,
 ) -> Result<(LinearModel, BTreeMap<String, LinearModel>)> {
-    let v = data.vocabulary.len();
+    let v = data.width;
     let bias_column = |j: usize| v * (1 + own.len()) + j;
     let mut copy_of_row = vec![None; data.rows.len()];
     for (j, (_, indices)) in own.iter().enumerate() {
@@ -282,7 +330,7 @@ fn fit_augmented(
     // A copy ranks as its feature; bias columns are never dropped by the dense budget.
     let rank = |c: u32| match c as usize {
         c if c >= bias_column(0) => 0,
-        c => data.vocabulary.rank((c % v) as u32),
+        c => data.rank((c % v) as u32),
     };
     let columns = Columns {
         len: bias_column(own.len()),
@@ -615,10 +663,11 @@ mod tests {
             min_df: 1,
             min_target_rows: Some(10),
             augment_targets,
+            vectors: None,
             ..TrainOptions::default()
         };
         let registry = Registry::default_registry();
-        let model = train(&two_targets(), Vec::new(), &options, &registry).unwrap();
+        let model = train(&two_targets(), Vec::new(), &options, &registry, None).unwrap();
         assert_eq!(model.targets.len(), 2);
         let scorer = Scorer::new(model, registry);
         scorer.predict("what a wonderful day", "Beta", None).stance

@@ -326,8 +326,14 @@ fn tiny_model() -> &'static (StanceModel, Vec<u8>) {
             min_df: 1,
             ..TrainOptions::default()
         };
-        let model = stance::train::train(&examples, Vec::new(), &options, registry())
-            .expect("the tiny model trains");
+        // A few hand-made word vectors, so that the dense block is in the tiny model too.
+        let vectors = "thanked 1 0.5 0\ncondemned -1 0 0.5\nsanctions -0.5 -0.5 1\naid 0.5 1 0\nkyiv 0 0.2 0.9\n";
+        let vectors =
+            stance::vectors::WordVectors::from_text("tiny.vec", "0", vectors.as_bytes(), 100)
+                .expect("the tiny vectors read");
+        let model =
+            stance::train::train(&examples, Vec::new(), &options, registry(), Some(&vectors))
+                .expect("the tiny model trains");
         let bytes = model_file::to_bytes(&model).expect("the tiny model serializes");
         (model, bytes)
     })

@@ -36,6 +36,24 @@ struct Weighted {
     weight: f32,
 }
 
+/// What `inspect` says of a model's word vectors.
+#[derive(Serialize)]
+struct VectorsView<'a> {
+    origin: &'a str,
+    sha256: &'a str,
+    dim: usize,
+    words: usize,
+}
+
+fn vectors_view(model: &StanceModel) -> Option<VectorsView<'_>> {
+    model.vectors.as_ref().map(|v| VectorsView {
+        origin: &v.origin,
+        sha256: &v.sha256,
+        dim: v.dim,
+        words: v.len(),
+    })
+}
+
 #[derive(Serialize)]
 struct ModelView {
     name: String,
@@ -101,7 +119,12 @@ pub fn run(args: InspectArgs) -> Result<ExitCode> {
             .collect(),
     };
     if args.json {
-        let out = serde_json::json!({ "metadata": model.metadata, "features": model.vocabulary.len(), "models": views });
+        let out = serde_json::json!({
+            "metadata": model.metadata,
+            "features": model.vocabulary.len(),
+            "vectors": vectors_view(model),
+            "models": views,
+        });
         println!(
             "{}",
             serde_json::to_string_pretty(&out).map_err(|e| Error::Usage(e.to_string()))?
@@ -132,6 +155,13 @@ fn print_metadata(model: &StanceModel) {
         model.vocabulary.len(),
         model.targets.len()
     );
+    match vectors_view(model) {
+        Some(v) => println!(
+            "word vectors: {} ({} words, dimension {}, sha256 {}), pooled over left context, right context, mention and statement",
+            v.origin, v.words, v.dim, v.sha256
+        ),
+        None => println!("word vectors: none"),
+    }
     println!("training files:");
     for f in &m.files {
         println!("  {}  {} rows  sha256 {}", f.path, f.rows, f.sha256);

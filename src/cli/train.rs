@@ -8,7 +8,9 @@ use stance::cv::{self, FeatureSet, Grid, Metric};
 use stance::data::Format;
 use stance::model::{TrainOptions, TrainingFile};
 use stance::parties::Registry;
+use stance::pooling::PoolingOptions;
 use stance::text::{AnalyzerConfig, Language};
+use stance::vectors::{self, WordVectors};
 use stance::{model_file, train, Error, Result};
 
 const DEFAULT_TRAIN: &str = "labeled/train.jsonl";
@@ -79,6 +81,21 @@ pub struct TrainArgs {
     /// clause, negation, role, lexicon and target-word features.
     #[arg(long)]
     plain: bool,
+    /// Pretrained word vectors pooled around the target (left and right context, the mention,
+    /// the statement): the project's vectors file or the text format of GloVe, word2vec and
+    /// fastText `.vec` files (`word v1 … vd` per line, an optional `count dim` header). Default:
+    /// the bundled GloVe 6B 50d vectors for English (and `--language none`); `none`: no vectors.
+    #[arg(long, value_name = "FILE|none")]
+    vectors: Option<String>,
+    /// Words of the vectors file the model keeps (the file's first, i.e. most frequent, words).
+    #[arg(long, default_value_t = vectors::DEFAULT_WORDS, value_name = "N")]
+    vector_words: usize,
+    /// Weight of the pooled-vectors block against the sparse blocks.
+    #[arg(long, default_value_t = 1.0, value_name = "W")]
+    vector_weight: f32,
+    /// Tokens before and after a mention pooled as its context; 0: the whole side.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    vector_window: usize,
     /// Character n-grams of each term, e.g. 2-5; off by default.
     #[arg(long, value_name = "MIN-MAX", value_parser = parse_range)]
     char_ngrams: Option<(usize, usize)>,
@@ -162,15 +179,39 @@ pub struct TrainArgs {
     /// Stemming languages tried by --cv, e.g. `english,none` (default: --language as given).
     #[arg(long, value_delimiter = ',', value_enum)]
     cv_language: Vec<Language>,
+    /// Weights of the pooled-vectors block tried by --cv, `off` for none, e.g. `off,0.5,1`
+    /// (default: --vector-weight as given).
+    #[arg(long, value_delimiter = ',', value_name = "W|off")]
+    cv_vector_weight: Vec<String>,
 }
 
 /// The feature sets of the grid: every character n-gram setting with every stemming language
-/// (`languages` empty: the base analyzer's language alone, left out of the names).
+/// (`languages` empty: the base analyzer's language alone, left out of the names) and every
+/// vector weight (`weights` empty: the base pooling alone).
 fn feature_grid(
-    base: &AnalyzerConfig,
+    base: &TrainOptions,
     chars: &[String],
     languages: &[Language],
+    weights: &[String],
 ) -> Result<Vec<FeatureSet>> {
+    let named_weights = !weights.is_empty();
+    let mut poolings = vec![base.vectors];
+    if named_weights {
+        poolings.clear();
+        for w in weights {
+            let pooling = match w.trim() {
+                "off" => None,
+                w => Some(PoolingOptions {
+                    weight: parse_weight(w, "--cv-vector-weight")?,
+                    ..base.vectors.unwrap_or_default()
+                }),
+            };
+            if !poolings.contains(&pooling) {
+                poolings.push(pooling);
+            }
+        }
+    }
+    let base = &base.analyzer;
     let named_languages = !languages.is_empty();
     let languages = if named_languages {
         dedup(languages)
@@ -194,15 +235,25 @@ fn feature_grid(
             if named_languages {
                 name += &format!(", stems {}", language_name(language));
             }
-            sets.push(FeatureSet {
-                name,
-                analyzer: AnalyzerConfig {
-                    char_min,
-                    char_max,
-                    language,
-                    ..base.clone()
-                },
-            });
+            for &vectors in &poolings {
+                let mut name = name.clone();
+                if named_weights {
+                    match vectors {
+                        Some(p) => name += &format!(", vectors {}", p.weight),
+                        None => name += ", no vectors",
+                    }
+                }
+                sets.push(FeatureSet {
+                    name,
+                    analyzer: AnalyzerConfig {
+                        char_min,
+                        char_max,
+                        language,
+                        ..base.clone()
+                    },
+                    vectors,
+                });
+            }
         }
     }
     Ok(sets)
@@ -254,6 +305,34 @@ fn switch_grid(switches: &[Switch], given: bool) -> Vec<bool> {
     dedup(&on)
 }
 
+/// A positive, finite weight given to `flag`.
+fn parse_weight(value: &str, flag: &str) -> Result<f32> {
+    match value.trim().parse::<f32>() {
+        Ok(w) if w.is_finite() && w > 0.0 => Ok(w),
+        _ => Err(Error::Usage(format!(
+            "{flag}: {value:?} is not a positive number"
+        ))),
+    }
+}
+
+/// The word vectors training uses: `--vectors FILE`, none, or the bundled ones for English.
+fn load_vectors(given: Option<&str>, language: Language, max_words: usize) -> Result<Option<WordVectors>> {
+    match given.map(str::trim) {
+        Some("none") => Ok(None),
+        Some(path) => WordVectors::read(std::path::Path::new(path), max_words).map(Some),
+        None if matches!(language, Language::English | Language::None) => {
+            let mut bundled = WordVectors::bundled().ok_or_else(|| {
+                Error::Usage(
+                    "this build has no bundled word vectors (models/glove-6b-50d.vectors was missing at build time); pass --vectors FILE or --vectors none".into(),
+                )
+            })?;
+            bundled.truncate(max_words);
+            Ok(Some(bundled))
+        }
+        None => Ok(None),
+    }
+}
+
 fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
     let (a, b) = s.split_once('-').ok_or("expected MIN-MAX, e.g. 2-5")?;
     let (a, b): (usize, usize) = (
@@ -291,6 +370,14 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
             args.shared_weight
         )));
     }
+    if args.vector_words == 0 {
+        return Err(Error::Usage("--vector-words must be at least 1".into()));
+    }
+    if args.vector_window > 1000 {
+        return Err(Error::Usage("--vector-window must be at most 1000".into()));
+    }
+    let vector_weight = parse_weight(&args.vector_weight.to_string(), "--vector-weight")?;
+    let word_vectors = load_vectors(args.vectors.as_deref(), args.language, args.vector_words)?;
     let (char_min, char_max) = args.char_ngrams.unwrap_or((0, 0));
     let options = TrainOptions {
         analyzer: AnalyzerConfig {
@@ -320,6 +407,10 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         balance: args.balance,
         dense_budget_mib: args.dense_budget_mib.max(1),
         augment_targets: args.augment_targets.then_some(args.shared_weight),
+        vectors: word_vectors.as_ref().map(|_| PoolingOptions {
+            window: args.vector_window,
+            weight: vector_weight,
+        }),
     };
     let (examples, rows_per_file) = super::read_labeled(&files, args.format, args.skip_invalid)?;
     let mut fingerprints = Vec::new();
@@ -340,7 +431,12 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
                 metric: args.metric,
                 seed: args.seed,
                 l2: args.cv_l2.clone(),
-                features: feature_grid(&options.analyzer, &args.cv_chars, &args.cv_language)?,
+                features: feature_grid(
+                    &options,
+                    &args.cv_chars,
+                    &args.cv_language,
+                    &args.cv_vector_weight,
+                )?,
                 min_target_rows: threshold_grid(&args.cv_min_target_rows)?,
                 balance: switch_grid(&args.cv_balance, options.balance),
                 augment_targets: switch_grid(
@@ -354,7 +450,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
             let steps = (grid.features.len() * grid.folds * grid.repeats) as u64;
             let bar = super::progress::bar(steps, "cross-validation", false);
             let (best, table) =
-                cv::cross_validate(&examples, &options, &grid, &registry, &|step| {
+                cv::cross_validate(&examples, &options, &grid, &registry, word_vectors.as_ref(), &|step| {
                     bar.set_message(step.to_string());
                     bar.inc(1);
                 })?;
@@ -365,7 +461,8 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         None => (options, Vec::new()),
     };
     let spinner = super::progress::spinner(&format!("training on {} rows", examples.len()));
-    let mut model = train::train(&examples, fingerprints, &options, &registry)?;
+    let chosen_vectors = word_vectors.as_ref().filter(|_| options.vectors.is_some());
+    let mut model = train::train(&examples, fingerprints, &options, &registry, chosen_vectors)?;
     spinner.finish_and_clear();
     model.metadata.cross_validation = table;
     model_file::save(&model, &out)?;

@@ -1,7 +1,7 @@
-//! Reading format-5 model files, written before the analyzer gained `lexicon_sides` and
-//! `target_words`. bincode stores a struct as its fields in order, with no names, so a new field
-//! cannot be defaulted in place: the old layout is mirrored here, read, and converted, with the
-//! new switches off, so an old model scores exactly as it did.
+//! Reading format-5 and format-6 model files. Their payload was positional bincode throughout,
+//! so a struct that gained a field cannot be read in place: the old layouts are mirrored here,
+//! read, and converted with the newer switches off, so an old model scores exactly as it did.
+//! Since format 7 the metadata is JSON inside the payload, and new options need no mirror.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -11,7 +11,10 @@ use crate::features::Vocabulary;
 use crate::model::{CvResult, LinearModel, Metadata, StanceModel, TrainOptions, TrainingFile};
 use crate::text::{AnalyzerConfig, Language};
 
-pub const VERSION: u32 = 5;
+/// Format 5: before the analyzer gained `lexicon_sides` and `target_words`.
+pub const FORMAT_5: u32 = 5;
+/// Format 6: before word vectors, with the metadata as bincode.
+pub const FORMAT_6: u32 = 6;
 
 #[derive(Deserialize)]
 struct AnalyzerConfig5 {
@@ -28,9 +31,30 @@ struct AnalyzerConfig5 {
     lexicon: bool,
 }
 
+impl From<AnalyzerConfig5> for AnalyzerConfig {
+    fn from(a: AnalyzerConfig5) -> Self {
+        AnalyzerConfig {
+            language: a.language,
+            ngram_max: a.ngram_max,
+            target_placeholder: a.target_placeholder,
+            other_parties: a.other_parties,
+            context_window: a.context_window,
+            clause: a.clause,
+            negation: a.negation,
+            char_min: a.char_min,
+            char_max: a.char_max,
+            roles: a.roles,
+            lexicon: a.lexicon,
+            lexicon_sides: false,
+            target_words: false,
+        }
+    }
+}
+
+/// The options of formats 5 and 6, with the analyzer's layout of each.
 #[derive(Deserialize)]
-struct TrainOptions5 {
-    analyzer: AnalyzerConfig5,
+struct OldOptions<A> {
+    analyzer: A,
     min_df: usize,
     max_features: usize,
     min_target_rows: Option<usize>,
@@ -45,47 +69,38 @@ struct TrainOptions5 {
 }
 
 #[derive(Deserialize)]
-struct Metadata5 {
+struct OldMetadata<A> {
     tool_version: String,
     files: Vec<TrainingFile>,
     rows_per_target: BTreeMap<String, usize>,
-    options: TrainOptions5,
+    options: OldOptions<A>,
     notes: Vec<String>,
     cross_validation: Vec<CvResult>,
 }
 
 #[derive(Deserialize)]
-struct StanceModel5 {
+struct OldModel<A> {
     vocabulary: Vocabulary,
     labels: Vec<Stance>,
     pooled: LinearModel,
     targets: BTreeMap<String, LinearModel>,
-    metadata: Metadata5,
+    metadata: OldMetadata<A>,
 }
 
-/// A format-5 payload as today's model.
-pub fn deserialize(payload: &[u8]) -> bincode::Result<StanceModel> {
-    let old: StanceModel5 = bincode::deserialize(payload)?;
+/// A format-5 or format-6 payload as today's model.
+pub fn deserialize(version: u32, payload: &[u8]) -> bincode::Result<StanceModel> {
+    if version == FORMAT_5 {
+        convert(bincode::deserialize::<OldModel<AnalyzerConfig5>>(payload)?)
+    } else {
+        convert(bincode::deserialize::<OldModel<AnalyzerConfig>>(payload)?)
+    }
+}
+
+fn convert<A: Into<AnalyzerConfig>>(old: OldModel<A>) -> bincode::Result<StanceModel> {
     let m = old.metadata;
     let o = m.options;
-    let a = o.analyzer;
-    let analyzer = AnalyzerConfig {
-        language: a.language,
-        ngram_max: a.ngram_max,
-        target_placeholder: a.target_placeholder,
-        other_parties: a.other_parties,
-        context_window: a.context_window,
-        clause: a.clause,
-        negation: a.negation,
-        char_min: a.char_min,
-        char_max: a.char_max,
-        roles: a.roles,
-        lexicon: a.lexicon,
-        lexicon_sides: false,
-        target_words: false,
-    };
     let options = TrainOptions {
-        analyzer,
+        analyzer: o.analyzer.into(),
         min_df: o.min_df,
         max_features: o.max_features,
         min_target_rows: o.min_target_rows,
@@ -97,6 +112,7 @@ pub fn deserialize(payload: &[u8]) -> bincode::Result<StanceModel> {
         balance: o.balance,
         dense_budget_mib: o.dense_budget_mib,
         augment_targets: o.augment_targets,
+        vectors: None,
     };
     Ok(StanceModel {
         vocabulary: old.vocabulary,
@@ -111,5 +127,6 @@ pub fn deserialize(payload: &[u8]) -> bincode::Result<StanceModel> {
             notes: m.notes,
             cross_validation: m.cross_validation,
         },
+        vectors: None,
     })
 }
