@@ -12,8 +12,8 @@ use crate::model::{CvResult, TrainOptions};
 use crate::parties::Registry;
 use crate::pooling::PoolingOptions;
 use crate::text::AnalyzerConfig;
-use crate::vectors::WordVectors;
 use crate::train::{fit_models, prepare, vectorize_rows};
+use crate::vectors::WordVectors;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Metric {
@@ -336,7 +336,8 @@ mod tests {
             ..TrainOptions::default()
         };
         let registry = Registry::default_registry();
-        let (chosen, table) = cross_validate(&examples, &base, &grid, &registry, None, &|_| {}).unwrap();
+        let (chosen, table) =
+            cross_validate(&examples, &base, &grid, &registry, None, &|_| {}).unwrap();
         let rows: Vec<(&str, Option<usize>)> = table
             .iter()
             .map(|r| (r.features.as_str(), r.min_target_rows))
@@ -412,7 +413,8 @@ mod tests {
                 balance: vec![false],
                 augment_targets: vec![None],
             };
-            let (_, table) = cross_validate(&examples, &base, &grid, &registry, None, &|_| {}).unwrap();
+            let (_, table) =
+                cross_validate(&examples, &base, &grid, &registry, None, &|_| {}).unwrap();
             table[0].accuracy
         };
         // Each dealing holds every row out once, so the pooled accuracy is the mean of the

@@ -12,9 +12,9 @@ use crate::error::{Error, Result};
 use crate::features::{SparseVec, Vocabulary};
 use crate::model::{LinearModel, Metadata, StanceModel, TrainOptions, TrainingFile};
 use crate::parties::Registry;
-use crate::pooling::{self, PoolScratch};
+use crate::pooling;
 use crate::solver;
-use crate::text::Analyzer;
+use crate::text::{Analyzer, Terms, VectorRows, NO_ROW};
 use crate::vectors::WordVectors;
 
 /// Rows ready for fitting: canonical target, class index, sparse features and dense block.
@@ -36,20 +36,36 @@ pub fn prepare(
 ) -> Prepared {
     let analyzer = Analyzer::new(options.analyzer.clone());
     let dense = vectors.zip(options.vectors.as_ref());
+    let row_of = |raw: &str| vectors.map_or(NO_ROW, |v| pooling::row_of(v, raw));
     let rows: Vec<(String, usize, Vec<String>, Vec<f32>)> = examples
         .par_iter()
-        .map_init(PoolScratch::default, |scratch, example| {
+        .map(|example| {
             let target = example.target.as_deref().unwrap_or_default();
             let (spans, others) = registry.spans(&example.text, target, example.spans.as_deref());
             let stance = example.stance.unwrap_or(Stance::None);
+            let rows = dense.map(|(v, _)| VectorRows {
+                space: v.space(),
+                row_of: &row_of,
+            });
+            let mut terms = Terms::default();
+            analyzer.terms_with_vectors_into(
+                &example.text,
+                &spans,
+                &others,
+                None,
+                rows.as_ref(),
+                &mut terms,
+            );
+            let mut features = Vec::new();
+            analyzer.for_each_feature_text(&terms, |f, _, _| features.push(f.to_string()));
             let mut pooled = Vec::new();
             if let Some((vectors, pooling)) = dense {
-                pooling::pool_into(vectors, pooling, &example.text, &spans, scratch, &mut pooled);
+                pooling::pool_into(vectors, pooling, terms.vector_words(), &mut pooled);
             }
             (
                 registry.canonical(target).to_string(),
                 stance.index(),
-                analyzer.features(&example.text, &spans, &others),
+                features,
                 pooled,
             )
         })
@@ -76,7 +92,11 @@ impl Prepared {
         let mut row = vocabulary.vectorize(self.docs[i].iter().map(String::as_str));
         let offset = vocabulary.len() as u32;
         let dense = self.dense[i].iter().enumerate();
-        row.extend(dense.filter(|(_, &v)| v != 0.0).map(|(j, &v)| (offset + j as u32, v)));
+        row.extend(
+            dense
+                .filter(|(_, &v)| v != 0.0)
+                .map(|(j, &v)| (offset + j as u32, v)),
+        );
         row
     }
 

@@ -819,3 +819,123 @@ fn cv_can_choose_the_stemming_language_and_the_model_keeps_it() {
     assert_eq!(language, "none");
     assert_cv_value_refused(dir.path(), "--cv-language", "klingon");
 }
+
+#[test]
+fn word_vectors_from_a_text_file_are_pooled_saved_and_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    // The GloVe / fastText text format, with a `count dim` header.
+    let vectors = write(
+        dir.path(),
+        "tiny.vec",
+        b"4 3\nthanked 1 0.5 0\ncondemned -1 0 0.5\naid 0.5 1 0\nstrikes -0.5 -1 0.25\n",
+    );
+    let model = train_mini(dir.path(), &["--vectors", vectors.to_str().unwrap()]);
+    let r = run(stance().args(["inspect", "--json", "--model"]).arg(&model));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let info: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(info["vectors"]["dim"], 3);
+    assert_eq!(info["vectors"]["words"], 4);
+    assert_eq!(info["vectors"]["origin"], vectors.to_str().unwrap());
+    assert_eq!(info["vectors"]["sha256"].as_str().unwrap().len(), 64);
+    let r = run(stance().args(["inspect", "--model"]).arg(&model));
+    assert!(r.stdout.contains("word vectors: "), "{}", r.stdout);
+
+    // The dense block's regions show in the explanation, and everything adds up to the logit.
+    let r = run(stance()
+        .args(["score", "--explain", "100000", "--model"])
+        .arg(&model)
+        .arg("Kyiv thanked Brussels for the aid and condemned the strikes"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for row in json_lines(&r.stdout) {
+        let e = &row["explanation"];
+        let lines: Vec<&serde_json::Value> = ["toward", "against"]
+            .iter()
+            .flat_map(|side| e[side].as_array().unwrap().iter())
+            .collect();
+        let sum: f64 = lines
+            .iter()
+            .map(|c| c["contribution"].as_f64().unwrap())
+            .sum();
+        let logit = e["logit"].as_f64().unwrap();
+        assert!(
+            (e["intercept"].as_f64().unwrap() + sum - logit).abs() < 1e-3,
+            "{row}"
+        );
+        let regions: Vec<&str> = lines
+            .iter()
+            .filter_map(|c| c["feature"].as_str().filter(|f| f.starts_with("vectors: ")))
+            .collect();
+        assert!(regions.contains(&"vectors: statement"), "{row}");
+    }
+
+    // `--vectors none`: no dense block.
+    let plain = dir.path().join("plain.model");
+    let r = run(stance()
+        .args(["train", "--min-df", "1", "--vectors", "none", "--out"])
+        .arg(&plain)
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(stance().args(["inspect", "--json", "--model"]).arg(&plain));
+    let info: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(info["vectors"].is_null());
+    assert!(info["metadata"]["options"]["vectors"].is_null());
+}
+
+#[test]
+fn bad_vector_files_are_errors_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[u8], &str); 5] = [
+        (
+            "ragged.vec",
+            b"a 1 2\nb 1\n",
+            "ragged.vec:2: 1 numbers after \"b\"; the vectors have dimension 2",
+        ),
+        (
+            "word.vec",
+            b"a 1 2\nb 1 two\n",
+            "word.vec:2: \"two\" is not a number",
+        ),
+        (
+            "nan.vec",
+            b"a 1 2\nb NaN 2\n",
+            "nan.vec:2: \"NaN\" is not a finite number",
+        ),
+        (
+            "header.vec",
+            b"2 3\na 1 2\n",
+            "header.vec:2: 2 numbers after \"a\"; the vectors have dimension 3",
+        ),
+        ("empty.vec", b"", "empty.vec: holds no word vectors"),
+    ];
+    for (name, content, message) in cases {
+        let path = write(dir.path(), name, content);
+        let out = dir.path().join("x.model");
+        let r = run(stance()
+            .args(["train", "--min-df", "1", "--vectors"])
+            .arg(&path)
+            .arg("--out")
+            .arg(&out)
+            .arg(fixture("mini.jsonl")));
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains(message), "{name}: {}", r.stderr);
+        assert!(!out.exists(), "{name}: a model was written");
+    }
+    let r = run(stance()
+        .args(["train", "--vectors", "/nonexistent/v.vec", "--out"])
+        .arg(dir.path().join("x.model"))
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("/nonexistent/v.vec"), "{}", r.stderr);
+    for (flag, value) in [
+        ("--vector-weight", "NaN"),
+        ("--vector-weight", "0"),
+        ("--vector-words", "0"),
+    ] {
+        let r = run(stance()
+            .args(["train", flag, value, "--out"])
+            .arg(dir.path().join("x.model"))
+            .arg(fixture("mini.jsonl")));
+        assert_eq!(r.code, 2, "{flag} {value}: {}", r.stderr);
+        assert!(r.stderr.contains(flag), "{flag} {value}: {}", r.stderr);
+    }
+}

@@ -27,7 +27,7 @@ use std::cell::RefCell;
 use crate::parties::{fold_into, SortedSpans};
 pub use stem::Language;
 use tokenize::{tokenize_into, Kind, Token};
-pub use word_facts::TermIds;
+pub use word_facts::{TermIds, VectorRows, NO_ROW};
 use word_facts::{WordCache, WordFacts};
 
 /// Stands for every mention of the target, so that "Kyiv" and "Moscow" in one sentence give
@@ -139,6 +139,18 @@ pub struct Terms {
     ids: Vec<u32>,
     /// Where the words of the target's mentions (stemmed) sit in `arena`, with `target_words`.
     target_words: Vec<(u32, u32)>,
+    /// With `VectorRows`: the words that have a vector, and the target's mention words.
+    vector_words: Vec<VectorWord>,
+}
+
+/// A word token for the dense block (see `pooling`): its vector row (`NO_ROW` for a mention
+/// word without one), its position among the statement's tokens, and whether it is in a
+/// mention of the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VectorWord {
+    pub row: u32,
+    pub token: u32,
+    pub mention: bool,
 }
 
 impl Terms {
@@ -147,6 +159,12 @@ impl Terms {
         self.items.clear();
         self.ids.clear();
         self.target_words.clear();
+        self.vector_words.clear();
+    }
+
+    /// The words with a vector row and the mention words, when made with `VectorRows`.
+    pub fn vector_words(&self) -> &[VectorWord] {
+        &self.vector_words
     }
 
     /// Each term's id in the numbering given to `Analyzer::terms_with_ids_into`; empty
@@ -277,13 +295,33 @@ impl Analyzer {
         ids: Option<&TermIds>,
         terms: &mut Terms,
     ) {
+        self.terms_with_vectors_into(text, target_spans, other_spans, ids, None, terms)
+    }
+
+    /// `terms_with_ids_into`, and with `vectors`, the words' vector rows (`Terms::vector_words`)
+    /// for the dense block, memoized with the words' facts.
+    pub fn terms_with_vectors_into(
+        &self,
+        text: &str,
+        target_spans: &[(usize, usize)],
+        other_spans: &[(usize, usize)],
+        ids: Option<&TermIds>,
+        vectors: Option<&VectorRows>,
+        terms: &mut Terms,
+    ) {
         terms.clear();
         SPANS.with_borrow_mut(|(sorted_targets, sorted_others)| {
             sorted_targets.refill(target_spans);
             sorted_others.refill(other_spans);
             TOKENS.with_borrow_mut(|tokens| {
                 tokenize_into(text, tokens);
-                self.push_terms(text, tokens, (sorted_targets, sorted_others), ids, terms)
+                self.push_terms(
+                    text,
+                    tokens,
+                    (sorted_targets, sorted_others),
+                    (ids, vectors),
+                    terms,
+                )
             })
         })
     }
@@ -293,7 +331,7 @@ impl Analyzer {
         text: &str,
         tokens: &[Token],
         (target_spans, other_spans): (&SortedSpans, &SortedSpans),
-        ids: Option<&TermIds>,
+        (ids, vectors): (Option<&TermIds>, Option<&VectorRows>),
         terms: &mut Terms,
     ) {
         WORDS.with_borrow_mut(|words| {
@@ -301,11 +339,11 @@ impl Analyzer {
             let mut clause = 0;
             let mut previous_end_byte = 0;
             let mut negated = false;
-            for &token in tokens {
+            for (position, &token) in tokens.iter().enumerate() {
                 let raw = &text[token.byte_start..token.byte_end];
                 let between = &text[previous_end_byte..token.byte_start];
                 // Words come with their stem and facts from this thread's cache.
-                let (cached, facts) = match token.kind {
+                let (mut cached, facts) = match token.kind {
                     Kind::Word => {
                         let language = self.config.language as u8;
                         let word = words.get(language, raw, |out| self.normalize_word(raw, out));
@@ -333,6 +371,21 @@ impl Analyzer {
                 }
                 previous_end_byte = token.byte_end;
                 let overlaps = |spans: &SortedSpans| spans.overlapping(token.start, token.end);
+                if let Some(vectors) = vectors {
+                    let row = match (&mut cached, token.kind) {
+                        (Some(word), _) => word.vector_row(vectors, raw),
+                        (None, Kind::Hashtag) => (vectors.row_of)(&raw[1..]),
+                        _ => NO_ROW,
+                    };
+                    let mention = overlaps(target_spans).is_some();
+                    if row != NO_ROW || (mention && token.kind == Kind::Word) {
+                        terms.vector_words.push(VectorWord {
+                            row,
+                            token: position as u32,
+                            mention,
+                        });
+                    }
+                }
                 let placeholder = if self.config.target_placeholder {
                     overlaps(target_spans).map(|span| (span, TARGET, true))
                 } else {

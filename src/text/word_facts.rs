@@ -36,14 +36,34 @@ pub struct TermIds<'a> {
     pub id_of: &'a dyn Fn(&str) -> u32,
 }
 
-/// A cached word: its stem, its facts, and its stem's id in the last numbering asked for.
+/// Rows of raw words in a set of word vectors, memoized like `TermIds`: `space` tells vector
+/// sets apart (0 is never one), `row_of` gives a raw word's row (`NO_ROW`: none).
+pub struct VectorRows<'a> {
+    pub space: u32,
+    pub row_of: &'a dyn Fn(&str) -> u32,
+}
+
+/// A word that has no vector.
+pub const NO_ROW: u32 = u32::MAX;
+
+/// A cached word: its stem, its facts, its stem's id in the last numbering asked for, and its
+/// row in the last vectors asked for.
 pub struct CachedWord {
     pub stem: Box<str>,
     pub facts: WordFacts,
     id: (u32, u32),
+    vector: (u32, u32),
 }
 
 impl CachedWord {
+    /// The raw word's row in `rows`' vectors, looked up the first time it is asked for there.
+    pub fn vector_row(&mut self, rows: &VectorRows, raw: &str) -> u32 {
+        if self.vector.0 != rows.space {
+            self.vector = (rows.space, (rows.row_of)(raw));
+        }
+        self.vector.1
+    }
+
     /// The stem's id in `ids`' numbering, computed the first time it is asked for there.
     pub fn id(&mut self, ids: &TermIds) -> u32 {
         if self.id.0 != ids.space {
@@ -84,6 +104,7 @@ impl WordCache {
                 stem: text.into(),
                 facts: WordFacts::of(raw),
                 id: (0, 0),
+                vector: (0, 0),
             }
         };
         match short_key_of_bytes(language, raw.as_bytes()) {
