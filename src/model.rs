@@ -465,34 +465,27 @@ impl Scorer {
         let scales = SCRATCH
             .with_borrow_mut(|s| vocabulary.vectorize_unscaled(&indices, &mut s.counts, &mut x));
         vocabulary.scale(&mut x, scales);
-        // The dense block's columns follow the vocabulary's.
         let mut dense = Vec::new();
         self.dense_into(&terms, &mut dense);
-        let offset = vocabulary.len() as u32;
-        x.extend(
-            dense
-                .iter()
-                .enumerate()
-                .map(|(j, &v)| (offset + j as u32, v)),
-        );
-        let (model, _) = self.model_for(target);
-        let z = model.logits(&x);
+        let (model, own) = self.model_for(target);
+        let mut z = model.logits(&x);
+        self.add_dense_logits(own, &dense, &mut z);
         let probabilities = softmax(z);
         let class = argmax(&probabilities);
         let chars: Vec<char> = text.chars().collect();
-        let (sparse, dense_part) = x.split_at(x.len() - dense.len());
         let dim = dense.len() / pooling::REGIONS.len();
         let regions = pooling::REGIONS.iter().enumerate().filter(|_| dim > 0);
-        // One line per pooled region: the sum of its columns' contributions.
+        // One line per pooled region: the sum of its columns' contributions (the dense block's
+        // columns follow the vocabulary's).
+        let offset = vocabulary.len();
         let region_lines = regions.map(|(r, name)| Contribution {
             words: String::new(),
             feature: format!("vectors: {name}"),
-            value: dense_part[r * dim..(r + 1) * dim]
-                .iter()
-                .map(|&(f, v)| v * model.weights[3 * f as usize + class])
+            value: (r * dim..(r + 1) * dim)
+                .map(|j| dense[j] * model.weights[3 * (offset + j) + class])
                 .sum(),
         });
-        let mut all: Vec<Contribution> = sparse
+        let mut all: Vec<Contribution> = x
             .iter()
             .map(|&(feature, value)| {
                 let (first, n) = first_seen.get(&feature).copied().unwrap_or((0, 0));

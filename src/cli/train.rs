@@ -78,7 +78,8 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value_t = Switch::On)]
     target_words: Switch,
     /// Only the word n-grams (and the target placeholder): turns off other parties, context,
-    /// clause, negation, role, lexicon and target-word features.
+    /// clause, negation, role, lexicon and target-word features, and word vectors unless
+    /// --vectors is given.
     #[arg(long)]
     plain: bool,
     /// Pretrained word vectors pooled around the target (left and right context, the mention,
@@ -382,7 +383,11 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         return Err(Error::Usage("--vector-window must be at most 1000".into()));
     }
     let vector_weight = parse_weight(&args.vector_weight.to_string(), "--vector-weight")?;
-    let word_vectors = load_vectors(args.vectors.as_deref(), args.language, args.vector_words)?;
+    let vectors = match (&args.vectors, args.plain) {
+        (None, true) => Some("none"),
+        (given, _) => given.as_deref(),
+    };
+    let word_vectors = load_vectors(vectors, args.language, args.vector_words)?;
     let (char_min, char_max) = args.char_ngrams.unwrap_or((0, 0));
     let options = TrainOptions {
         analyzer: AnalyzerConfig {
