@@ -376,7 +376,7 @@ impl WordVectors {
 }
 
 /// The origin recorded for the bundled vectors.
-pub const BUNDLED_NAME: &str = "glove-6b-50d (bundled)";
+pub const BUNDLED_NAME: &str = "models/glove-6b-50d.vectors (bundled)";
 
 /// A cursor over bytes that answers `None` past the end instead of panicking.
 struct Bytes<'a> {

@@ -716,25 +716,33 @@ fn balance_says_when_it_repeats_no_row() {
 }
 
 #[test]
-fn format5_models_still_load_and_score_as_before() {
-    // Written by the last format-5 stance (200 rows of labeled/train.jsonl, 300 features),
-    // before the target-word and lexicon-side features; it must score exactly as it did then.
-    let model = fixture("format5.stance");
-    let r = run(stance().arg("score").arg("--model").arg(&model).args([
-        "--target",
-        "Qatar",
-        "Ankara praised Doha's mediation but condemned Israel's strikes",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stdout.contains(
-            r#""probabilities":{"favor":0.80991054,"against":0.049019173,"none":0.14107026}"#
+fn format5_and_format6_models_still_load_and_score_as_before() {
+    // Written by the last format-5 stance (before the target-word and lexicon-side features) and
+    // the last format-6 stance (before word vectors), both on 200 rows of labeled/train.jsonl with
+    // 300 features; each must score exactly as it did then.
+    let cases = [
+        (
+            "format5.stance",
+            r#""probabilities":{"favor":0.80991054,"against":0.049019173,"none":0.14107026}"#,
         ),
-        "{}",
-        r.stdout
-    );
-    let r = run(stance().arg("inspect").arg("--model").arg(&model));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+        (
+            "format6.stance",
+            r#""probabilities":{"favor":0.82788885,"against":0.028040377,"none":0.14407071}"#,
+        ),
+    ];
+    for (name, expected) in cases {
+        let model = fixture(name);
+        let r = run(stance().arg("score").arg("--model").arg(&model).args([
+            "--target",
+            "Qatar",
+            "Ankara praised Doha's mediation but condemned Israel's strikes",
+        ]));
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        assert!(r.stdout.contains(expected), "{name}: {}", r.stdout);
+        let r = run(stance().arg("inspect").arg("--model").arg(&model));
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        assert!(r.stdout.contains("word vectors: none"), "{name}: {}", r.stdout);
+    }
 }
 
 /// Trains on mini.jsonl with `--cv 2 --cv-l2 1 --cv-min-target-rows none` and `grid`; returns
@@ -938,4 +946,31 @@ fn bad_vector_files_are_errors_naming_file_and_line() {
         assert_eq!(r.code, 2, "{flag} {value}: {}", r.stderr);
         assert!(r.stderr.contains(flag), "{flag} {value}: {}", r.stderr);
     }
+}
+
+#[test]
+fn cv_can_choose_the_vectors_weight_and_the_model_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let metadata = cv_mini(
+        dir.path(),
+        &["--cv-chars", "off", "--cv-vector-weight", "off,0.5,off"],
+    );
+    assert_eq!(
+        cv_row_names(&metadata),
+        ["words, no vectors", "words, vectors 0.5"]
+    );
+    let rows = metadata["cross_validation"].as_array().unwrap();
+    let chosen = rows.iter().position(|r| r["chosen"] == true).unwrap();
+    let options = &metadata["options"];
+    match chosen {
+        0 => assert!(options["vectors"].is_null(), "{options}"),
+        _ => assert_eq!(options["vectors"]["weight"], 0.5, "{options}"),
+    }
+    assert_cv_value_refused(dir.path(), "--cv-vector-weight", "heavy");
+    let r = run(stance()
+        .args(["train", "--cv", "2", "--vectors", "none", "--cv-vector-weight", "off,1", "--out"])
+        .arg(dir.path().join("x.model"))
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--cv-vector-weight needs word vectors"), "{}", r.stderr);
 }

@@ -157,7 +157,7 @@ fn print_metadata(model: &StanceModel) {
     );
     match vectors_view(model) {
         Some(v) => println!(
-            "word vectors: {} ({} words, dimension {}, sha256 {}), pooled over left context, right context, mention and statement",
+            "word vectors: {}: {} words, dimension {}, sha256 {}; pooled over left context, right context, mention and statement",
             v.origin, v.words, v.dim, v.sha256
         ),
         None => println!("word vectors: none"),

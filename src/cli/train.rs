@@ -28,7 +28,7 @@ enum Switch {
     after_help = "Examples:\n  stance train                                  # labeled/train.jsonl → models/default.stance\n  \
 stance train --out news.model --ngrams 3 --l2 0.5 a.jsonl b.csv\n  \
 # tweets about topics: a model per target, classes balanced, character n-grams, no stemming\n  \
-stance train --out tweets.model --min-target-rows 100 --balance --l2 10 --char-ngrams 2-5 --language none semeval/train.jsonl\n  \
+stance train --out tweets.model --min-target-rows 100 --balance --l2 10 --char-ngrams 2-5 --language none --vectors none semeval/train.jsonl\n  \
 # let 3 x 5-fold cross-validation choose\n  \
 stance train --out tweets.model --cv 5 --cv-repeats 3 --metric f_avg --cv-balance off,on --cv-language english,none semeval/train.jsonl\n\n\
 Labeled files: JSONL {\"id\"?, \"text\", \"target\", \"stance\", \"spans\"?}, CSV/TSV with a header naming \
@@ -388,6 +388,11 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         (given, _) => given.as_deref(),
     };
     let word_vectors = load_vectors(vectors, args.language, args.vector_words)?;
+    if word_vectors.is_none() && !args.cv_vector_weight.is_empty() {
+        return Err(Error::Usage(
+            "--cv-vector-weight needs word vectors: drop --vectors none (or --plain), or name a file".into(),
+        ));
+    }
     let (char_min, char_max) = args.char_ngrams.unwrap_or((0, 0));
     let options = TrainOptions {
         analyzer: AnalyzerConfig {
