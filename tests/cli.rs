@@ -741,7 +741,11 @@ fn format5_and_format6_models_still_load_and_score_as_before() {
         assert!(r.stdout.contains(expected), "{name}: {}", r.stdout);
         let r = run(stance().arg("inspect").arg("--model").arg(&model));
         assert_eq!(r.code, 0, "{name}: {}", r.stderr);
-        assert!(r.stdout.contains("word vectors: none"), "{name}: {}", r.stdout);
+        assert!(
+            r.stdout.contains("word vectors: none"),
+            "{name}: {}",
+            r.stdout
+        );
     }
 }
 
@@ -968,9 +972,22 @@ fn cv_can_choose_the_vectors_weight_and_the_model_keeps_it() {
     }
     assert_cv_value_refused(dir.path(), "--cv-vector-weight", "heavy");
     let r = run(stance()
-        .args(["train", "--cv", "2", "--vectors", "none", "--cv-vector-weight", "off,1", "--out"])
+        .args([
+            "train",
+            "--cv",
+            "2",
+            "--vectors",
+            "none",
+            "--cv-vector-weight",
+            "off,1",
+            "--out",
+        ])
         .arg(dir.path().join("x.model"))
         .arg(fixture("mini.jsonl")));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("--cv-vector-weight needs word vectors"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--cv-vector-weight needs word vectors"),
+        "{}",
+        r.stderr
+    );
 }
