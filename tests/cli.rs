@@ -991,3 +991,21 @@ fn cv_can_choose_the_vectors_weight_and_the_model_keeps_it() {
         r.stderr
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn score_output_files_are_readable_like_model_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scores.jsonl");
+    let r = run(stance()
+        .args(["score", "--output"])
+        .arg(&out)
+        .arg("Kyiv thanked NATO"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644);
+    let model = train_mini(dir.path(), &[]);
+    let mode = std::fs::metadata(&model).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644);
+}

@@ -683,6 +683,9 @@ impl Output {
                 let temp = file
                     .into_inner()
                     .map_err(|e| Error::io(&path, e.into_error()))?;
+                // Like a model file: on disk before the rename, and readable by others (0644).
+                temp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
+                stance::model_file::make_readable(temp.as_file(), &path)?;
                 temp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
                 Ok(())
             }
