@@ -1009,3 +1009,40 @@ fn score_output_files_are_readable_like_model_files() {
     let mode = std::fs::metadata(&model).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o644);
 }
+
+#[test]
+fn numbers_and_empty_values_are_checked_at_the_edge_with_the_flag_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.model");
+    let mini = fixture("mini.jsonl");
+    let cases: [(&[&str], &str); 8] = [
+        (&["train", "--char-weight", "NaN"], "--char-weight"),
+        (&["train", "--context-weight", "inf"], "--context-weight"),
+        (&["train", "--cv", "2", "--cv-l2", "0,1"], "--cv-l2"),
+        (&["eval", "--min-f-avg", "NaN"], "--min-f-avg"),
+        (&["eval", "--min-accuracy", "1.5"], "--min-accuracy"),
+        (&["eval", "--min-macro-f1=-0.1"], "--min-macro-f1"),
+        (
+            &["score", "--target", " ", "Kyiv thanked NATO"],
+            "--target is empty",
+        ),
+        (
+            &["score", "Kyiv thanked NATO", ""],
+            "statement argument 2 is empty",
+        ),
+    ];
+    for (args, message) in cases {
+        let mut cmd = stance();
+        cmd.args(args);
+        match args[0] {
+            "train" => cmd.arg("--out").arg(&out).arg(&mini),
+            "eval" => cmd.arg(&mini),
+            _ => &mut cmd,
+        };
+        let r = run(&mut cmd);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(message), "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+    }
+    assert!(!out.exists(), "a model was written");
+}

@@ -33,13 +33,13 @@ pub struct EvalArgs {
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Fail (exit 1) if accuracy is below this.
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", value_parser = super::fraction)]
     min_accuracy: Option<f64>,
     /// Fail (exit 1) if macro-F1 is below this.
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", value_parser = super::fraction)]
     min_macro_f1: Option<f64>,
     /// Fail (exit 1) if F_avg is below this.
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", value_parser = super::fraction)]
     min_f_avg: Option<f64>,
     /// Print one JSON object instead of the report.
     #[arg(long)]

@@ -190,3 +190,20 @@ pub fn cv_table(table: &[stance::model::CvResult], indent: &str) -> String {
     }
     out
 }
+
+/// A command-line fraction in [0, 1] (thresholds): NaN, infinities and numbers outside are
+/// refused while the arguments are parsed, so a gate can never be silently off.
+pub fn fraction(value: &str) -> std::result::Result<f64, String> {
+    match value.trim().parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("{value:?} is not a fraction between 0 and 1")),
+    }
+}
+
+/// A command-line weight: a finite number of 0 or more.
+pub fn weight(value: &str) -> std::result::Result<f32, String> {
+    match value.trim().parse::<f32>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!("{value:?} is not a finite number of 0 or more")),
+    }
+}

@@ -133,6 +133,17 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
             "give statements as arguments or with --input, not both".into(),
         ));
     }
+    if args.target.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        return Err(Error::Usage(
+            "--target is empty; name a party (any alias) or leave --target out".into(),
+        ));
+    }
+    if let Some(i) = args.texts.iter().position(|t| t.trim().is_empty()) {
+        return Err(Error::Usage(format!(
+            "statement argument {} is empty; there is nothing to score",
+            i + 1
+        )));
+    }
     if let Some(p) = args.threshold {
         if !(0.0..=1.0).contains(&p) {
             return Err(Error::Usage(

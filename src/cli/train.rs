@@ -101,10 +101,10 @@ pub struct TrainArgs {
     #[arg(long, value_name = "MIN-MAX", value_parser = parse_range)]
     char_ngrams: Option<(usize, usize)>,
     /// Weight of the character n-gram block against the word block.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, value_parser = super::weight)]
     char_weight: f32,
     /// Weight of the target context and clause block against the word block.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, value_parser = super::weight)]
     context_weight: f32,
     /// Minimum number of statements a feature must occur in.
     #[arg(long, default_value_t = 2)]
@@ -366,6 +366,11 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
     };
     if !(args.l2.is_finite() && args.l2 > 0.0) {
         return Err(Error::Usage("--l2 must be a positive number".into()));
+    }
+    if let Some(bad) = args.cv_l2.iter().find(|l2| !(l2.is_finite() && **l2 > 0.0)) {
+        return Err(Error::Usage(format!(
+            "--cv-l2: {bad} is not a positive number (each L2 strength must be)"
+        )));
     }
     if args.max_features == 0 {
         return Err(Error::Usage("--max-features must be at least 1".into()));
