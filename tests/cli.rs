@@ -1050,3 +1050,88 @@ fn numbers_and_empty_values_are_checked_at_the_edge_with_the_flag_named() {
     }
     assert!(!out.exists(), "a model was written");
 }
+
+#[test]
+fn an_output_that_is_an_input_is_refused_and_nothing_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d.jsonl");
+    std::fs::copy(fixture("mini.jsonl"), &data).unwrap();
+    let original = std::fs::read(&data).unwrap();
+    let model = train_mini(dir.path(), &[]);
+    let model_bytes = std::fs::read(&model).unwrap();
+    // The same file under another name: a hard link and a path through `.`.
+    let link = dir.path().join("link.jsonl");
+    std::fs::hard_link(&data, &link).unwrap();
+    let dotted = dir.path().join(".").join("d.jsonl");
+    let cases: Vec<Vec<std::ffi::OsString>> = vec![
+        vec![
+            "train".into(),
+            "--min-df".into(),
+            "1".into(),
+            "--out".into(),
+            data.clone().into(),
+            data.clone().into(),
+        ],
+        vec![
+            "train".into(),
+            "--out".into(),
+            link.clone().into(),
+            data.clone().into(),
+        ],
+        vec![
+            "eval".into(),
+            "--report".into(),
+            model.clone().into(),
+            "--model".into(),
+            model.clone().into(),
+            data.clone().into(),
+        ],
+        vec![
+            "eval".into(),
+            "--report".into(),
+            dotted.clone().into(),
+            data.clone().into(),
+        ],
+        vec![
+            "score".into(),
+            "--input".into(),
+            data.clone().into(),
+            "--output".into(),
+            data.clone().into(),
+        ],
+        vec![
+            "score".into(),
+            "--input".into(),
+            data.clone().into(),
+            "--output".into(),
+            link.clone().into(),
+        ],
+        vec![
+            "score".into(),
+            "--model".into(),
+            model.clone().into(),
+            "--output".into(),
+            model.clone().into(),
+            "Kyiv thanked NATO".into(),
+        ],
+    ];
+    for args in cases {
+        let r = run(stance().args(&args));
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("would destroy the input"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert_eq!(
+            std::fs::read(&data).unwrap(),
+            original,
+            "{args:?} changed the data"
+        );
+        assert_eq!(
+            std::fs::read(&model).unwrap(),
+            model_bytes,
+            "{args:?} changed the model"
+        );
+    }
+}

@@ -83,6 +83,11 @@ pub(super) struct Report {
 }
 
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
+    if let Some(report) = &args.report {
+        let mut inputs: Vec<&std::path::Path> = args.files.iter().map(PathBuf::as_path).collect();
+        inputs.extend(args.model.as_deref());
+        super::refuse_overwriting_an_input("--report", report, &inputs)?;
+    }
     let scorer = super::load_scorer(args.model.as_ref())?;
     let (examples, _) = super::read_labeled(&args.files, args.format, args.skip_invalid)?;
     let predictions: Vec<Prediction> = examples

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use stance::data::{self, Example, Format, Need};
 use stance::model::Scorer;
 use stance::parties::Registry;
-use stance::Result;
+use stance::{Error, Result};
 
 #[derive(Parser)]
 #[command(
@@ -206,4 +206,34 @@ pub fn weight(value: &str) -> std::result::Result<f32, String> {
         Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
         _ => Err(format!("{value:?} is not a finite number of 0 or more")),
     }
+}
+
+/// Refuses to write `output` (given with `flag`) when it is the same file as one of `inputs`:
+/// compared by device and inode, so another name, a link or `./` does not hide it. Writing
+/// would replace the input with the output.
+pub fn refuse_overwriting_an_input(
+    flag: &str,
+    output: &std::path::Path,
+    inputs: &[&std::path::Path],
+) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(out) = std::fs::metadata(output) else {
+            return Ok(()); // a new file is no input
+        };
+        for input in inputs {
+            let same = std::fs::metadata(input)
+                .is_ok_and(|m| m.dev() == out.dev() && m.ino() == out.ino());
+            if same {
+                return Err(Error::Usage(format!(
+                    "{flag} {} is the input {}; writing it would destroy the input (nothing was written)",
+                    output.display(),
+                    input.display()
+                )));
+            }
+        }
+    }
+    let _ = (flag, output, inputs);
+    Ok(())
 }

@@ -133,6 +133,15 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
             "give statements as arguments or with --input, not both".into(),
         ));
     }
+    if let Some(output) = &args.output {
+        let inputs: Vec<&Path> = args
+            .input
+            .iter()
+            .chain(&args.model)
+            .map(PathBuf::as_path)
+            .collect();
+        super::refuse_overwriting_an_input("--output", output, &inputs)?;
+    }
     if args.target.as_deref().is_some_and(|t| t.trim().is_empty()) {
         return Err(Error::Usage(
             "--target is empty; name a party (any alias) or leave --target out".into(),

@@ -364,6 +364,8 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
             ))
         }
     };
+    let inputs: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+    super::refuse_overwriting_an_input("--out", &out, &inputs)?;
     if !(args.l2.is_finite() && args.l2 > 0.0) {
         return Err(Error::Usage("--l2 must be a positive number".into()));
     }
