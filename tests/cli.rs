@@ -1135,3 +1135,31 @@ fn an_output_that_is_an_input_is_refused_and_nothing_is_touched() {
         );
     }
 }
+
+#[test]
+fn a_failed_write_to_stdout_is_an_error_not_a_panic() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // no /dev/full on this system
+    };
+    let cases: [&[&str]; 6] = [
+        &["inspect"],
+        &["inspect", "--json"],
+        &["parties"],
+        &["eval", "labeled/test.jsonl"],
+        &["completions", "bash"],
+        &["score", "Kyiv thanked NATO"],
+    ];
+    for args in cases {
+        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("stance"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(args)
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains("stdout"), "{args:?}: {stderr}");
+    }
+}

@@ -126,9 +126,9 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         eprintln!("report written to {}", path.display());
     }
     if args.json {
-        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+        outln!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else {
-        print_report(&report);
+        print_report(&report)?;
     }
     let checks = [
         ("accuracy", report.overall.accuracy, args.min_accuracy),
@@ -151,21 +151,27 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     })
 }
 
-fn print_report(report: &Report) {
+fn print_report(report: &Report) -> Result<()> {
     let o = &report.overall;
-    println!("rows: {}", o.n);
-    println!(
+    outln!("rows: {}", o.n);
+    outln!(
         "accuracy: {:.4}   macro-F1: {:.4}   F_avg: {:.4}",
-        o.accuracy, o.macro_f1, o.f_avg
+        o.accuracy,
+        o.macro_f1,
+        o.f_avg
     );
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{:<10}{:>10}{:>10}{:>10}{:>10}",
-        "class", "precision", "recall", "F1", "support"
+        "class",
+        "precision",
+        "recall",
+        "F1",
+        "support"
     );
     for stance in Stance::ALL {
         let c = &report.classes[stance.name()];
-        println!(
+        outln!(
             "{:<10}{:>10.4}{:>10.4}{:>10.4}{:>10}",
             stance.name(),
             c.precision,
@@ -174,12 +180,12 @@ fn print_report(report: &Report) {
             c.support
         );
     }
-    println!();
-    println!("confusion (rows: gold, columns: predicted)");
-    println!("{:<10}{:>9}{:>9}{:>9}", "", "favor", "against", "none");
+    outln!();
+    outln!("confusion (rows: gold, columns: predicted)");
+    outln!("{:<10}{:>9}{:>9}{:>9}", "", "favor", "against", "none");
     for stance in Stance::ALL {
         let row = report.confusion[stance.index()];
-        println!(
+        outln!(
             "{:<10}{:>9}{:>9}{:>9}",
             stance.name(),
             row[0],
@@ -187,7 +193,7 @@ fn print_report(report: &Report) {
             row[2]
         );
     }
-    println!();
+    outln!();
     // Data sets with a target per person (NewsMTSC) have thousands: show the largest.
     const SHOWN: usize = 25;
     let mut targets: Vec<(&String, &Summary)> = report.per_target.iter().collect();
@@ -201,18 +207,27 @@ fn print_report(report: &Report) {
         .unwrap_or(6)
         .clamp(6, 40)
         + 2;
-    println!(
+    outln!(
         "{:<width$}{:>6}{:>10}{:>10}{:>10}",
-        "target", "rows", "accuracy", "macro-F1", "F_avg"
+        "target",
+        "rows",
+        "accuracy",
+        "macro-F1",
+        "F_avg"
     );
     for (target, s) in targets {
         let target: String = target.chars().take(40).collect();
-        println!(
+        outln!(
             "{:<width$}{:>6}{:>10.4}{:>10.4}{:>10.4}",
-            target, s.n, s.accuracy, s.macro_f1, s.f_avg
+            target,
+            s.n,
+            s.accuracy,
+            s.macro_f1,
+            s.f_avg
         );
     }
     if hidden > 0 {
-        println!("… and {hidden} more targets with fewer rows (all are in --json)");
+        outln!("… and {hidden} more targets with fewer rows (all are in --json)");
     }
+    Ok(())
 }

@@ -125,66 +125,71 @@ pub fn run(args: InspectArgs) -> Result<ExitCode> {
             "vectors": vectors_view(model),
             "models": views,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&out).map_err(|e| Error::Usage(e.to_string()))?
         );
         return Ok(ExitCode::SUCCESS);
     }
-    print_metadata(model);
+    print_metadata(model)?;
     for v in &views {
-        println!(
+        outln!(
             "\n== {} ({} rows; intercepts favor {:.3}, against {:.3}, none {:.3})",
-            v.name, v.rows, v.intercept[0], v.intercept[1], v.intercept[2]
+            v.name,
+            v.rows,
+            v.intercept[0],
+            v.intercept[1],
+            v.intercept[2]
         );
         for (class, list) in &v.strongest {
-            println!("  {}:", class.name());
+            outln!("  {}:", class.name());
             for w in list {
-                println!("    {:>8.3}  {}", w.weight, w.feature);
+                outln!("    {:>8.3}  {}", w.weight, w.feature);
             }
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_metadata(model: &StanceModel) {
+fn print_metadata(model: &StanceModel) -> Result<()> {
     let m = &model.metadata;
-    println!("stance model, written by stance {}", m.tool_version);
-    println!(
+    outln!("stance model, written by stance {}", m.tool_version);
+    outln!(
         "features: {}   targets with their own model: {}",
         model.vocabulary.len(),
         model.targets.len()
     );
     match vectors_view(model) {
-        Some(v) => println!(
+        Some(v) => outln!(
             "word vectors: {}: {} words, dimension {}, sha256 {}; pooled over left context, right context, mention and statement",
             v.origin, v.words, v.dim, v.sha256
         ),
-        None => println!("word vectors: none"),
+        None => outln!("word vectors: none"),
     }
-    println!("training files:");
+    outln!("training files:");
     for f in &m.files {
-        println!("  {}  {} rows  sha256 {}", f.path, f.rows, f.sha256);
+        outln!("  {}  {} rows  sha256 {}", f.path, f.rows, f.sha256);
     }
-    println!(
+    outln!(
         "options: {}",
         serde_json::to_string(&m.options).unwrap_or_default()
     );
     let mut rows: Vec<(&String, &usize)> = m.rows_per_target.iter().collect();
     rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    println!(
+    outln!(
         "rows per target ({} targets{}):",
         rows.len(),
         if rows.len() > 20 { ", largest 20" } else { "" }
     );
     for (target, n) in rows.iter().take(20) {
-        println!("  {n:>6}  {target}");
+        outln!("  {n:>6}  {target}");
     }
     for note in &m.notes {
-        println!("note: {note}");
+        outln!("note: {note}");
     }
     if !m.cross_validation.is_empty() {
-        println!("cross-validation (out-of-fold, all folds pooled):");
-        print!("{}", super::cv_table(&m.cross_validation, "  "));
+        outln!("cross-validation (out-of-fold, all folds pooled):");
+        out!("{}", super::cv_table(&m.cross_validation, "  "));
     }
+    Ok(())
 }

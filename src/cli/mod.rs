@@ -1,5 +1,20 @@
 //! Command-line definitions (clap derive), one file per subcommand.
 
+/// `print!` / `println!` that return a failed write (a full disk, a closed descriptor) as an
+/// error naming stdout, where the std macros would panic.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout(), $($arg)*).map_err(|e| stance::Error::io("stdout", e))?
+    }};
+}
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*).map_err(|e| stance::Error::io("stdout", e))?
+    }};
+}
+
 mod eval;
 mod eval_report;
 mod inspect;
@@ -64,7 +79,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Inspect(args) => inspect::run(args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
-            clap_complete::generate(shell, &mut Cli::command(), "stance", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "stance", &mut script);
+            out!("{}", String::from_utf8_lossy(&script));
             Ok(ExitCode::SUCCESS)
         }
     }

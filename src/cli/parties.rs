@@ -36,12 +36,12 @@ pub fn run(args: PartiesArgs) -> Result<ExitCode> {
     if args.texts.is_empty() {
         for party in registry.parties() {
             if args.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({"name": party.name, "aliases": party.aliases, "ambiguous": party.ambiguous})
                 );
             } else {
-                println!("{}: {}", party.name, party.aliases.join(", "));
+                outln!("{}: {}", party.name, party.aliases.join(", "));
             }
         }
         return Ok(ExitCode::SUCCESS);
@@ -60,14 +60,14 @@ pub fn run(args: PartiesArgs) -> Result<ExitCode> {
             })
             .collect();
         if args.json {
-            println!("{}", serde_json::json!({"text": text, "parties": found}));
+            outln!("{}", serde_json::json!({"text": text, "parties": found}));
             continue;
         }
         if args.texts.len() > 1 {
-            println!("{text}");
+            outln!("{text}");
         }
         if found.is_empty() {
-            println!("  no registered party mentioned");
+            outln!("  no registered party mentioned");
         }
         for f in &found {
             let flag = if f.ambiguous {
@@ -75,9 +75,13 @@ pub fn run(args: PartiesArgs) -> Result<ExitCode> {
             } else {
                 ""
             };
-            println!(
+            outln!(
                 "  {:<22} {:?} [{}, {}]{}",
-                f.party, f.mention, f.start, f.end, flag
+                f.party,
+                f.mention,
+                f.start,
+                f.end,
+                flag
             );
         }
     }
