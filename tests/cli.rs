@@ -1063,60 +1063,26 @@ fn an_output_that_is_an_input_is_refused_and_nothing_is_touched() {
     let link = dir.path().join("link.jsonl");
     std::fs::hard_link(&data, &link).unwrap();
     let dotted = dir.path().join(".").join("d.jsonl");
-    let cases: Vec<Vec<std::ffi::OsString>> = vec![
-        vec![
-            "train".into(),
-            "--min-df".into(),
-            "1".into(),
-            "--out".into(),
-            data.clone().into(),
-            data.clone().into(),
-        ],
-        vec![
-            "train".into(),
-            "--out".into(),
-            link.clone().into(),
-            data.clone().into(),
-        ],
-        vec![
-            "eval".into(),
-            "--report".into(),
-            model.clone().into(),
-            "--model".into(),
-            model.clone().into(),
-            data.clone().into(),
-        ],
-        vec![
-            "eval".into(),
-            "--report".into(),
-            dotted.clone().into(),
-            data.clone().into(),
-        ],
-        vec![
-            "score".into(),
-            "--input".into(),
-            data.clone().into(),
-            "--output".into(),
-            data.clone().into(),
-        ],
-        vec![
-            "score".into(),
-            "--input".into(),
-            data.clone().into(),
-            "--output".into(),
-            link.clone().into(),
-        ],
-        vec![
-            "score".into(),
-            "--model".into(),
-            model.clone().into(),
-            "--output".into(),
-            model.clone().into(),
-            "Kyiv thanked NATO".into(),
+    let (data_s, link_s) = (data.to_str().unwrap(), link.to_str().unwrap());
+    let (model_s, dotted_s) = (model.to_str().unwrap(), dotted.to_str().unwrap());
+    let cases: [&[&str]; 7] = [
+        &["train", "--min-df", "1", "--out", data_s, data_s],
+        &["train", "--out", link_s, data_s],
+        &["eval", "--report", model_s, "--model", model_s, data_s],
+        &["eval", "--report", dotted_s, data_s],
+        &["score", "--input", data_s, "--output", data_s],
+        &["score", "--input", data_s, "--output", link_s],
+        &[
+            "score",
+            "--model",
+            model_s,
+            "--output",
+            model_s,
+            "Kyiv thanked NATO",
         ],
     ];
     for args in cases {
-        let r = run(stance().args(&args));
+        let r = run(stance().args(args));
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
         assert!(
             r.stderr.contains("would destroy the input"),
