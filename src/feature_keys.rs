@@ -213,7 +213,7 @@ mod tests {
                 id_of: &id_of,
             };
             let mut terms = Terms::default();
-            analyzer.terms_with_ids_into(text, &[], &[], Some(&ids), &mut terms);
+            analyzer.terms_with_ids_into(text, &[], &[], (Some(&ids), None), &mut terms);
             let mut by_text = Vec::new();
             keys.term_ids(&terms, &mut by_text);
             assert_eq!(terms.ids(), by_text);

@@ -312,12 +312,11 @@ impl Scorer {
                 space: v.space(),
                 row_of: &row_of,
             });
-            self.analyzer.terms_with_vectors_into(
+            self.analyzer.terms_with_ids_into(
                 text,
                 target_spans,
                 others,
-                ids.as_ref(),
-                rows.as_ref(),
+                (ids.as_ref(), rows.as_ref()),
                 terms,
             );
             !target_spans.is_empty()

@@ -159,7 +159,7 @@ mod tests {
         };
         let mut terms = Terms::default();
         let analyzer = Analyzer::new(AnalyzerConfig::default());
-        analyzer.terms_with_vectors_into(text, spans, &[], None, Some(&rows), &mut terms);
+        analyzer.terms_with_ids_into(text, spans, &[], (None, Some(&rows)), &mut terms);
         let mut out = Vec::new();
         let options = PoolingOptions {
             window,

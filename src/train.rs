@@ -48,12 +48,11 @@ pub fn prepare(
                 row_of: &row_of,
             });
             let mut terms = Terms::default();
-            analyzer.terms_with_vectors_into(
+            analyzer.terms_with_ids_into(
                 &example.text,
                 &spans,
                 &others,
-                None,
-                rows.as_ref(),
+                (None, rows.as_ref()),
                 &mut terms,
             );
             let mut features = Vec::new();
@@ -100,9 +99,9 @@ impl Prepared {
         row
     }
 
-    /// Columns of the dense block.
+    /// Columns of the dense block (every row's block has the same width).
     pub fn dense_width(&self) -> usize {
-        self.dense.iter().map(Vec::len).max().unwrap_or(0)
+        self.dense.first().map_or(0, Vec::len)
     }
 }
 

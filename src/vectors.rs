@@ -157,15 +157,7 @@ impl WordVectors {
         let row = row as usize;
         let scale = self.scales[row];
         let codes = &self.codes[row * self.dim..(row + 1) * self.dim];
-        // Eight at a time, in a shape the compiler turns into vector instructions.
-        let mut sums = sum.chunks_exact_mut(8);
-        let mut chunks = codes.chunks_exact(8);
-        for (s, c) in (&mut sums).zip(&mut chunks) {
-            for k in 0..8 {
-                s[k] += c[k] as f32 * scale;
-            }
-        }
-        for (s, &c) in sums.into_remainder().iter_mut().zip(chunks.remainder()) {
+        for (s, &c) in sum.iter_mut().zip(codes) {
             *s += c as f32 * scale;
         }
     }

@@ -282,31 +282,18 @@ impl Analyzer {
         other_spans: &[(usize, usize)],
         terms: &mut Terms,
     ) {
-        self.terms_with_ids_into(text, target_spans, other_spans, None, terms)
+        self.terms_with_ids_into(text, target_spans, other_spans, (None, None), terms)
     }
 
-    /// `terms_into`, and with `ids`, each term's id in that numbering too (`Terms::ids`): a
-    /// word's id is memoized with its facts, so scoring looks up no term.
+    /// `terms_into`, and with `ids`, each term's id in that numbering too (`Terms::ids`), with
+    /// `vectors`, the words' vector rows for the dense block (`Terms::vector_words`): both are
+    /// memoized with the word's facts, so scoring looks up neither a term nor a word.
     pub fn terms_with_ids_into(
         &self,
         text: &str,
         target_spans: &[(usize, usize)],
         other_spans: &[(usize, usize)],
-        ids: Option<&TermIds>,
-        terms: &mut Terms,
-    ) {
-        self.terms_with_vectors_into(text, target_spans, other_spans, ids, None, terms)
-    }
-
-    /// `terms_with_ids_into`, and with `vectors`, the words' vector rows (`Terms::vector_words`)
-    /// for the dense block, memoized with the words' facts.
-    pub fn terms_with_vectors_into(
-        &self,
-        text: &str,
-        target_spans: &[(usize, usize)],
-        other_spans: &[(usize, usize)],
-        ids: Option<&TermIds>,
-        vectors: Option<&VectorRows>,
+        (ids, vectors): (Option<&TermIds>, Option<&VectorRows>),
         terms: &mut Terms,
     ) {
         terms.clear();
