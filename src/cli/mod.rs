@@ -225,6 +225,14 @@ pub fn weight(value: &str) -> std::result::Result<f32, String> {
     }
 }
 
+/// A command-line weight that must be above 0.
+pub fn positive_weight(value: &str) -> std::result::Result<f32, String> {
+    match weight(value) {
+        Ok(x) if x > 0.0 => Ok(x),
+        _ => Err(format!("{value:?} is not a finite number above 0")),
+    }
+}
+
 /// Refuses to write `output` (given with `flag`) when it is the same file as one of `inputs`:
 /// compared by device and inode, so another name, a link or `./` does not hide it. Writing
 /// would replace the input with the output.

@@ -92,7 +92,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = vectors::DEFAULT_WORDS, value_name = "N")]
     vector_words: usize,
     /// Weight of the pooled-vectors block against the sparse blocks.
-    #[arg(long, default_value_t = 1.0, value_name = "W")]
+    #[arg(long, default_value_t = 1.0, value_name = "W", value_parser = super::positive_weight)]
     vector_weight: f32,
     /// Tokens before and after a mention pooled as its context; 0: the whole side.
     #[arg(long, default_value_t = 6, value_name = "N")]
@@ -144,7 +144,7 @@ pub struct TrainArgs {
     augment_targets: bool,
     /// With --augment-targets: weight of the shared copy against the target's own (0.5 was best
     /// of 0.3, 0.5, 0.7 and 1 by cross-validation on SemEval-2016).
-    #[arg(long, default_value_t = 0.5, requires = "augment_targets")]
+    #[arg(long, default_value_t = 0.5, requires = "augment_targets", value_parser = super::weight)]
     shared_weight: f32,
     /// Choose --l2, character n-grams, --min-target-rows (and, if asked, --balance,
     /// --augment-targets and --language) by K-fold cross-validation, then train the final model on all rows with
@@ -204,7 +204,8 @@ fn feature_grid(
             let pooling = match w.trim() {
                 "off" => None,
                 w => Some(PoolingOptions {
-                    weight: parse_weight(w, "--cv-vector-weight")?,
+                    weight: super::positive_weight(w)
+                        .map_err(|e| Error::Usage(format!("--cv-vector-weight: {e}")))?,
                     ..base.vectors.unwrap_or_default()
                 }),
             };
@@ -307,16 +308,6 @@ fn switch_grid(switches: &[Switch], given: bool) -> Vec<bool> {
     dedup(&on)
 }
 
-/// A positive, finite weight given to `flag`.
-fn parse_weight(value: &str, flag: &str) -> Result<f32> {
-    match value.trim().parse::<f32>() {
-        Ok(w) if w.is_finite() && w > 0.0 => Ok(w),
-        _ => Err(Error::Usage(format!(
-            "{flag}: {value:?} is not a positive number"
-        ))),
-    }
-}
-
 /// The word vectors training uses: `--vectors FILE`, none, or the bundled ones for English.
 fn load_vectors(
     given: Option<&str>,
@@ -377,19 +368,12 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
     if args.max_features == 0 {
         return Err(Error::Usage("--max-features must be at least 1".into()));
     }
-    if !(args.shared_weight.is_finite() && args.shared_weight >= 0.0) {
-        return Err(Error::Usage(format!(
-            "--shared-weight must be a number of 0 or more, not {}",
-            args.shared_weight
-        )));
-    }
     if args.vector_words == 0 {
         return Err(Error::Usage("--vector-words must be at least 1".into()));
     }
     if args.vector_window > 1000 {
         return Err(Error::Usage("--vector-window must be at most 1000".into()));
     }
-    let vector_weight = parse_weight(&args.vector_weight.to_string(), "--vector-weight")?;
     let vectors = match (&args.vectors, args.plain) {
         (None, true) => Some("none"),
         (given, _) => given.as_deref(),
@@ -431,7 +415,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         augment_targets: args.augment_targets.then_some(args.shared_weight),
         vectors: word_vectors.as_ref().map(|_| PoolingOptions {
             window: args.vector_window,
-            weight: vector_weight,
+            weight: args.vector_weight,
         }),
     };
     let (examples, rows_per_file) = super::read_labeled(&files, args.format, args.skip_invalid)?;
