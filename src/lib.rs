@@ -4,17 +4,21 @@
 //! → model file → scores and evaluations.
 
 pub mod alias_matcher;
+pub mod cli;
 pub mod cv;
 pub mod data;
 pub mod error;
+pub mod eval;
 pub mod feature_keys;
 pub mod features;
 pub mod metrics;
 pub mod model;
 pub mod model_file;
+pub mod model_info;
 pub mod parties;
 pub mod pooling;
 pub mod report;
+pub mod scoring;
 pub mod solver;
 pub mod text;
 pub mod train;

@@ -1,9 +1,8 @@
 //! The `stance` command: parse arguments, call the library, map errors to exit codes
 //! (0 success, 1 an evaluation threshold was missed, 2 bad usage or bad input).
 
-mod cli;
-
 use clap::Parser;
+use stance::cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -2,16 +2,12 @@
 //! exit 1 when a threshold is missed, so CI can gate on it.
 
 use clap::Args;
-use rayon::prelude::*;
-use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use stance::data::{Format, Stance};
-use stance::metrics::{ClassScores, Confusion};
-use stance::model::Prediction;
-use stance::Result;
+use crate::data::{Format, Stance};
+use crate::eval::{evaluate, Evaluation, Summary};
+use crate::Result;
 
 #[derive(Args)]
 #[command(
@@ -53,35 +49,6 @@ pub struct EvalArgs {
     skip_invalid: bool,
 }
 
-#[derive(Serialize)]
-pub(super) struct Summary {
-    pub n: usize,
-    pub accuracy: f64,
-    pub macro_f1: f64,
-    pub f_avg: f64,
-}
-
-impl Summary {
-    fn of(c: &Confusion) -> Summary {
-        Summary {
-            n: c.total(),
-            accuracy: c.accuracy(),
-            macro_f1: c.macro_f1(),
-            f_avg: c.f_avg(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-pub(super) struct Report {
-    #[serde(flatten)]
-    pub overall: Summary,
-    pub classes: BTreeMap<&'static str, ClassScores>,
-    /// Rows: gold favor, against, none; columns: predicted, same order.
-    pub confusion: [[usize; 3]; 3],
-    pub per_target: BTreeMap<String, Summary>,
-}
-
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
     if let Some(report) = &args.report {
         let mut inputs: Vec<&std::path::Path> = args.files.iter().map(PathBuf::as_path).collect();
@@ -90,39 +57,10 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     }
     let scorer = super::load_scorer(args.model.as_ref())?;
     let (examples, _) = super::read_labeled(&args.files, args.format, args.skip_invalid)?;
-    let predictions: Vec<Prediction> = examples
-        .par_iter()
-        .map(|e| {
-            let target = e.target.as_deref().unwrap_or_default();
-            scorer.predict(&e.text, target, e.spans.as_deref())
-        })
-        .collect();
-    let mut overall = Confusion::default();
-    let mut per_target: BTreeMap<String, Confusion> = BTreeMap::new();
-    for (example, prediction) in examples.iter().zip(&predictions) {
-        let (gold, predicted) = (example.stance.unwrap_or(Stance::None), prediction.stance);
-        overall.add(gold, predicted);
-        let target = scorer
-            .registry()
-            .canonical(example.target.as_deref().unwrap_or_default())
-            .to_string();
-        per_target.entry(target).or_default().add(gold, predicted);
-    }
-    let report = Report {
-        overall: Summary::of(&overall),
-        classes: Stance::ALL
-            .iter()
-            .map(|&s| (s.name(), overall.class(s)))
-            .collect(),
-        confusion: overall.matrix,
-        per_target: per_target
-            .iter()
-            .map(|(t, c)| (t.clone(), Summary::of(c)))
-            .collect(),
-    };
+    let (report, predictions) = evaluate(&scorer, &examples);
     if let Some(path) = &args.report {
         let html = super::eval_report::render(&scorer, &args, &examples, &predictions, &report);
-        stance::model_file::write_atomically(path, html.as_bytes())?;
+        crate::model_file::write_atomically(path, html.as_bytes())?;
         eprintln!("report written to {}", path.display());
     }
     if args.json {
@@ -130,18 +68,14 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     } else {
         print_report(&report)?;
     }
-    let checks = [
-        ("accuracy", report.overall.accuracy, args.min_accuracy),
-        ("macro-F1", report.overall.macro_f1, args.min_macro_f1),
-        ("F_avg", report.overall.f_avg, args.min_f_avg),
-    ];
     let mut missed = false;
-    for (name, value, threshold) in checks {
-        if let Some(threshold) = threshold {
-            if value < threshold {
-                eprintln!("stance: {name} {value:.4} is below the threshold {threshold:.4}");
-                missed = true;
-            }
+    for gate in report.gates(args.min_accuracy, args.min_macro_f1, args.min_f_avg) {
+        if gate.missed() {
+            eprintln!(
+                "stance: {} {:.4} is below the threshold {:.4}",
+                gate.name, gate.value, gate.threshold
+            );
+            missed = true;
         }
     }
     Ok(if missed {
@@ -151,7 +85,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     })
 }
 
-fn print_report(report: &Report) -> Result<()> {
+fn print_report(report: &Evaluation) -> Result<()> {
     let o = &report.overall;
     outln!("rows: {}", o.n);
     outln!(

@@ -1,10 +1,11 @@
 //! Builds the HTML report of `stance eval --report` from an evaluation's results.
 
-use stance::data::{Example, Stance};
-use stance::model::{Contribution, Prediction, Scorer};
-use stance::report::{self, ClassRow, Mistake, ReportInput, TargetRow};
+use crate::data::{Example, Stance};
+use crate::model::{Contribution, Prediction, Scorer};
+use crate::report::{self, ClassRow, Mistake, ReportInput, TargetRow};
 
-use super::eval::{EvalArgs, Report};
+use super::eval::EvalArgs;
+use crate::eval::Evaluation;
 
 /// Confident mistakes shown, most confident first.
 const MISTAKES: usize = 30;
@@ -16,7 +17,7 @@ pub(super) fn render(
     args: &EvalArgs,
     examples: &[Example],
     predictions: &[Prediction],
-    report: &Report,
+    report: &Evaluation,
 ) -> String {
     let files: Vec<String> = args.files.iter().map(|f| f.display().to_string()).collect();
     let model_name = args

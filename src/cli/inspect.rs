@@ -2,13 +2,11 @@
 //! with the strongest weights.
 
 use clap::Args;
-use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use stance::data::Stance;
-use stance::model::{LinearModel, StanceModel};
-use stance::{Error, Result};
+use crate::model::StanceModel;
+use crate::{model_info, Error, Result};
 
 #[derive(Args)]
 #[command(
@@ -30,105 +28,17 @@ pub struct InspectArgs {
     json: bool,
 }
 
-#[derive(Serialize)]
-struct Weighted {
-    feature: String,
-    weight: f32,
-}
-
-/// What `inspect` says of a model's word vectors.
-#[derive(Serialize)]
-struct VectorsView<'a> {
-    origin: &'a str,
-    sha256: &'a str,
-    dim: usize,
-    words: usize,
-}
-
-fn vectors_view(model: &StanceModel) -> Option<VectorsView<'_>> {
-    model.vectors.as_ref().map(|v| VectorsView {
-        origin: &v.origin,
-        sha256: &v.sha256,
-        dim: v.dim,
-        words: v.len(),
-    })
-}
-
-#[derive(Serialize)]
-struct ModelView {
-    name: String,
-    rows: usize,
-    intercept: [f32; 3],
-    /// Per class (favor, against, none): the features with the largest weights.
-    strongest: Vec<(Stance, Vec<Weighted>)>,
-}
-
-fn view(name: &str, model: &LinearModel, stance_model: &StanceModel, top: usize) -> ModelView {
-    let strongest = Stance::ALL
-        .iter()
-        .map(|&class| {
-            let k = class.index();
-            let mut weights: Vec<(usize, f32)> = (0..stance_model.vocabulary.len())
-                .map(|f| (f, model.weights[3 * f + k]))
-                .filter(|&(_, w)| w > 0.0)
-                .collect();
-            weights.sort_by(|a, b| b.1.total_cmp(&a.1));
-            let list = weights
-                .into_iter()
-                .take(top)
-                .map(|(f, weight)| Weighted {
-                    feature: stance_model.vocabulary.terms[f].clone(),
-                    weight,
-                })
-                .collect();
-            (class, list)
-        })
-        .collect();
-    ModelView {
-        name: name.to_string(),
-        rows: model.rows,
-        intercept: model.intercept,
-        strongest,
-    }
-}
-
 pub fn run(args: InspectArgs) -> Result<ExitCode> {
     let scorer = super::load_scorer(args.model.as_ref())?;
     let model = &scorer.model;
-    let views: Vec<ModelView> = match &args.target {
-        Some(target) => {
-            let canonical = scorer.registry().canonical(target).to_string();
-            let (linear, own) = scorer.model_for(&canonical);
-            if own.is_none() && !model.metadata.rows_per_target.contains_key(&canonical) {
-                eprintln!(
-                    "note: {canonical} was not in the training data; the pooled model serves it"
-                );
-            }
-            let name = own.map_or(format!("pooled model (serves {canonical})"), |t| {
-                format!("{t}'s own model")
-            });
-            vec![view(&name, linear, model, args.top)]
-        }
-        None => std::iter::once(view("pooled model", &model.pooled, model, args.top))
-            .chain(
-                model
-                    .targets
-                    .iter()
-                    .map(|(t, m)| view(&format!("{t}'s own model"), m, model, args.top)),
-            )
-            .collect(),
-    };
+    let (views, note) = model_info::views(&scorer, args.target.as_deref(), args.top);
+    if let Some(note) = note {
+        eprintln!("note: {note}");
+    }
     if args.json {
-        let out = serde_json::json!({
-            "metadata": model.metadata,
-            "features": model.vocabulary.len(),
-            "vectors": vectors_view(model),
-            "models": views,
-        });
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&out).map_err(|e| Error::Usage(e.to_string()))?
-        );
+        let json = serde_json::to_string_pretty(&model_info::json(model, &views))
+            .map_err(|e| Error::Usage(e.to_string()))?;
+        outln!("{json}");
         return Ok(ExitCode::SUCCESS);
     }
     print_metadata(model)?;
@@ -159,7 +69,7 @@ fn print_metadata(model: &StanceModel) -> Result<()> {
         model.vocabulary.len(),
         model.targets.len()
     );
-    match vectors_view(model) {
+    match model_info::vectors_view(model) {
         Some(v) => outln!(
             "word vectors: {}: {} words, dimension {}, sha256 {}; pooled over left context, right context, mention and statement",
             v.origin, v.words, v.dim, v.sha256

@@ -5,13 +5,13 @@
 macro_rules! out {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        write!(std::io::stdout(), $($arg)*).map_err(|e| stance::Error::io("stdout", e))?
+        write!(std::io::stdout(), $($arg)*).map_err(|e| crate::Error::io("stdout", e))?
     }};
 }
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        writeln!(std::io::stdout(), $($arg)*).map_err(|e| stance::Error::io("stdout", e))?
+        writeln!(std::io::stdout(), $($arg)*).map_err(|e| crate::Error::io("stdout", e))?
     }};
 }
 
@@ -25,14 +25,13 @@ mod score;
 mod train;
 
 use clap::{Parser, Subcommand};
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use stance::data::{self, Example, Format, Need};
-use stance::model::Scorer;
-use stance::parties::Registry;
-use stance::{Error, Result};
+use crate::data::{self, Example, Format};
+use crate::model::Scorer;
+use crate::parties::Registry;
+use crate::{Error, Result};
 
 #[derive(Parser)]
 #[command(
@@ -87,71 +86,56 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// `stance train` with these arguments (no program or subcommand name), for callers that are
+/// not a shell (the Python package's `train`): the same flags, checks and messages.
+pub fn train_from_args(args: &[String]) -> Result<()> {
+    use clap::FromArgMatches;
+    let command = <train::TrainArgs as clap::Args>::augment_args(clap::Command::new("train"));
+    let parsed = command
+        .try_get_matches_from(std::iter::once("train".to_string()).chain(args.iter().cloned()))
+        .and_then(|matches| train::TrainArgs::from_arg_matches(&matches))
+        .map_err(|e| Error::Usage(first_line(&e.to_string())))?;
+    train::run(parsed).map(|_| ())
+}
+
+/// `stance train`'s options: each long name, and whether it takes a value (else a flag).
+pub fn train_options() -> Vec<(String, bool)> {
+    let command = <train::TrainArgs as clap::Args>::augment_args(clap::Command::new("train"));
+    command
+        .get_arguments()
+        .filter_map(|a| Some((a.get_long()?.to_string(), a.get_action().takes_values())))
+        .collect()
+}
+
+/// A clap message without its "error: " prefix, usage and help lines.
+fn first_line(message: &str) -> String {
+    let line = message.lines().next().unwrap_or_default();
+    line.strip_prefix("error: ").unwrap_or(line).to_string()
+}
+
 /// Loads the model named by `--model`, or the embedded default.
 fn load_scorer(model: Option<&PathBuf>) -> Result<Scorer> {
-    let model = stance::load_model(model.map(PathBuf::as_path))?;
+    let model = crate::load_model(model.map(PathBuf::as_path))?;
     Ok(Scorer::new(model, Registry::default_registry()))
 }
 
-/// Reads several labeled files into one list, in order. With `skip_invalid`, bad rows are
-/// reported and left out; with none valid left, it is still an error. Warns about duplicate ids
-/// and about a statement labeled twice toward one target with different stances.
+/// Reads labeled files (`data::read_labeled`) and reports on stderr the rows --skip-invalid
+/// left out and the warnings about duplicate ids and conflicting labels.
 fn read_labeled(
     files: &[PathBuf],
     format: Option<Format>,
     skip_invalid: bool,
 ) -> Result<(Vec<Example>, Vec<usize>)> {
-    let mut examples = Vec::new();
-    let mut origin: Vec<(usize, usize)> = Vec::new();
-    let mut skipped = Vec::new();
-    let mut per_file = Vec::new();
-    for (f, file) in files.iter().enumerate() {
-        let rows = data::read_file_with(
-            file,
-            format,
-            Need::Labeled,
-            skip_invalid.then_some(&mut skipped),
-        )?;
-        per_file.push(rows.len());
-        origin.extend(rows.iter().map(|e| (f, e.line)));
-        examples.extend(rows);
+    let labeled = data::read_labeled(files, format, skip_invalid)?;
+    report_skipped(&labeled.skipped);
+    for warning in &labeled.warnings {
+        warn_list(warning.what, &warning.items);
     }
-    report_skipped(&skipped);
-    let place = |i: usize| format!("{}:{}", files[origin[i].0].display(), origin[i].1);
-    let mut ids: HashMap<&str, usize> = HashMap::new();
-    let mut labels: HashMap<(&str, &str), usize> = HashMap::new();
-    let (mut duplicate_ids, mut conflicts) = (Vec::new(), Vec::new());
-    for (i, e) in examples.iter().enumerate() {
-        if let Some(id) = e.id.as_deref() {
-            if let Some(&first) = ids.get(id) {
-                duplicate_ids.push(format!("id {id:?} at {} and {}", place(first), place(i)));
-            } else {
-                ids.insert(id, i);
-            }
-        }
-        let key = (e.text.as_str(), e.target.as_deref().unwrap_or_default());
-        match labels.get(&key) {
-            Some(&first) if examples[first].stance != e.stance => conflicts.push(format!(
-                "{} and {} label the same statement toward {} differently ({} vs {})",
-                place(first),
-                place(i),
-                key.1,
-                examples[first].stance.map_or("?", |s| s.name()),
-                e.stance.map_or("?", |s| s.name()),
-            )),
-            Some(_) => {}
-            None => {
-                labels.insert(key, i);
-            }
-        }
-    }
-    warn_list("duplicate ids", &duplicate_ids);
-    warn_list("conflicting labels", &conflicts);
-    Ok((examples, per_file))
+    Ok((labeled.examples, labeled.rows_per_file))
 }
 
 /// Says how many rows --skip-invalid left out, and the first few reasons.
-fn report_skipped(skipped: &[stance::Error]) {
+fn report_skipped(skipped: &[crate::Error]) {
     if skipped.is_empty() {
         return;
     }
@@ -179,7 +163,7 @@ fn warn_list(what: &str, items: &[String]) {
 
 /// The cross-validation table as text, one row a line, each line starting with `indent`
 /// (printed by `train --cv` and by `inspect`).
-pub fn cv_table(table: &[stance::model::CvResult], indent: &str) -> String {
+pub fn cv_table(table: &[crate::model::CvResult], indent: &str) -> String {
     let width = table
         .iter()
         .map(|row| row.features.chars().count() + 2)

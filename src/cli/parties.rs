@@ -4,8 +4,8 @@ use clap::Args;
 use serde::Serialize;
 use std::process::ExitCode;
 
-use stance::parties::Registry;
-use stance::Result;
+use crate::parties::Registry;
+use crate::Result;
 
 #[derive(Args)]
 #[command(

@@ -8,10 +8,10 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use stance::data::Stance;
-use stance::data::{self, Example, Format, Need};
-use stance::model::{Explanation, Scorer};
-use stance::{Error, Result};
+use crate::data::{self, Example, Format, Need};
+use crate::model::Scorer;
+use crate::scoring::{score_example, RowOptions, ScoreRow};
+use crate::{Error, Result};
 
 use super::json_string::write_json_str;
 
@@ -62,49 +62,6 @@ pub struct ScoreArgs {
     skip_invalid: bool,
 }
 
-#[derive(Serialize)]
-struct Probabilities {
-    favor: f32,
-    against: f32,
-    none: f32,
-}
-
-#[derive(Serialize)]
-struct ScoreRow<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<&'a str>,
-    text: &'a str,
-    target: Option<&'a str>,
-    stance: Option<&'static str>,
-    probabilities: Option<Probabilities>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    mentioned: Option<bool>,
-    /// Present with --threshold: no stance reached it, so the row says none.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    abstained: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    explanation: Option<Explanation>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<&'static str>,
-}
-
-impl<'a> ScoreRow<'a> {
-    /// A row with no stance yet.
-    fn unscored(id: Option<&'a str>, text: &'a str, note: Option<&'static str>) -> Self {
-        ScoreRow {
-            id,
-            text,
-            target: None,
-            stance: None,
-            probabilities: None,
-            mentioned: None,
-            abstained: None,
-            explanation: None,
-            note,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     /// One JSON object per line.
@@ -117,15 +74,10 @@ pub enum OutputFormat {
 
 /// How rows are scored and written, from the command line.
 struct Settings<'a> {
-    target: Option<&'a str>,
+    rows: RowOptions<'a>,
     skip_invalid: bool,
-    explain: Option<usize>,
-    threshold: Option<f32>,
     format: OutputFormat,
 }
-
-const NO_PARTY: &str =
-    "no registered party is mentioned; pass --target NAME to score toward a party";
 
 pub fn run(args: ScoreArgs) -> Result<ExitCode> {
     if !args.texts.is_empty() && args.input.is_some() {
@@ -162,10 +114,12 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
     }
     let scorer = super::load_scorer(args.model.as_ref())?;
     let settings = Settings {
-        target: args.target.as_deref(),
+        rows: RowOptions {
+            target: args.target.as_deref(),
+            explain: args.explain,
+            threshold: args.threshold,
+        },
         skip_invalid: args.skip_invalid,
-        explain: args.explain,
-        threshold: args.threshold,
         format: args.output_format,
     };
     let mut output = Output::open(args.output.as_deref())?;
@@ -364,7 +318,7 @@ fn score_lines(
                 match parsed {
                     Ok(Some(example)) => {
                         rows += 1;
-                        score_example(scorer, &example, settings, |row| {
+                        score_example(scorer, &example, &settings.rows, |row| {
                             write_row(&mut out, row, settings.format)
                         });
                     }
@@ -411,7 +365,7 @@ fn score_chunk(scorer: &Scorer, examples: &[Example], settings: &Settings) -> Ve
         .map(|slice| {
             let mut out = Vec::with_capacity(256 * slice.len());
             for example in slice {
-                score_example(scorer, example, settings, |row| {
+                score_example(scorer, example, &settings.rows, |row| {
                     write_row(&mut out, row, settings.format)
                 });
             }
@@ -495,74 +449,6 @@ fn write_row(out: &mut Vec<u8>, row: &ScoreRow, format: OutputFormat) {
 const CSV_HEADER: &str = "id,text,target,stance,favor,against,none,abstained\n";
 const TABLE_HEADER: &str =
     "target                 stance              favor  against   none  text\n";
-
-/// Scores one example and hands each of its rows to `emit`: one row toward its target, or,
-/// with none named, one per registered party the statement mentions.
-fn score_example<'a>(
-    scorer: &'a Scorer,
-    example: &'a Example,
-    settings: &Settings<'a>,
-    mut emit: impl FnMut(&ScoreRow<'a>),
-) {
-    let row = |target: Option<&'a str>, spans: Option<&[(usize, usize)]>| {
-        let mut row = ScoreRow::unscored(
-            example.id.as_deref(),
-            &example.text,
-            target.is_none().then_some(NO_PARTY),
-        );
-        if let Some(t) = target {
-            let (p, explanation) = match settings.explain {
-                Some(top) => {
-                    let (p, e) = scorer.explain(&example.text, t, spans, top);
-                    (p, Some(e))
-                }
-                None => (scorer.predict(&example.text, t, spans), None),
-            };
-            let [favor, against, none] = p.probabilities;
-            let mut stance = p.stance;
-            if let Some(threshold) = settings.threshold {
-                let abstained = p.probabilities.iter().all(|&v| v < threshold);
-                if abstained {
-                    stance = Stance::None;
-                }
-                row.abstained = Some(abstained);
-            }
-            row.stance = Some(stance.name());
-            row.probabilities = Some(Probabilities {
-                favor,
-                against,
-                none,
-            });
-            row.mentioned = Some(p.target_found);
-            row.explanation = explanation;
-        }
-        row.target = target;
-        row
-    };
-    let registry = scorer.registry();
-    if let Some(t) = example.target.as_deref().or(settings.target) {
-        return emit(&row(Some(registry.canonical(t)), example.spans.as_deref()));
-    }
-    // No target named: every registered party the statement mentions, in order of first mention.
-    let mentions = registry.mentions(&example.text);
-    let mut parties: Vec<usize> = Vec::new();
-    for m in &mentions {
-        if !parties.contains(&m.party) {
-            parties.push(m.party);
-        }
-    }
-    if parties.is_empty() {
-        return emit(&row(None, None));
-    }
-    for party in parties {
-        let spans: Vec<(usize, usize)> = mentions
-            .iter()
-            .filter(|m| m.party == party)
-            .map(|m| (m.start, m.end))
-            .collect();
-        emit(&row(Some(&registry.parties()[party].name), Some(&spans)));
-    }
-}
 
 /// `row` as `serde_json` would write it (the test `rows_are_written_as_serde_json_writes_them`
 /// holds them to it), with the strings escaped eight bytes at a time.
@@ -705,7 +591,7 @@ impl Output {
                     .map_err(|e| Error::io(&path, e.into_error()))?;
                 // Like a model file: on disk before the rename, and readable by others (0644).
                 temp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
-                stance::model_file::make_readable(temp.as_file(), &path)?;
+                crate::model_file::make_readable(temp.as_file(), &path)?;
                 temp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
                 Ok(())
             }
@@ -716,7 +602,9 @@ impl Output {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stance::model::Contribution;
+    use crate::data::Stance;
+    use crate::model::{Contribution, Explanation};
+    use crate::scoring::{Probabilities, NO_PARTY};
 
     #[test]
     fn rows_are_written_as_serde_json_writes_them() {

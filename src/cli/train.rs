@@ -4,14 +4,14 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use stance::cv::{self, FeatureSet, Grid, Metric};
-use stance::data::Format;
-use stance::model::{TrainOptions, TrainingFile};
-use stance::parties::Registry;
-use stance::pooling::PoolingOptions;
-use stance::text::{AnalyzerConfig, Language};
-use stance::vectors::{self, WordVectors};
-use stance::{model_file, train, Error, Result};
+use crate::cv::{self, FeatureSet, Grid, Metric};
+use crate::data::Format;
+use crate::model::{TrainOptions, TrainingFile};
+use crate::parties::Registry;
+use crate::pooling::PoolingOptions;
+use crate::text::{AnalyzerConfig, Language};
+use crate::vectors::{self, WordVectors};
+use crate::{model_file, train, Error, Result};
 
 const DEFAULT_TRAIN: &str = "labeled/train.jsonl";
 const DEFAULT_OUT: &str = "models/default.stance";

@@ -2,6 +2,9 @@
 
 mod delimited;
 pub mod jsonl;
+mod labeled;
+
+pub use labeled::{read_labeled, Labeled, Warning};
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -219,6 +222,19 @@ pub fn parse_line(
         }
         _ => Err(Error::Usage(format!("{format:?} files are not line-based"))),
     }
+}
+
+/// A statement to score, given directly rather than read from a file (the Python package's
+/// lists): checked like a file's row, `name` and `line` saying where it came from.
+pub fn statement(name: &str, line: usize, text: String, target: Option<String>) -> Result<Example> {
+    let row = RawRow {
+        id: None,
+        text,
+        target,
+        stance: None,
+        spans: None,
+    };
+    build_example(name, line, row, Need::Unlabeled)
 }
 
 /// UTF-8 or a clear error naming the line where the first bad byte sits.

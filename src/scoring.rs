@@ -1,0 +1,137 @@
+//! From a statement to its output rows: one row toward the target it names, or one per
+//! registered party it mentions (the fan-out), with abstention below a probability threshold
+//! and, if asked, explanations. `stance score` writes these rows; the Python package returns them.
+
+use serde::Serialize;
+
+use crate::data::{Example, Stance};
+use crate::model::{Explanation, Scorer};
+
+/// How each statement is turned into rows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RowOptions<'a> {
+    /// The party rows that name no target are scored toward; none: every party they mention.
+    pub target: Option<&'a str>,
+    /// Explain each row with this many features on each side.
+    pub explain: Option<usize>,
+    /// Abstain (stance none, `abstained: true`) when no stance reaches this probability.
+    pub threshold: Option<f32>,
+}
+
+/// A row's probabilities by class.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Probabilities {
+    pub favor: f32,
+    pub against: f32,
+    pub none: f32,
+}
+
+/// One output row: a statement scored toward one party (or, naming none, a note saying so).
+/// Its fields and their order are those of `stance score`'s JSONL rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreRow<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<&'a str>,
+    pub text: &'a str,
+    pub target: Option<&'a str>,
+    pub stance: Option<&'static str>,
+    pub probabilities: Option<Probabilities>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentioned: Option<bool>,
+    /// Present with --threshold: no stance reached it, so the row says none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub abstained: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Explanation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'static str>,
+}
+
+impl<'a> ScoreRow<'a> {
+    /// A row with no stance yet.
+    pub fn unscored(id: Option<&'a str>, text: &'a str, note: Option<&'static str>) -> Self {
+        ScoreRow {
+            id,
+            text,
+            target: None,
+            stance: None,
+            probabilities: None,
+            mentioned: None,
+            abstained: None,
+            explanation: None,
+            note,
+        }
+    }
+}
+
+/// The note of a row whose statement names no registered party.
+pub const NO_PARTY: &str =
+    "no registered party is mentioned; pass --target NAME to score toward a party";
+
+/// Scores one example and hands each of its rows to `emit`: one row toward its target, or,
+/// with none named, one per registered party the statement mentions.
+pub fn score_example<'a>(
+    scorer: &'a Scorer,
+    example: &'a Example,
+    options: &RowOptions<'a>,
+    mut emit: impl FnMut(&ScoreRow<'a>),
+) {
+    let row = |target: Option<&'a str>, spans: Option<&[(usize, usize)]>| {
+        let mut row = ScoreRow::unscored(
+            example.id.as_deref(),
+            &example.text,
+            target.is_none().then_some(NO_PARTY),
+        );
+        if let Some(t) = target {
+            let (p, explanation) = match options.explain {
+                Some(top) => {
+                    let (p, e) = scorer.explain(&example.text, t, spans, top);
+                    (p, Some(e))
+                }
+                None => (scorer.predict(&example.text, t, spans), None),
+            };
+            let [favor, against, none] = p.probabilities;
+            let mut stance = p.stance;
+            if let Some(threshold) = options.threshold {
+                let abstained = p.probabilities.iter().all(|&v| v < threshold);
+                if abstained {
+                    stance = Stance::None;
+                }
+                row.abstained = Some(abstained);
+            }
+            row.stance = Some(stance.name());
+            row.probabilities = Some(Probabilities {
+                favor,
+                against,
+                none,
+            });
+            row.mentioned = Some(p.target_found);
+            row.explanation = explanation;
+        }
+        row.target = target;
+        row
+    };
+    let registry = scorer.registry();
+    if let Some(t) = example.target.as_deref().or(options.target) {
+        return emit(&row(Some(registry.canonical(t)), example.spans.as_deref()));
+    }
+    // No target named: every registered party the statement mentions, in order of first mention.
+    let mentions = registry.mentions(&example.text);
+    let mut parties: Vec<usize> = Vec::new();
+    for m in &mentions {
+        if !parties.contains(&m.party) {
+            parties.push(m.party);
+        }
+    }
+    if parties.is_empty() {
+        return emit(&row(None, None));
+    }
+    for party in parties {
+        let spans: Vec<(usize, usize)> = mentions
+            .iter()
+            .filter(|m| m.party == party)
+            .map(|m| (m.start, m.end))
+            .collect();
+        emit(&row(Some(&registry.parties()[party].name), Some(&spans)));
+    }
+}
