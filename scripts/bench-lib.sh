@@ -21,6 +21,8 @@ PY_RUN=(env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 "$PY")
 # Pinned baseline versions (wheels exist for CPython 3.11 on x86-64 Linux).
 PIP_PINS_SKLEARN=(numpy==2.4.6 scipy==1.17.1 scikit-learn==1.9.1)
 PIP_PINS_FASTTEXT=(fasttext-numpy2==0.10.4)
+# The Python package's own test and benchmark needs (maturin, pytest, pandas, pyarrow, pyspark).
+mapfile -t PIP_PINS_PYTHON < <(grep -v '^#' tests/python/requirements.txt)
 
 die() {
     echo "error: $*" >&2
@@ -69,6 +71,13 @@ build_stance() {
     cp "$STANCE" "$dir/stance"
     STANCE=$dir/stance
     STANCE_VERSION=$("$STANCE" --version)
+}
+
+# install_python_package: build the Python package (python/, with maturin) into $VENV.
+install_python_package() {
+    log "pip install ./python into $VENV"
+    "$PY" -m pip install --quiet --disable-pip-version-check ./python ||
+        die "pip install ./python failed"
 }
 
 # check_data FILE...: fail early with a clear message if a data file is missing.

@@ -229,6 +229,25 @@ def flat_table(summary):
     return "\n".join(lines)
 
 
+def python_table(summary):
+    """The Python package (list scoring, Spark local mode) against the CLI on the same file."""
+    cli = next((s for s in summary.values() if s["system"] == "stance" and s["phase"] == "flat"), None)
+    rows = [s for s in summary.values() if s["phase"] == "python"]
+    if not rows or not cli:
+        return None
+    names = {"list": "Python: Model.load + Model.score(list)", "spark": "Spark local[2]: stance.spark.score (warm job)"}
+    lines = ["| scoring the same statements | statements | s | statements/s | ÷ CLI statements/s |",
+             "|---|---:|---:|---:|---:|",
+             f"| CLI: stance score --input --output (whole process) | {cli['rows']:,} | {fmt(cli['wall_s'], 2)} | "
+             f"{fmt(cli['statements_per_s'], 0)} | 1.00 |"]
+    for s in sorted(rows, key=lambda s: s["system"]):
+        speed = s.get("inprocess_statements_per_s")
+        s["share_of_cli"] = ratio(speed, cli["statements_per_s"])
+        lines.append(f"| {names.get(s['system'], s['system'])} | {s['rows']:,} | {fmt((s['inner'] or {}).get('score_s'), 2)} | "
+                     f"{fmt(speed, 0)} | {fmt(s['share_of_cli'], 2)} |")
+    return "\n".join(lines)
+
+
 def cmd_speed(args):
     summary = medians(read_records(args.records))
     print(f"## Speed (medians of {args.runs} run(s))\n")
@@ -243,6 +262,14 @@ def cmd_speed(args):
           "table (bucket 2,000,000 x dim 100 floats, about 800 MB).\n")
     print("### Memory flatness (stance scoring)\n")
     print(flat_table(summary))
+    table = python_table(summary)
+    if table:
+        print("\n### The Python package\n")
+        print(table)
+        print("\nPython: in-process, the model's loading and the scoring of a list (the rows read into "
+              "Python lists first, not timed). Spark: the second of two jobs in one session (reading the "
+              "JSONL file, scoring, Spark's noop sink); the first, which also starts the JVM's "
+              "code paths and the Python workers, is in the JSON as cold_s.")
     write_json(args.out, {**environment(args), "runs": args.runs,
                           "summary": list(summary.values()), "records": read_records(args.records)})
 

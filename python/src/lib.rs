@@ -21,6 +21,8 @@ use stance::scoring::{score_example, RowOptions, ScoreRow};
 
 /// Statements scored per parallel task.
 const SLICE: usize = 256;
+/// Statements scored before their rows are handed to Python.
+const CHUNK: usize = 8192;
 
 /// The library's errors as Python's: problems with a file are `OSError` (its subclasses where
 /// the cause is known), everything else — bad rows, bad options, untrainable data — `ValueError`;
@@ -110,11 +112,12 @@ impl RawModel {
             .collect()
     }
 
-    /// Every row of every statement, with the index of the statement it came from; scored in
-    /// parallel, in input order.
+    /// Every row of every statement, with the index of the statement it came from (counted
+    /// from `first`); scored in parallel, in input order.
     fn rows<'a>(
         &'a self,
         examples: &'a [Example],
+        first: usize,
         options: &RowOptions<'a>,
     ) -> Vec<(usize, ScoreRow<'a>)> {
         examples
@@ -124,12 +127,41 @@ impl RawModel {
                 let mut out = Vec::with_capacity(slice.len());
                 for (i, example) in slice.iter().enumerate() {
                     score_example(&self.scorer, example, options, |row| {
-                        out.push((c * SLICE + i, row.clone()))
+                        out.push((first + c * SLICE + i, row.clone()))
                     });
                 }
                 out
             })
             .collect()
+    }
+
+    /// Scores the statements chunk by chunk on the pool, from a thread of its own, and hands
+    /// each chunk's rows, in order, to `take` on this thread, which holds the GIL: turning rows
+    /// into Python objects overlaps with scoring the next chunk. The GIL is released while
+    /// waiting for a chunk.
+    fn each_chunk<'a>(
+        &'a self,
+        py: Python<'_>,
+        examples: &'a [Example],
+        options: &'a RowOptions<'a>,
+        mut take: impl FnMut(&[(usize, ScoreRow<'a>)]) -> PyResult<()>,
+    ) -> PyResult<()> {
+        std::thread::scope(|threads| {
+            // Two chunks may wait, so memory stays bounded by the chunk size.
+            let (sender, receiver) = std::sync::mpsc::sync_channel(2);
+            threads.spawn(move || {
+                for (c, chunk) in examples.chunks(CHUNK).enumerate() {
+                    if sender.send(self.rows(chunk, c * CHUNK, options)).is_err() {
+                        break; // `take` failed and the receiver is gone
+                    }
+                }
+            });
+            let receiver = std::sync::Mutex::new(receiver);
+            while let Some(rows) = py.allow_threads(|| receiver.lock().ok()?.recv().ok()) {
+                take(&rows)?;
+            }
+            Ok(())
+        })
     }
 }
 
@@ -177,14 +209,16 @@ impl RawModel {
             explain,
             threshold,
         };
-        let rows = py.allow_threads(|| self.rows(&examples, &options));
         let loads = py.import("json")?.getattr("loads")?;
         let list = PyList::empty(py);
-        let mut indices = Vec::with_capacity(rows.len());
-        for (index, row) in &rows {
-            list.append(row_dict(py, row, &loads)?)?;
-            indices.push(*index);
-        }
+        let mut indices = Vec::with_capacity(examples.len());
+        self.each_chunk(py, &examples, &options, |rows| {
+            for (index, row) in rows {
+                list.append(row_dict(py, row, &loads)?)?;
+                indices.push(*index);
+            }
+            Ok(())
+        })?;
         Ok((list, indices))
     }
 
@@ -205,7 +239,7 @@ impl RawModel {
             explain: None,
             threshold,
         };
-        let rows = py.allow_threads(|| self.rows(&examples, &options));
+        let rows = py.allow_threads(|| self.rows(&examples, 0, &options));
         let probability = |k: usize| -> Vec<Option<f64>> {
             rows.iter()
                 .map(|(_, r)| {
