@@ -47,7 +47,39 @@ pub struct TrainOptions {
     pub vectors: Option<PoolingOptions>,
 }
 
+/// The largest block weight and L2 strength training accepts: far beyond any useful setting
+/// (feature values are at most 1 before weighting), and small enough that the solver's f32
+/// matrix and its objective stay finite (at 1e19 linfa's line search never ends).
+pub const MAX_WEIGHT: f64 = 1e6;
+
 impl TrainOptions {
+    /// Refuses numbers no training can use, naming each: weights and L2 strength outside their
+    /// range, NaN and infinities.
+    pub fn check(&self) -> crate::Result<()> {
+        let weights = [
+            ("char weight", Some(self.char_weight)),
+            ("context weight", Some(self.context_weight)),
+            ("shared weight", self.augment_targets),
+            ("vector weight", self.vectors.map(|v| v.weight)),
+        ];
+        for (name, weight) in weights {
+            if let Some(w) = weight {
+                if !(w.is_finite() && (0.0..=MAX_WEIGHT as f32).contains(&w)) {
+                    return Err(crate::Error::Training(format!(
+                        "the {name} {w} is not a number from 0 to {MAX_WEIGHT}"
+                    )));
+                }
+            }
+        }
+        if !(self.l2.is_finite() && self.l2 > 0.0 && self.l2 <= MAX_WEIGHT) {
+            return Err(crate::Error::Training(format!(
+                "the L2 strength {} is not a number above 0 and at most {MAX_WEIGHT}",
+                self.l2
+            )));
+        }
+        Ok(())
+    }
+
     pub fn dense_budget_cells(&self) -> usize {
         self.dense_budget_mib * (1 << 20) / 4
     }

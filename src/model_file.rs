@@ -1,12 +1,11 @@
 //! The model file: magic, format version, SHA-256 of the payload, payload length, bincode payload
 //! (the metadata and options as JSON, then the numbers: vocabulary, weights, word vectors).
-//! Written to a temporary file in the target directory and renamed, so a crash never leaves half a
-//! model behind and an existing model is replaced atomically.
+//! Saved through `crate::io`, so a crash never leaves half a model behind and an existing model
+//! is replaced atomically.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use crate::data::Stance;
@@ -22,6 +21,8 @@ const MAGIC: &[u8; 8] = b"STANCEMD";
 /// format; formats 5 and 6 are still read (`legacy`).
 pub const FORMAT_VERSION: u32 = 7;
 const HEADER_LEN: usize = 8 + 4 + 32 + 8;
+/// No model comes near this (the default is 7 MB); a header that claims more is corrupt.
+const MAX_PAYLOAD: u64 = 4 << 30;
 
 /// The payload as written: `StanceModel` with its metadata as JSON.
 #[derive(Serialize)]
@@ -99,7 +100,8 @@ pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<StanceModel> {
     }
     let unreadable = |e: String| bad(format!("model payload cannot be read: {e}"));
     let model = if version == FORMAT_VERSION {
-        let p: PayloadIn = bincode::deserialize(payload).map_err(|e| unreadable(e.to_string()))?;
+        let p: PayloadIn =
+            bincode::deserialize(payload).map_err(|e| unreadable(payload_error(e)))?;
         StanceModel {
             metadata: serde_json::from_str(&p.metadata)
                 .map_err(|e| unreadable(format!("metadata: {e}")))?,
@@ -110,10 +112,20 @@ pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<StanceModel> {
             vectors: p.vectors,
         }
     } else {
-        legacy::deserialize(version, payload).map_err(|e| unreadable(e.to_string()))?
+        legacy::deserialize(version, payload).map_err(|e| unreadable(payload_error(e)))?
     };
     validate(&model).map_err(|problem| bad(format!("model is inconsistent: {problem}")))?;
     Ok(model)
+}
+
+/// What went wrong in a payload, in words: bincode's I/O errors say only "io error: …".
+fn payload_error(e: bincode::Error) -> String {
+    match *e {
+        bincode::ErrorKind::Io(_) => {
+            "it ends before the model does (written by a broken writer, or cut)".to_string()
+        }
+        other => other.to_string(),
+    }
 }
 
 /// A checksum proves the bytes are the ones written, not that a writer wrote sense: check every
@@ -169,46 +181,39 @@ fn validate(model: &StanceModel) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// Reads a model file, its header first: a file that is not a model (say `/dev/zero`) is refused
+/// before more than the header is read, and the payload is read only up to its stated length.
 pub fn load(path: &Path) -> Result<StanceModel> {
+    use std::io::Read;
     if path.is_dir() {
         return Err(Error::file(path, "is a directory, not a model file"));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    from_bytes(&path.display().to_string(), &bytes)
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::with_capacity(HEADER_LEN);
+    let mut reader = file.take(HEADER_LEN as u64);
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    let header_ok = bytes.len() == HEADER_LEN && &bytes[..MAGIC.len()] == MAGIC;
+    if header_ok {
+        let length = u64::from_le_bytes(bytes[44..52].try_into().unwrap_or_default());
+        if length > MAX_PAYLOAD {
+            return Err(Error::file(
+                path,
+                format!("model file claims a {length}-byte payload, more than any stance model; it is corrupted"),
+            ));
+        }
+        // One byte more than stated, so that trailing bytes are noticed.
+        let mut file = reader.into_inner().take(length + 1);
+        file.read_to_end(&mut bytes)
+            .map_err(|e| Error::io(path, e))?;
+    }
+    from_bytes(&name, &bytes)
 }
 
 pub fn save(model: &StanceModel, path: &Path) -> Result<()> {
-    write_atomically(path, &to_bytes(model)?)
-}
-
-/// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over `path`.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::Builder::new()
-        .prefix(".stance-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    file.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    make_readable(file.as_file(), path)?;
-    file.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
-}
-
-/// Temporary files are created private (0600); a model or score file is an ordinary file (0644).
-pub fn make_readable(file: &std::fs::File, path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| Error::io(path, e))?;
-    }
-    let _ = (file, path);
-    Ok(())
+    crate::io::write_file(path, &to_bytes(model)?)
 }
 
 /// Lowercase hex SHA-256 of some bytes (training files' fingerprints).

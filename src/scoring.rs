@@ -66,7 +66,7 @@ impl<'a> ScoreRow<'a> {
 
 /// The note of a row whose statement names no registered party.
 pub const NO_PARTY: &str =
-    "no registered party is mentioned; pass --target NAME to score toward a party";
+    "no registered party is mentioned; name a target to score toward a party";
 
 /// Scores one example and hands each of its rows to `emit`: one row toward its target, or,
 /// with none named, one per registered party the statement mentions.

@@ -123,6 +123,7 @@ pub fn train(
     if examples.is_empty() {
         return Err(Error::Training("no labeled rows".into()));
     }
+    options.check()?;
     if options.vectors.is_some() != vectors.is_some() {
         return Err(Error::Training(
             "pooling options and word vectors go together".into(),

@@ -1,52 +1,9 @@
 //! End-to-end tests of the `stance` binary: train → score → eval, exit codes and error messages.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+mod common;
 
-fn stance() -> Command {
-    Command::cargo_bin("stance").expect("binary builds")
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let output = cmd.output().expect("runs");
-    let run = Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "panic: {}", run.stderr);
-    run
-}
-
-/// Trains on the mini fixture into `dir` and returns the model path.
-fn train_mini(dir: &Path, extra: &[&str]) -> PathBuf {
-    let model = dir.join("mini.model");
-    let r = run(stance()
-        .args(["train", "--min-df", "1", "--out"])
-        .arg(&model)
-        .args(extra)
-        .arg(fixture("mini.jsonl")));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    model
-}
-
-fn json_lines(s: &str) -> Vec<serde_json::Value> {
-    s.lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect()
-}
+use common::*;
+use std::path::Path;
 
 #[test]
 fn train_score_eval_round_trip() {
@@ -230,12 +187,6 @@ fn csv_and_semeval_files_are_read() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(report["n"], 2);
-}
-
-fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path
 }
 
 #[test]

@@ -73,11 +73,14 @@ impl RawModel {
         }
     }
 
-    /// The statements as the library's rows, checked like a file's rows.
+    /// The statements as the library's rows, checked like a file's rows. A missing (`None`)
+    /// or blank statement is an error naming it, or, with `blank_ok` (DataFrames, where nulls
+    /// are common), a row with no stance (`None` here).
     fn statements(
-        texts: Vec<String>,
+        texts: Vec<Option<String>>,
         targets: Option<Vec<Option<String>>>,
-    ) -> PyResult<Vec<Example>> {
+        blank_ok: bool,
+    ) -> PyResult<Vec<Option<Example>>> {
         let targets = match targets {
             Some(t) if t.len() != texts.len() => {
                 return Err(PyValueError::new_err(format!(
@@ -94,29 +97,39 @@ impl RawModel {
             .zip(targets)
             .enumerate()
             .map(|(i, (text, target))| {
+                let number = i + 1;
+                let text = match text {
+                    Some(text) if !text.trim().is_empty() => text,
+                    _ if blank_ok => return Ok(None),
+                    Some(_) => {
+                        return Err(PyValueError::new_err(format!(
+                            "statement {number} is empty; there is nothing to score"
+                        )))
+                    }
+                    None => {
+                        return Err(PyValueError::new_err(format!(
+                            "statement {number} is None, not text"
+                        )))
+                    }
+                };
                 if target.as_deref().is_some_and(|t| t.trim().is_empty()) {
                     return Err(PyValueError::new_err(format!(
-                        "target {} is empty; name a party (any alias) or give None",
-                        i + 1
+                        "target {number} is empty; name a party (any alias) or give None"
                     )));
                 }
-                data::statement("statement", i + 1, text, target).map_err(|e| {
-                    PyValueError::new_err(match e {
-                        stance::Error::Input { message, .. } => {
-                            format!("statement {}: {message}", i + 1)
-                        }
-                        other => other.to_string(),
-                    })
-                })
+                data::statement("statement", number, text, target)
+                    .map(Some)
+                    .map_err(|e| PyValueError::new_err(format!("statement {number}: {e}")))
             })
             .collect()
     }
 
-    /// Every row of every statement, with the index of the statement it came from (counted
-    /// from `first`); scored in parallel, in input order.
+    /// Every row of every statement (a statement left out, `None`, gets one row with no
+    /// stance), with the index of the statement it came from (counted from `first`); scored in
+    /// parallel, in input order.
     fn rows<'a>(
         &'a self,
-        examples: &'a [Example],
+        examples: &'a [Option<Example>],
         first: usize,
         options: &RowOptions<'a>,
     ) -> Vec<(usize, ScoreRow<'a>)> {
@@ -126,9 +139,13 @@ impl RawModel {
             .flat_map_iter(|(c, slice)| {
                 let mut out = Vec::with_capacity(slice.len());
                 for (i, example) in slice.iter().enumerate() {
-                    score_example(&self.scorer, example, options, |row| {
-                        out.push((first + c * SLICE + i, row.clone()))
-                    });
+                    let index = first + c * SLICE + i;
+                    match example {
+                        Some(example) => score_example(&self.scorer, example, options, |row| {
+                            out.push((index, row.clone()))
+                        }),
+                        None => out.push((index, ScoreRow::unscored(None, "", None))),
+                    }
                 }
                 out
             })
@@ -138,11 +155,11 @@ impl RawModel {
     /// Scores the statements chunk by chunk on the pool, from a thread of its own, and hands
     /// each chunk's rows, in order, to `take` on this thread, which holds the GIL: turning rows
     /// into Python objects overlaps with scoring the next chunk. The GIL is released while
-    /// waiting for a chunk.
+    /// waiting for a chunk, and Ctrl-C is honoured between chunks.
     fn each_chunk<'a>(
         &'a self,
         py: Python<'_>,
-        examples: &'a [Example],
+        examples: &'a [Option<Example>],
         options: &'a RowOptions<'a>,
         mut take: impl FnMut(&[(usize, ScoreRow<'a>)]) -> PyResult<()>,
     ) -> PyResult<()> {
@@ -152,13 +169,14 @@ impl RawModel {
             threads.spawn(move || {
                 for (c, chunk) in examples.chunks(CHUNK).enumerate() {
                     if sender.send(self.rows(chunk, c * CHUNK, options)).is_err() {
-                        break; // `take` failed and the receiver is gone
+                        break; // `take` failed, or Ctrl-C: the receiver is gone
                     }
                 }
             });
             let receiver = std::sync::Mutex::new(receiver);
             while let Some(rows) = py.allow_threads(|| receiver.lock().ok()?.recv().ok()) {
                 take(&rows)?;
+                py.check_signals()?;
             }
             Ok(())
         })
@@ -197,13 +215,13 @@ impl RawModel {
     fn score<'py>(
         &self,
         py: Python<'py>,
-        texts: Vec<String>,
+        texts: Vec<Option<String>>,
         targets: Option<Vec<Option<String>>>,
         explain: Option<usize>,
         threshold: Option<f32>,
     ) -> PyResult<(Bound<'py, PyList>, Vec<usize>)> {
         check_threshold(threshold)?;
-        let examples = Self::statements(texts, targets)?;
+        let examples = Self::statements(texts, targets, false)?;
         let options = RowOptions {
             target: None,
             explain,
@@ -223,55 +241,35 @@ impl RawModel {
     }
 
     /// Rows as columns (for DataFrames): `row` (the statement's index), `target`, `stance`,
-    /// `p_favor`, `p_against`, `p_none`, `mentioned`, and `abstained` with a threshold.
+    /// `p_favor`, `p_against`, `p_none`, `mentioned`, and `abstained` with a threshold. A
+    /// missing or blank statement gets one row of nulls.
     #[pyo3(signature = (texts, targets=None, threshold=None))]
     fn score_columns<'py>(
         &self,
         py: Python<'py>,
-        texts: Vec<String>,
+        texts: Vec<Option<String>>,
         targets: Option<Vec<Option<String>>>,
         threshold: Option<f32>,
     ) -> PyResult<Bound<'py, PyDict>> {
         check_threshold(threshold)?;
-        let examples = Self::statements(texts, targets)?;
+        let examples = Self::statements(texts, targets, true)?;
         let options = RowOptions {
             target: None,
             explain: None,
             threshold,
         };
-        let rows = py.allow_threads(|| self.rows(&examples, 0, &options));
-        let probability = |k: usize| -> Vec<Option<f64>> {
-            rows.iter()
-                .map(|(_, r)| {
-                    r.probabilities
-                        .map(|p| py_float([p.favor, p.against, p.none][k]))
-                })
-                .collect()
-        };
-        let columns = PyDict::new(py);
-        columns.set_item("row", rows.iter().map(|(i, _)| *i).collect::<Vec<_>>())?;
-        columns.set_item(
-            "target",
-            rows.iter().map(|(_, r)| r.target).collect::<Vec<_>>(),
-        )?;
-        columns.set_item(
-            "stance",
-            rows.iter().map(|(_, r)| r.stance).collect::<Vec<_>>(),
-        )?;
-        columns.set_item("p_favor", probability(0))?;
-        columns.set_item("p_against", probability(1))?;
-        columns.set_item("p_none", probability(2))?;
-        columns.set_item(
-            "mentioned",
-            rows.iter().map(|(_, r)| r.mentioned).collect::<Vec<_>>(),
-        )?;
-        if threshold.is_some() {
-            columns.set_item(
-                "abstained",
-                rows.iter().map(|(_, r)| r.abstained).collect::<Vec<_>>(),
-            )?;
-        }
-        Ok(columns)
+        let mut columns = Columns::default();
+        self.each_chunk(py, &examples, &options, |rows| {
+            columns.extend(rows);
+            Ok(())
+        })?;
+        columns.into_dict(py, threshold.is_some())
+    }
+
+    /// The model file's bytes (for pickling and for shipping to Spark executors).
+    fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
+        let bytes = stance::model_file::to_bytes(&self.scorer.model).map_err(py_error)?;
+        Ok(pyo3::types::PyBytes::new(py, &bytes))
     }
 
     /// What `stance inspect --json` prints, as JSON text, and the note for a target the
@@ -332,6 +330,49 @@ impl RawModel {
     }
 }
 
+/// Score rows as columns, filled chunk by chunk.
+#[derive(Default)]
+struct Columns {
+    row: Vec<usize>,
+    target: Vec<Option<String>>,
+    stance: Vec<Option<&'static str>>,
+    p: [Vec<Option<f64>>; 3],
+    mentioned: Vec<Option<bool>>,
+    abstained: Vec<Option<bool>>,
+}
+
+impl Columns {
+    fn extend(&mut self, rows: &[(usize, ScoreRow)]) {
+        for (index, r) in rows {
+            self.row.push(*index);
+            self.target.push(r.target.map(str::to_string));
+            self.stance.push(r.stance);
+            let p = r.probabilities.map(|p| [p.favor, p.against, p.none]);
+            for (k, column) in self.p.iter_mut().enumerate() {
+                column.push(p.map(|p| py_float(p[k])));
+            }
+            self.mentioned.push(r.mentioned);
+            self.abstained.push(r.abstained);
+        }
+    }
+
+    fn into_dict(self, py: Python<'_>, with_abstained: bool) -> PyResult<Bound<'_, PyDict>> {
+        let columns = PyDict::new(py);
+        columns.set_item("row", self.row)?;
+        columns.set_item("target", self.target)?;
+        columns.set_item("stance", self.stance)?;
+        let [favor, against, none] = self.p;
+        columns.set_item("p_favor", favor)?;
+        columns.set_item("p_against", against)?;
+        columns.set_item("p_none", none)?;
+        columns.set_item("mentioned", self.mentioned)?;
+        if with_abstained {
+            columns.set_item("abstained", self.abstained)?;
+        }
+        Ok(columns)
+    }
+}
+
 fn check_threshold(threshold: Option<f32>) -> PyResult<()> {
     match threshold {
         Some(p) if !(0.0..=1.0).contains(&p) => Err(PyValueError::new_err(
@@ -388,9 +429,9 @@ fn train_args(py: Python<'_>, args: Vec<String>) -> PyResult<()> {
         .map_err(py_error)
 }
 
-/// `stance train`'s options: (long name, takes a value).
+/// `stance train`'s options: (long name, takes a value, help, possible values).
 #[pyfunction]
-fn train_options() -> Vec<(String, bool)> {
+fn train_options() -> Vec<(String, bool, String, Vec<String>)> {
     stance::cli::train_options()
 }
 

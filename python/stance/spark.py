@@ -12,7 +12,7 @@ import hashlib
 import os
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Union
 
-from . import Model, _target, _text
+from . import Model, _cell_text, _input_names, _probability, _target
 
 if TYPE_CHECKING:
     import pandas
@@ -32,6 +32,8 @@ OUTPUT_COLUMNS = [
 
 # Models loaded in this Python worker, by the SHA-256 of their bytes ("embedded": the default).
 _LOADED: Dict[Any, Model] = {}
+# How often this worker loaded each model (once, whatever the number of batches and jobs).
+_LOADS: Dict[Any, int] = {}
 
 
 def _worker_model(key: Any, payload: Any) -> Model:
@@ -39,6 +41,7 @@ def _worker_model(key: Any, payload: Any) -> Model:
     if model is None:
         model = Model() if payload is None else Model.from_bytes(payload.value, "broadcast model")
         _LOADED[key] = model
+        _LOADS[key] = _LOADS.get(key, 0) + 1
     return model
 
 
@@ -46,58 +49,73 @@ def score(
     df: "pyspark.sql.DataFrame",
     text_col: str = "text",
     target_col: Optional[str] = None,
-    model: Union[None, str, "os.PathLike[str]", bytes] = None,
+    model: Union[None, str, "os.PathLike[str]", bytes, Model] = None,
     *,
     threshold: Optional[float] = None,
 ) -> "pyspark.sql.DataFrame":
     """Scores ``df[text_col]`` toward ``df[target_col]`` (a party per row; a null target, or
     no ``target_col``, scores every party the statement mentions, one output row each).
 
-    ``model``: a model file's path (read on the driver and broadcast), its bytes, or ``None``
-    for the default model built into the package. Returns the input's columns (less any named
-    like an output column) plus ``target``, ``stance``, ``p_favor``, ``p_against``, ``p_none``,
-    ``mentioned`` (and ``abstained`` with a ``threshold``)."""
+    ``model``: a model file's path (read on the driver and broadcast), its bytes, a
+    ``stance.Model``, or ``None`` for the default model built into the package. Returns the
+    input's columns (one named like an output column is kept as ``<name>_input``) plus
+    ``target``, ``stance``, ``p_favor``, ``p_against``, ``p_none``, ``mentioned`` (and
+    ``abstained`` with a ``threshold``). A null or blank text gets one row with null stance and
+    probabilities, as does a text that names no party when no target is given."""
     from pyspark.sql import types
 
-    if text_col not in df.columns:
-        raise ValueError(f"the DataFrame has no column {text_col!r} (its columns: {df.columns})")
-    if target_col is not None and target_col not in df.columns:
-        raise ValueError(f"the DataFrame has no column {target_col!r} (its columns: {df.columns})")
-    if isinstance(model, (str, os.PathLike)):
-        with open(model, "rb") as f:
-            data: Optional[bytes] = f.read()
-        Model.from_bytes(data, os.fspath(model))  # a bad file fails here, on the driver
-    elif isinstance(model, (bytes, bytearray)):
-        data = bytes(model)
-        Model.from_bytes(data)
-    elif model is None:
-        data = None
-    else:
-        raise TypeError("model: give a model file's path, its bytes, or None for the default model")
+    threshold = _probability(threshold)
+    fields = {f.name: f for f in df.schema.fields}
+    for role, column in (("text", text_col), ("target", target_col)):
+        if column is None:
+            continue
+        if column not in fields:
+            raise ValueError(f"the DataFrame has no {role} column {column!r} (its columns: {df.columns})")
+        if not isinstance(fields[column].dataType, types.StringType):
+            raise ValueError(
+                f"the {role} column {column!r} holds {fields[column].dataType.simpleString()}, not strings"
+            )
+    data = _model_bytes(model)
     payload = None if data is None else df.sparkSession.sparkContext.broadcast(data)
     key = "embedded" if data is None else hashlib.sha256(data).hexdigest()
 
     added = list(OUTPUT_COLUMNS) + ([("abstained", "boolean")] if threshold is not None else [])
-    added_names = {name for name, _ in added}
-    kept = [f for f in df.schema.fields if f.name not in added_names]
+    renamed = _input_names(df.columns, [name for name, _ in added])
     spark_type = {"string": types.StringType, "double": types.DoubleType, "boolean": types.BooleanType}
     schema = types.StructType(
-        kept + [types.StructField(name, spark_type[kind](), True) for name, kind in added]
+        [types.StructField(renamed.get(f.name, f.name), f.dataType, f.nullable) for f in df.schema.fields]
+        + [types.StructField(name, spark_type[kind](), True) for name, kind in added]
     )
-    kept_names = [f.name for f in kept]
 
     def score_batches(batches: Iterator["pandas.DataFrame"]) -> Iterator["pandas.DataFrame"]:
         scorer = _worker_model(key, payload)
         for batch in batches:
-            texts = [_text(v, i) for i, v in enumerate(batch[text_col].tolist())]
+            texts = [_cell_text(v, i) for i, v in enumerate(batch[text_col].tolist())]
             targets: Optional[List[Optional[str]]] = None
             if target_col is not None:
                 targets = [_target(v) for v in batch[target_col].tolist()]
             columns = scorer._raw.score_columns(texts, targets, threshold)
             rows = columns.pop("row")
-            out = batch[kept_names].iloc[rows].reset_index(drop=True)
+            out = batch.iloc[rows].reset_index(drop=True).rename(columns=renamed)
             for name, _ in added:
                 out[name] = columns[name]
             yield out
 
     return df.mapInPandas(score_batches, schema)
+
+
+def _model_bytes(model: Any) -> Optional[bytes]:
+    """The bytes to broadcast for `model`, checked on the driver (a bad file fails here)."""
+    if model is None:
+        return None
+    if isinstance(model, Model):
+        return model.to_bytes()
+    if isinstance(model, (str, os.PathLike)):
+        with open(model, "rb") as f:
+            data = f.read()
+        Model.from_bytes(data, os.fsdecode(model))
+        return data
+    if isinstance(model, (bytes, bytearray)):
+        Model.from_bytes(bytes(model))
+        return bytes(model)
+    raise TypeError("model: give a stance.Model, a model file's path, its bytes, or None for the default model")

@@ -56,11 +56,11 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         super::refuse_overwriting_an_input("--report", report, &inputs)?;
     }
     let scorer = super::load_scorer(args.model.as_ref())?;
-    let (examples, _) = super::read_labeled(&args.files, args.format, args.skip_invalid)?;
+    let examples = super::read_labeled(&args.files, args.format, args.skip_invalid)?.examples;
     let (report, predictions) = evaluate(&scorer, &examples);
     if let Some(path) = &args.report {
         let html = super::eval_report::render(&scorer, &args, &examples, &predictions, &report);
-        crate::model_file::write_atomically(path, html.as_bytes())?;
+        crate::io::write_file(path, html.as_bytes())?;
         eprintln!("report written to {}", path.display());
     }
     if args.json {

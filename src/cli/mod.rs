@@ -28,8 +28,8 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::data::{self, Example, Format};
-use crate::model::Scorer;
+use crate::data::{self, Format};
+use crate::model::{Scorer, MAX_WEIGHT};
 use crate::parties::Registry;
 use crate::{Error, Result};
 
@@ -98,12 +98,26 @@ pub fn train_from_args(args: &[String]) -> Result<()> {
     train::run(parsed).map(|_| ())
 }
 
-/// `stance train`'s options: each long name, and whether it takes a value (else a flag).
-pub fn train_options() -> Vec<(String, bool)> {
+/// `stance train`'s options: each long name, whether it takes a value (else it is a flag), its
+/// help line and its possible values (empty when any value goes).
+pub fn train_options() -> Vec<(String, bool, String, Vec<String>)> {
     let command = <train::TrainArgs as clap::Args>::augment_args(clap::Command::new("train"));
     command
         .get_arguments()
-        .filter_map(|a| Some((a.get_long()?.to_string(), a.get_action().takes_values())))
+        .filter_map(|a| {
+            let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+            let values = a
+                .get_possible_values()
+                .iter()
+                .map(|v| v.get_name().to_string())
+                .collect();
+            Some((
+                a.get_long()?.to_string(),
+                a.get_action().takes_values(),
+                help,
+                values,
+            ))
+        })
         .collect()
 }
 
@@ -125,13 +139,13 @@ fn read_labeled(
     files: &[PathBuf],
     format: Option<Format>,
     skip_invalid: bool,
-) -> Result<(Vec<Example>, Vec<usize>)> {
+) -> Result<data::Labeled> {
     let labeled = data::read_labeled(files, format, skip_invalid)?;
     report_skipped(&labeled.skipped);
     for warning in &labeled.warnings {
         warn_list(warning.what, &warning.items);
     }
-    Ok((labeled.examples, labeled.rows_per_file))
+    Ok(labeled)
 }
 
 /// Says how many rows --skip-invalid left out, and the first few reasons.
@@ -201,11 +215,12 @@ pub fn fraction(value: &str) -> std::result::Result<f64, String> {
     }
 }
 
-/// A command-line weight: a finite number of 0 or more.
+/// A command-line weight: a number from 0 to `MAX_WEIGHT` (beyond it the solver's numbers
+/// overflow).
 pub fn weight(value: &str) -> std::result::Result<f32, String> {
     match value.trim().parse::<f32>() {
-        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
-        _ => Err(format!("{value:?} is not a finite number of 0 or more")),
+        Ok(x) if x.is_finite() && (0.0..=MAX_WEIGHT as f32).contains(&x) => Ok(x),
+        _ => Err(format!("{value:?} is not a number from 0 to {MAX_WEIGHT}")),
     }
 }
 
@@ -213,7 +228,19 @@ pub fn weight(value: &str) -> std::result::Result<f32, String> {
 pub fn positive_weight(value: &str) -> std::result::Result<f32, String> {
     match weight(value) {
         Ok(x) if x > 0.0 => Ok(x),
-        _ => Err(format!("{value:?} is not a finite number above 0")),
+        _ => Err(format!(
+            "{value:?} is not a number above 0 and at most {MAX_WEIGHT}"
+        )),
+    }
+}
+
+/// A command-line L2 strength: above 0 and at most `MAX_WEIGHT`.
+pub fn l2_strength(value: &str) -> std::result::Result<f64, String> {
+    match value.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x <= MAX_WEIGHT => Ok(x),
+        _ => Err(format!(
+            "{value:?} is not a number above 0 and at most {MAX_WEIGHT}"
+        )),
     }
 }
 

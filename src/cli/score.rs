@@ -8,7 +8,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::data::input::{LineTooLong, Tracked};
 use crate::data::{self, Example, Format, Need};
+use crate::io::OutputFile;
 use crate::model::Scorer;
 use crate::scoring::{score_example, RowOptions, ScoreRow};
 use crate::{Error, Result};
@@ -142,56 +144,38 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
         return output.finish().map(|_| ExitCode::SUCCESS);
     }
     let path = args.input.unwrap_or_else(|| PathBuf::from("-"));
+    // Every input is read once, as a stream: pipes and FIFOs work, and memory stays bounded.
     if path.as_os_str() == "-" {
         let stdin = std::io::stdin();
+        let reader = BufReader::with_capacity(1 << 16, Tracked::new(stdin.lock()));
         stream(
             &scorer,
             "stdin",
-            BufReader::new(stdin.lock()),
+            None,
+            reader,
             args.input_format,
             &settings,
             &mut output,
         )?;
     } else {
-        let format = match args.input_format {
-            Some(f) => f,
-            None => {
-                let mut head = String::new();
-                let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
-                // Only the first bytes are needed to tell the format.
-                let _ = file.take(4096).read_to_string(&mut head);
-                Format::detect(&path, &head)?
-            }
-        };
-        if matches!(format, Format::Jsonl | Format::Text) {
-            if path.is_dir() {
-                return Err(Error::file(&path, "is a directory, not a file"));
-            }
-            let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
-            let name = path.display().to_string();
-            let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-            let bar = super::progress::bar(size, "scoring", true);
-            stream(
-                &scorer,
-                &name,
-                BufReader::with_capacity(1 << 16, bar.wrap_read(file)),
-                Some(format),
-                &settings,
-                &mut output,
-            )?;
-        } else {
-            let mut skipped = Vec::new();
-            let examples = data::read_file_with(
-                &path,
-                Some(format),
-                Need::Unlabeled,
-                args.skip_invalid.then_some(&mut skipped),
-            )?;
-            super::report_skipped(&skipped);
-            for chunk in examples.chunks(CHUNK_ROWS) {
-                output.write_pieces(&score_chunk(&scorer, chunk, &settings))?;
-            }
+        if path.is_dir() {
+            return Err(Error::file(&path, "is a directory, not a file"));
         }
+        let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        let name = path.display().to_string();
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let bar = super::progress::bar(size, "scoring", true);
+        let reader = BufReader::with_capacity(1 << 16, Tracked::new(bar.wrap_read(file)));
+        let format = args.input_format;
+        stream(
+            &scorer,
+            &name,
+            Some(&path),
+            reader,
+            format,
+            &settings,
+            &mut output,
+        )?;
     }
     output.finish()?;
     Ok(ExitCode::SUCCESS)
@@ -217,9 +201,13 @@ impl Chunk {
         self.lines.clear();
         while self.lines.len() < CHUNK_ROWS {
             let start = self.bytes.len();
-            let read = reader
-                .read_until(b'\n', &mut self.bytes)
-                .map_err(|e| Error::input(name, *line_number + 1, e.to_string()))?;
+            let read =
+                reader.read_until(b'\n', &mut self.bytes).map_err(|e| {
+                    match LineTooLong::of(&e) {
+                        Some(long) => Error::input(name, long.line, long.to_string()),
+                        None => Error::input(name, *line_number + 1, e.to_string()),
+                    }
+                })?;
             if read == 0 {
                 break;
             }
@@ -229,26 +217,110 @@ impl Chunk {
         Ok(())
     }
 
+    /// The first line that is not blank, as text.
+    fn first_line(&self) -> String {
+        (0..self.lines.len())
+            .map(|i| {
+                String::from_utf8_lossy(self.line(i).1)
+                    .trim_end()
+                    .to_string()
+            })
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or_default()
+    }
+
     fn line(&self, index: usize) -> (usize, &[u8]) {
         let (number, start, end) = self.lines[index];
         (number, &self.bytes[start..end])
     }
 }
 
-/// Reads a line-based input chunk by chunk; parses, scores and serializes each chunk in
-/// parallel while the next chunk is read, and a writer thread writes the ones before.
+/// Scores an input read once from `reader`: its format is the one given or told by its name
+/// (`path`) and first line; line-based formats go chunk by chunk through `stream_lines`, others
+/// record by record through `stream_records`.
 fn stream(
     scorer: &Scorer,
     name: &str,
+    path: Option<&Path>,
     mut reader: impl BufRead,
     format: Option<Format>,
     settings: &Settings,
     output: &mut Output,
 ) -> Result<()> {
     let mut line_number = 0;
-    let (mut current, mut next) = (Chunk::default(), Chunk::default());
-    current.read(name, &mut reader, &mut line_number)?;
-    let format = format.unwrap_or_else(|| guess_stream_format(&current));
+    let mut first = Chunk::default();
+    first.read(name, &mut reader, &mut line_number)?;
+    let format = match format {
+        Some(format) => format,
+        None => Format::detect(path, &first.first_line())?,
+    };
+    let (saw_row, skipped) = if format.is_line_based() {
+        stream_lines(
+            scorer,
+            name,
+            (first, line_number),
+            reader,
+            format,
+            settings,
+            output,
+        )?
+    } else {
+        // The lines read to tell the format are the start of the stream.
+        let reader = std::io::Cursor::new(first.bytes).chain(reader);
+        stream_records(scorer, name, reader, format, settings, output)?
+    };
+    super::report_skipped(&skipped);
+    if !saw_row {
+        return Err(Error::file(name, "holds no valid statements"));
+    }
+    Ok(())
+}
+
+/// Reads CSV, TSV or SemEval rows, CHUNK_ROWS at a time, and scores each chunk in parallel.
+fn stream_records(
+    scorer: &Scorer,
+    name: &str,
+    reader: impl BufRead,
+    format: Format,
+    settings: &Settings,
+    output: &mut Output,
+) -> Result<(bool, Vec<Error>)> {
+    let mut rows = data::records(name, reader, format, Need::Unlabeled)?;
+    let (mut saw_row, mut skipped) = (false, Vec::new());
+    let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+    loop {
+        chunk.clear();
+        for row in rows.by_ref() {
+            match row {
+                Ok(example) => chunk.push(example),
+                Err(e @ Error::Input { .. }) if settings.skip_invalid => skipped.push(e),
+                Err(e) => return Err(e),
+            }
+            if chunk.len() == CHUNK_ROWS {
+                break;
+            }
+        }
+        if chunk.is_empty() {
+            return Ok((saw_row, skipped));
+        }
+        saw_row = true;
+        output.write_pieces(&score_chunk(scorer, &chunk, settings))?;
+    }
+}
+
+/// Reads a line-based input chunk by chunk, starting with the chunk already read; parses,
+/// scores and serializes each chunk in parallel while the next chunk is read, and a writer
+/// thread writes the ones before.
+fn stream_lines(
+    scorer: &Scorer,
+    name: &str,
+    (mut current, mut line_number): (Chunk, usize),
+    mut reader: impl BufRead,
+    format: Format,
+    settings: &Settings,
+    output: &mut Output,
+) -> Result<(bool, Vec<Error>)> {
+    let mut next = Chunk::default();
     let mut saw_row = false;
     let mut skipped = Vec::new();
     std::thread::scope(|threads| {
@@ -287,11 +359,7 @@ fn stream(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         written.and(scored)
     })?;
-    super::report_skipped(&skipped);
-    if !saw_row {
-        return Err(Error::file(name, "holds no valid statements"));
-    }
-    Ok(())
+    Ok((saw_row, skipped))
 }
 
 /// Parses and scores one chunk: its output, the number of valid rows, and the invalid rows
@@ -343,18 +411,6 @@ fn score_lines(
         rows += n;
     }
     Ok((pieces, rows, skipped))
-}
-
-fn guess_stream_format(chunk: &Chunk) -> Format {
-    let first = (0..chunk.lines.len())
-        .map(|i| String::from_utf8_lossy(chunk.line(i).1).trim().to_string())
-        .find(|l| !l.is_empty())
-        .unwrap_or_default();
-    if first.trim_start_matches('\u{feff}').starts_with('{') {
-        Format::Jsonl
-    } else {
-        Format::Text
-    }
 }
 
 /// Scores a chunk in parallel; returns its output lines, in order, in pieces.
@@ -524,13 +580,10 @@ fn value(out: &mut Vec<u8>, v: &impl Serialize) {
     let _ = serde_json::to_writer(out, v);
 }
 
-/// Stdout, or a temporary file renamed over the destination only when everything was written.
+/// Stdout, or an output file (`crate::io`) that appears only when everything was written.
 enum Output {
     Stdout(std::io::Stdout),
-    File {
-        path: PathBuf,
-        file: std::io::BufWriter<tempfile::NamedTempFile>,
-    },
+    File(std::io::BufWriter<OutputFile>),
 }
 
 impl Output {
@@ -538,24 +591,10 @@ impl Output {
         match path {
             None => Ok(Output::Stdout(std::io::stdout())),
             Some(p) if p.as_os_str() == "-" => Ok(Output::Stdout(std::io::stdout())),
-            Some(p) => {
-                if p.is_dir() {
-                    return Err(Error::file(p, "is a directory; --output needs a file name"));
-                }
-                let dir = match p.parent() {
-                    Some(d) if !d.as_os_str().is_empty() => d,
-                    _ => Path::new("."),
-                };
-                let temp = tempfile::Builder::new()
-                    .prefix(".stance-")
-                    .suffix(".tmp")
-                    .tempfile_in(dir)
-                    .map_err(|e| Error::io(dir, e))?;
-                Ok(Output::File {
-                    path: p.to_path_buf(),
-                    file: std::io::BufWriter::with_capacity(1 << 20, temp),
-                })
-            }
+            Some(p) => Ok(Output::File(std::io::BufWriter::with_capacity(
+                1 << 20,
+                OutputFile::create(p)?,
+            ))),
         }
     }
 
@@ -575,25 +614,21 @@ impl Output {
                     .and_then(|_| lock.flush())
                     .map_err(|e| Error::io("stdout", e))
             }
-            Output::File { path, file } => pieces
+            Output::File(file) => pieces
                 .iter()
                 .try_for_each(|piece| file.write_all(piece.as_ref()))
-                .map_err(|e| Error::io(&*path, e)),
+                .map_err(|e| Error::io(file.get_ref().path(), e)),
         }
     }
 
     fn finish(self) -> Result<()> {
         match self {
             Output::Stdout(_) => Ok(()),
-            Output::File { path, file } => {
-                let temp = file
-                    .into_inner()
-                    .map_err(|e| Error::io(&path, e.into_error()))?;
-                // Like a model file: on disk before the rename, and readable by others (0644).
-                temp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
-                crate::model_file::make_readable(temp.as_file(), &path)?;
-                temp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
-                Ok(())
+            Output::File(file) => {
+                let path = file.get_ref().path().to_path_buf();
+                file.into_inner()
+                    .map_err(|e| Error::io(&path, e.into_error()))?
+                    .commit()
             }
         }
     }

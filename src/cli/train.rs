@@ -123,7 +123,7 @@ pub struct TrainArgs {
     min_target_rows: String,
     /// L2 regularization strength (scikit-learn's C = 1 / l2). With word vectors, 0.5 is within
     /// 0.3 points of 5-fold CV's best on both the project's corpus and NewsMTSC.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = 0.5, value_parser = super::l2_strength)]
     l2: f64,
     /// Solver iteration limit.
     #[arg(long, default_value_t = 200)]
@@ -163,7 +163,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 1, value_name = "R", value_parser = clap::value_parser!(u64).range(1..))]
     cv_repeats: u64,
     /// L2 strengths tried by --cv.
-    #[arg(long, value_delimiter = ',', default_value = "0.1,0.3,1,3")]
+    #[arg(long, value_delimiter = ',', default_value = "0.1,0.3,1,3", value_parser = super::l2_strength)]
     cv_l2: Vec<f64>,
     /// Character n-gram settings tried by --cv: `off` or MIN-MAX.
     #[arg(long, value_delimiter = ',', default_value = "off,2-5")]
@@ -357,14 +357,6 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
     };
     let inputs: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
     super::refuse_overwriting_an_input("--out", &out, &inputs)?;
-    if !(args.l2.is_finite() && args.l2 > 0.0) {
-        return Err(Error::Usage("--l2 must be a positive number".into()));
-    }
-    if let Some(bad) = args.cv_l2.iter().find(|l2| !(l2.is_finite() && **l2 > 0.0)) {
-        return Err(Error::Usage(format!(
-            "--cv-l2: {bad} is not a positive number (each L2 strength must be)"
-        )));
-    }
     if args.max_features == 0 {
         return Err(Error::Usage("--max-features must be at least 1".into()));
     }
@@ -418,16 +410,18 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
             weight: args.vector_weight,
         }),
     };
-    let (examples, rows_per_file) = super::read_labeled(&files, args.format, args.skip_invalid)?;
-    let mut fingerprints = Vec::new();
-    for (file, rows) in files.iter().zip(rows_per_file) {
-        let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
-        fingerprints.push(TrainingFile {
+    let labeled = super::read_labeled(&files, args.format, args.skip_invalid)?;
+    let fingerprints = files
+        .iter()
+        .zip(labeled.rows_per_file)
+        .zip(labeled.sha256_per_file)
+        .map(|((file, rows), sha256)| TrainingFile {
             path: file.display().to_string(),
-            sha256: model_file::sha256_hex(&bytes),
+            sha256,
             rows,
-        });
-    }
+        })
+        .collect();
+    let examples = labeled.examples;
     let registry = Registry::default_registry();
     let (options, table) = match args.cv {
         Some(folds) => {

@@ -1,16 +1,26 @@
 //! CSV and TSV files with a header row, and SemEval-2016 Task 6's TSV.
 
-use super::{build_example, Need, RawRow, Sink};
+use std::io::{BufRead, Read};
+
+use super::input::{read_error, LineTooLong};
+use super::{build_example, Example, Need, RawRow};
 use crate::error::{Error, Result};
 
-/// CSV/TSV with a header naming at least `text` (and `target`, `stance` for labeled files).
-pub fn parse(name: &str, content: &str, delimiter: u8, need: Need, sink: &mut Sink) -> Result<()> {
+/// CSV/TSV with a header naming at least `text` (and `target`, `stance` for labeled files):
+/// the header is read here, the rows as the iterator is pulled.
+pub fn rows<'a, R: Read + 'a>(
+    name: &str,
+    reader: R,
+    delimiter: u8,
+    need: Need,
+) -> Result<impl Iterator<Item = Result<Example>> + 'a> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(true)
-        .flexible(false)
+        // Field counts are checked below, where the record is at hand to say what went wrong.
+        .flexible(true)
         .quoting(delimiter == b',')
-        .from_reader(content.as_bytes());
+        .from_reader(reader);
     let headers = reader
         .headers()
         .map_err(|e| csv_error(name, e))?
@@ -33,17 +43,28 @@ pub fn parse(name: &str, content: &str, delimiter: u8, need: Need, sink: &mut Si
         }
     }
     let id_col = column("id");
-    for record in reader.records() {
+    let name = name.to_string();
+    let columns = headers.len();
+    let rows = reader.into_records().filter_map(move |record| {
         let record = match record {
             Ok(record) => record,
-            Err(e) => {
-                sink.take(Err(csv_error(name, e)))?;
-                continue;
-            }
+            Err(e) => return Some(Err(csv_error(&name, e))),
         };
         let line = record.position().map_or(0, |p| p.line() as usize);
         if record.iter().all(|field| field.trim().is_empty()) {
-            continue;
+            return None;
+        }
+        if record.len() != columns {
+            // A quote that is never closed swallows the lines after it into one field.
+            let message = if delimiter == b',' && record.iter().any(|f| f.contains('\n')) {
+                "a quoted field opens here and is never closed (unterminated `\"`)".to_string()
+            } else {
+                format!(
+                    "expected {columns} fields as in the header, found {}",
+                    record.len()
+                )
+            };
+            return Some(Err(Error::input(&name, line, message)));
         }
         let get = |col: Option<usize>| col.and_then(|c| record.get(c)).map(str::to_string);
         let stance = get(stance_col);
@@ -54,60 +75,85 @@ pub fn parse(name: &str, content: &str, delimiter: u8, need: Need, sink: &mut Si
             stance: stance.as_deref().filter(|s| !s.is_empty()),
             spans: None,
         };
-        sink.take(build_example(name, line, row, need))?;
-    }
-    Ok(())
+        Some(build_example(&name, line, row, need))
+    });
+    Ok(rows)
 }
 
 /// `ID<TAB>Target<TAB>Tweet<TAB>Stance`, header first; tweets may hold quotes, so no quoting.
-pub fn parse_semeval(name: &str, content: &str, need: Need, sink: &mut Sink) -> Result<()> {
-    let mut lines = content.lines().enumerate();
-    match lines.next() {
-        Some((_, header))
-            if header
-                .trim_end_matches('\r')
-                .starts_with("ID\tTarget\tTweet") => {}
-        _ => {
-            return Err(Error::input(
-                name,
-                1,
-                "expected the SemEval header `ID<TAB>Target<TAB>Tweet<TAB>Stance`",
-            ))
-        }
+pub fn semeval_rows<'a, R: BufRead + 'a>(
+    name: &str,
+    mut reader: R,
+    need: Need,
+) -> Result<impl Iterator<Item = Result<Example>> + 'a> {
+    let mut header = Vec::new();
+    reader
+        .read_until(b'\n', &mut header)
+        .map_err(|e| read_error(name, e))?;
+    let header = String::from_utf8_lossy(&header);
+    if !header
+        .trim_start_matches('\u{feff}')
+        .starts_with("ID\tTarget\tTweet")
+    {
+        return Err(Error::input(
+            name,
+            1,
+            "expected the SemEval header `ID<TAB>Target<TAB>Tweet<TAB>Stance`",
+        ));
     }
-    for (index, raw) in lines {
-        let line = index + 1;
-        let raw = raw.trim_end_matches('\r');
+    let name = name.to_string();
+    let mut line = 1;
+    let mut bytes = Vec::new();
+    Ok(std::iter::from_fn(move || loop {
+        bytes.clear();
+        match reader.read_until(b'\n', &mut bytes) {
+            Ok(0) => return None,
+            Ok(_) => line += 1,
+            Err(e) => return Some(Err(read_error(&name, e))),
+        }
+        let Ok(raw) = std::str::from_utf8(&bytes) else {
+            return Some(Err(Error::input(&name, line, "is not valid UTF-8")));
+        };
+        let raw = raw.trim_end_matches(['\r', '\n']);
         if raw.trim().is_empty() {
             continue;
         }
-        let fields: Vec<&str> = raw.split('\t').collect();
-        let stance = match (fields.len(), need) {
-            (4, _) => Some(fields[3]),
-            (3, Need::Unlabeled) => None,
-            (n, _) => {
-                let message = format!(
-                    "expected 4 tab-separated fields (ID, Target, Tweet, Stance), found {n}"
-                );
-                sink.take(Err(Error::input(name, line, message)))?;
-                continue;
-            }
-        };
-        let row = RawRow {
-            id: Some(fields[0].to_string()),
-            text: fields[2].to_string(),
-            target: Some(fields[1].to_string()),
-            stance,
-            spans: None,
-        };
-        sink.take(build_example(name, line, row, need))?;
-    }
-    Ok(())
+        return Some(semeval_row(&name, line, raw, need));
+    }))
+}
+
+fn semeval_row(name: &str, line: usize, raw: &str, need: Need) -> Result<Example> {
+    let fields: Vec<&str> = raw.split('\t').collect();
+    let stance = match (fields.len(), need) {
+        (4, _) => Some(fields[3]),
+        (3, Need::Unlabeled) => None,
+        (n, _) => {
+            return Err(Error::input(
+                name,
+                line,
+                format!("expected 4 tab-separated fields (ID, Target, Tweet, Stance), found {n}"),
+            ))
+        }
+    };
+    let row = RawRow {
+        id: Some(fields[0].to_string()),
+        text: fields[2].to_string(),
+        target: Some(fields[1].to_string()),
+        stance,
+        spans: None,
+    };
+    build_example(name, line, row, need)
 }
 
 fn csv_error(name: &str, err: csv::Error) -> Error {
     let line = err.position().map_or(1, |p| p.line() as usize);
     let message = match err.kind() {
+        csv::ErrorKind::Io(e) => {
+            return match LineTooLong::of(e) {
+                Some(long) => Error::input(name, long.line, long.to_string()),
+                None => Error::file(name, e.to_string()),
+            }
+        }
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => {
@@ -122,7 +168,7 @@ fn csv_error(name: &str, err: csv::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{Example, Format, Stance};
+    use crate::data::{Format, Stance};
 
     fn parse(name: &str, content: &str, delimiter: u8, need: Need) -> Result<Vec<Example>> {
         let format = if delimiter == b',' {

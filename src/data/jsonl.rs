@@ -1,6 +1,7 @@
 //! The canonical format: one JSON object per line, `{"id"?, "text", "target", "stance", "spans"?}`.
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -11,9 +12,17 @@ use crate::error::{Error, Result};
 pub fn parse_line(name: &str, line: usize, raw: &str, need: Need) -> Result<Example> {
     // Well-formed rows take the typed path, which borrows instead of building a map; anything
     // else goes through `serde_json::Value` to say exactly what is wrong.
-    if let Ok(row) = serde_json::from_str::<TypedRow>(raw) {
+    let typed =
+        serde_json::from_str::<TypedRow>(raw)
+            .ok()
+            .and_then(|row| match row.id.map(id_text) {
+                Some(None) => None, // an id that is neither string nor number: said below
+                Some(Some(id)) => Some((row, Some(id))),
+                None => Some((row, None)),
+            });
+    if let Some((row, id)) = typed {
         let raw_row = RawRow {
-            id: row.id.map(|Id(id)| id.into_owned()),
+            id,
             text: row.text.into_owned(),
             target: row.target.map(Cow::into_owned),
             stance: row.stance.as_deref(),
@@ -26,10 +35,15 @@ pub fn parse_line(name: &str, line: usize, raw: &str, need: Need) -> Result<Exam
         return build_example(name, line, raw_row, need);
     }
     let value: Value = serde_json::from_str(raw).map_err(|e| {
+        // serde_json ends its message with " at line 1 column N": the line is ours to say.
+        let message = e.to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(&*message, |(m, _)| m);
         Error::input(
             name,
             line,
-            format!("malformed JSON at column {}: {e}", e.column()),
+            format!("malformed JSON at column {}: {message}", e.column()),
         )
     })?;
     let Value::Object(object) = value else {
@@ -94,7 +108,7 @@ fn parse_object(
 #[derive(Deserialize)]
 struct TypedRow<'a> {
     #[serde(default, borrow)]
-    id: Option<Id<'a>>,
+    id: Option<&'a RawValue>,
     #[serde(borrow)]
     text: Cow<'a, str>,
     #[serde(default, borrow)]
@@ -105,38 +119,15 @@ struct TypedRow<'a> {
     spans: Option<Vec<(u64, u64)>>,
 }
 
-/// An `id` given as a string or a number, kept as text (numbers as serde_json prints them).
-struct Id<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Id<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Id<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string or a number")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Id<'de>, E> {
-                Ok(Id(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> std::result::Result<Id<'de>, E> {
-                Ok(Id(Cow::Owned(v.to_string())))
-            }
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Id<'de>, E> {
-                Ok(Id(Cow::Owned(serde_json::Number::from(v).to_string())))
-            }
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Id<'de>, E> {
-                Ok(Id(Cow::Owned(serde_json::Number::from(v).to_string())))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Id<'de>, E> {
-                serde_json::Number::from_f64(v)
-                    .map(|n| Id(Cow::Owned(n.to_string())))
-                    .ok_or_else(|| E::custom("not a finite number"))
-            }
-        }
-        deserializer.deserialize_any(Visitor)
+/// An `id` as written: a string's value, or a number's own text (so `123456789012345678901234567890`
+/// and `-0` come back as they were, not as a float); `None` for anything else, which the general
+/// path then reports.
+fn id_text(raw: &RawValue) -> Option<String> {
+    let text = raw.get();
+    match text.as_bytes().first()? {
+        b'"' => serde_json::from_str(text).ok(),
+        b'-' | b'0'..=b'9' => Some(text.to_string()),
+        _ => None,
     }
 }
 
@@ -177,7 +168,12 @@ mod tests {
     #[test]
     fn bad_rows_name_line_and_problem() {
         let err = |c: &str| parse("f.jsonl", c, Need::Labeled).unwrap_err().to_string();
-        assert!(err("{\"text\": \"a\"").starts_with("f.jsonl:1: malformed JSON"));
+        let malformed = err("{\"text\": \"a\"");
+        assert!(
+            malformed.starts_with("f.jsonl:1: malformed JSON at column"),
+            "{malformed}"
+        );
+        assert!(!malformed.contains("line 1"), "{malformed}");
         assert_eq!(err("[1, 2]"), "f.jsonl:1: expected a JSON object");
         assert_eq!(
             err("{\"target\": \"x\", \"stance\": \"none\"}"),
@@ -211,6 +207,15 @@ mod tests {
         assert_eq!(rows[0].id.as_deref(), Some("-3"));
         assert_eq!(rows[0].target, None);
         assert_eq!(rows[1].id.as_deref(), Some("1.5"));
+        // Ids come back as written, not through a float.
+        let ids = parse(
+            "f",
+            "{\"id\": 123456789012345678901234567890, \"text\": \"a\"}\n{\"id\": -0, \"text\": \"b\"}\n{\"id\": 1e3, \"text\": \"c\"}",
+            Need::Unlabeled,
+        )
+        .unwrap();
+        let ids: Vec<_> = ids.iter().map(|r| r.id.as_deref().unwrap()).collect();
+        assert_eq!(ids, ["123456789012345678901234567890", "-0", "1e3"]);
         // A repeated field (refused by the typed path) keeps the last value, as serde_json does.
         assert_eq!(rows[2].text, "second");
         assert_eq!(rows[3].text, "café \"q\"");

@@ -13,6 +13,8 @@ pub struct Labeled {
     pub examples: Vec<Example>,
     /// Valid rows per file.
     pub rows_per_file: Vec<usize>,
+    /// SHA-256 of each file's bytes, as read (each file is read once).
+    pub sha256_per_file: Vec<String>,
     /// The rows left out (with `skip_invalid`), each as the error that named it.
     pub skipped: Vec<Error>,
     /// What looks wrong but does not stop training: each kind with its places.
@@ -35,15 +37,16 @@ pub fn read_labeled(
     let mut examples = Vec::new();
     let mut origin: Vec<(usize, usize)> = Vec::new();
     let mut skipped = Vec::new();
-    let mut per_file = Vec::new();
+    let (mut per_file, mut hashes) = (Vec::new(), Vec::new());
     for (f, file) in files.iter().enumerate() {
-        let rows = read_file_with(
+        let (rows, sha256) = read_file_with(
             file,
             format,
             Need::Labeled,
             skip_invalid.then_some(&mut skipped),
         )?;
         per_file.push(rows.len());
+        hashes.push(sha256);
         origin.extend(rows.iter().map(|e| (f, e.line)));
         examples.extend(rows);
     }
@@ -86,6 +89,7 @@ pub fn read_labeled(
     Ok(Labeled {
         examples,
         rows_per_file: per_file,
+        sha256_per_file: hashes,
         skipped,
         warnings,
     })

@@ -1,6 +1,7 @@
 //! Labeled files: the `Example` they hold and the readers for each format.
 
 mod delimited;
+pub mod input;
 pub mod jsonl;
 mod labeled;
 
@@ -78,16 +79,16 @@ pub enum Need {
 }
 
 impl Format {
-    /// Guess from the extension; `.txt` and `.tsv` files with SemEval's header are SemEval.
-    pub fn detect(path: &Path, content: &str) -> Result<Format> {
+    /// The format of an input from its name's extension (none for stdin) and its first line:
+    /// `.txt` and `.tsv` files with SemEval's header are SemEval; without a telling extension,
+    /// SemEval's header or a line opening with `{` (JSONL) tell it; stdin is otherwise text.
+    pub fn detect(path: Option<&Path>, first_line: &str) -> Result<Format> {
         let extension = path
-            .extension()
+            .and_then(|p| p.extension())
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase());
-        let first_line = content.lines().next().unwrap_or("");
-        let semeval_header = first_line
-            .trim_start_matches('\u{feff}')
-            .starts_with("ID\tTarget\t");
+        let first_line = first_line.trim_start_matches('\u{feff}');
+        let semeval_header = first_line.starts_with("ID\tTarget\t");
         match extension.as_deref() {
             Some("jsonl") | Some("json") | Some("ndjson") => Ok(Format::Jsonl),
             Some("csv") => Ok(Format::Csv),
@@ -96,38 +97,52 @@ impl Format {
             Some("txt") => Ok(Format::Text),
             _ if semeval_header => Ok(Format::Semeval),
             _ if first_line.trim_start().starts_with('{') => Ok(Format::Jsonl),
-            _ => Err(Error::file(
-                path,
-                "cannot tell the file format from its name; use --format jsonl|csv|tsv|semeval",
-            )),
+            _ => match path {
+                None => Ok(Format::Text),
+                Some(path) => Err(Error::file(
+                    path,
+                    "cannot tell the file format from its name; use --format jsonl|csv|tsv|semeval",
+                )),
+            },
         }
     }
+
+    /// Whether rows are single lines, so that a stream can be cut into chunks of lines.
+    pub fn is_line_based(self) -> bool {
+        matches!(self, Format::Jsonl | Format::Text)
+    }
+}
+
+/// The first line of `content` that is not blank ("" if none).
+pub fn first_line(content: &str) -> &str {
+    content
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
 }
 
 /// Reads a whole labeled file. `name` is how the file is called in messages.
 pub fn read_file(path: &Path, format: Option<Format>, need: Need) -> Result<Vec<Example>> {
-    read_file_with(path, format, need, None)
+    read_file_with(path, format, need, None).map(|(rows, _)| rows)
 }
 
-/// Like `read_file`, but bad rows are put in `skipped` instead of failing the whole file.
-/// Problems with the file itself (missing, not UTF-8, no header, no rows) still fail.
+/// Like `read_file`, but bad rows are put in `skipped` instead of failing the whole file, and
+/// the SHA-256 of the file's bytes comes back too (the file is read once, so pipes and FIFOs
+/// work). Problems with the file itself (missing, not UTF-8, no header, no rows) still fail.
 pub fn read_file_with(
     path: &Path,
     format: Option<Format>,
     need: Need,
     skipped: Option<&mut Vec<Error>>,
-) -> Result<Vec<Example>> {
+) -> Result<(Vec<Example>, String)> {
     let display = path.display().to_string();
-    if path.is_dir() {
-        return Err(Error::file(path, "is a directory, not a file"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let (bytes, sha256) = input::read_all(path)?;
     let content = decode(&display, &bytes)?;
     let format = match format {
         Some(f) => f,
-        None => Format::detect(path, &content)?,
+        None => Format::detect(Some(path), first_line(&content))?,
     };
-    parse_with(&display, &content, format, need, skipped)
+    parse_with(&display, &content, format, need, skipped).map(|rows| (rows, sha256))
 }
 
 /// Parses labeled text already in memory (stdin, tests).
@@ -176,14 +191,35 @@ pub fn parse_with(
                 }
             }
         }
-        Format::Csv => delimited::parse(name, content, b',', need, &mut sink)?,
-        Format::Tsv => delimited::parse(name, content, b'\t', need, &mut sink)?,
-        Format::Semeval => delimited::parse_semeval(name, content, need, &mut sink)?,
+        _ => {
+            for row in records(name, content.as_bytes(), format, need)? {
+                sink.take(row)?;
+            }
+        }
     }
     if sink.examples.is_empty() {
         return Err(Error::file(name, "holds no valid rows"));
     }
     Ok(sink.examples)
+}
+
+/// The rows of a CSV, TSV or SemEval stream, one at a time, so that any size reads in bounded
+/// memory; a bad header is the error, a bad row an `Err` item. (Line-based formats go through
+/// `parse_line`, a line at a time.)
+pub fn records<'a>(
+    name: &str,
+    reader: impl std::io::BufRead + 'a,
+    format: Format,
+    need: Need,
+) -> Result<Box<dyn Iterator<Item = Result<Example>> + 'a>> {
+    match format {
+        Format::Csv => Ok(Box::new(delimited::rows(name, reader, b',', need)?)),
+        Format::Tsv => Ok(Box::new(delimited::rows(name, reader, b'\t', need)?)),
+        Format::Semeval => Ok(Box::new(delimited::semeval_rows(name, reader, need)?)),
+        Format::Jsonl | Format::Text => Err(Error::Usage(format!(
+            "{format:?} input is read a line at a time (parse_line), not as records"
+        ))),
+    }
 }
 
 /// Parses one line of a line-based format (JSONL or text); `None` for a blank line.
@@ -338,17 +374,29 @@ mod tests {
     #[test]
     fn formats_are_detected_from_names_and_headers() {
         let p = Path::new;
-        assert_eq!(Format::detect(p("a.jsonl"), "").unwrap(), Format::Jsonl);
-        assert_eq!(Format::detect(p("a.csv"), "").unwrap(), Format::Csv);
         assert_eq!(
-            Format::detect(p("a.tsv"), "text\ttarget").unwrap(),
+            Format::detect(Some(p("a.jsonl")), "").unwrap(),
+            Format::Jsonl
+        );
+        assert_eq!(Format::detect(Some(p("a.csv")), "").unwrap(), Format::Csv);
+        assert_eq!(
+            Format::detect(Some(p("a.tsv")), "text\ttarget").unwrap(),
             Format::Tsv
         );
         assert_eq!(
-            Format::detect(p("a.txt"), "ID\tTarget\tTweet\tStance").unwrap(),
+            Format::detect(Some(p("a.txt")), "ID\tTarget\tTweet\tStance").unwrap(),
             Format::Semeval
         );
-        assert!(Format::detect(p("a.dat"), "hello").is_err());
+        assert!(Format::detect(Some(p("a.dat")), "hello").is_err());
+        // A stream without a name: JSONL if it opens with `{`, SemEval by its header, else text.
+        assert_eq!(
+            Format::detect(None, "{\"text\": 1}").unwrap(),
+            Format::Jsonl
+        );
+        assert_eq!(
+            Format::detect(None, "Kyiv thanked NATO").unwrap(),
+            Format::Text
+        );
     }
 
     #[test]

@@ -72,7 +72,7 @@ def test_a_target_for_all_and_aliases(model):
 
 
 def test_bad_input_is_a_value_error(model):
-    with pytest.raises(ValueError, match="statement 2: `text` is empty"):
+    with pytest.raises(ValueError, match="statement 2 is empty; there is nothing to score"):
         model.score(["Kyiv thanked NATO", "  "])
     with pytest.raises(ValueError, match="2 statements but 1 targets"):
         model.score(["a", "b"], targets=["NATO"])
@@ -115,10 +115,19 @@ def test_train_options_are_checked(tmp_path, repo):
     data = repo / "labeled" / "train.jsonl"
     with pytest.raises(TypeError, match="unexpected keyword argument 'l3'"):
         stance.train(data, out=tmp_path / "m", l3=1)
-    with pytest.raises(ValueError, match="--l2 must be a positive number"):
+    with pytest.raises(ValueError, match=r"--l2.*not a number above 0"):
         stance.train(data, out=tmp_path / "m", l2=0)
     with pytest.raises(ValueError, match="char-weight"):
         stance.train(data, out=tmp_path / "m", char_weight=float("nan"))
+    # Negative numbers reach the CLI's own check (not taken for flags).
+    with pytest.raises(ValueError, match=r"--l2.*not a number above 0"):
+        stance.train(data, out=tmp_path / "m", l2=-1)
+    with pytest.raises(TypeError, match="vectors takes a value, not False"):
+        stance.train(data, out=tmp_path / "m", vectors=False)
+    with pytest.raises(TypeError, match="balance is a switch"):
+        stance.train(data, out=tmp_path / "m", balance="yes")
+    with pytest.raises(ValueError, match="at least one labeled file"):
+        stance.train([], out=tmp_path / "m")
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "Kyiv thanked NATO", "target": "NATO", "stance": "maybe"}\n')
     with pytest.raises(ValueError, match=r"bad.jsonl:1: unknown stance"):
@@ -144,28 +153,73 @@ def test_info_is_what_inspect_json_prints(model, cli):
     assert any("not in the training data" in str(w.message) for w in caught)
 
 
-def test_score_pandas_columns_and_fan_out(model):
+def test_score_pandas_columns_index_and_fan_out(model):
     df = pd.DataFrame(
         {
-            "id": ["a", "b", "c"],
-            "text": ["Kyiv thanked NATO", "Moscow condemned the strike", "It rained"],
-            "target": [None, "Russia", float("nan")],
-            "source": ["x", "y", "z"],
-        }
+            "id": ["a", "b", "c", "d"],
+            "text": ["Kyiv thanked NATO", "Moscow condemned the strike", "It rained", None],
+            "target": [None, "Russia", float("nan"), "NATO"],
+            "stance": ["favor", "against", "none", "none"],  # gold labels: kept, renamed
+        },
+        index=[10, 20, 30, 40],
     )
-    out = model.score_pandas(df)
+    out = model.score_pandas(df, target="target")
     assert list(out.columns) == [
-        "id", "source", "text", "target", "stance", "p_favor", "p_against", "p_none", "mentioned",
+        "id", "text", "target_input", "stance_input",
+        "target", "stance", "p_favor", "p_against", "p_none", "mentioned",
     ]
-    assert list(out["id"]) == ["a", "a", "b", "c"]
+    assert list(out.index) == [10, 10, 20, 30, 40]  # labels kept, repeated per party
+    assert list(out["id"]) == ["a", "a", "b", "c", "d"]
+    assert list(out["stance_input"]) == ["favor", "favor", "against", "none", "none"]
     assert list(out["target"][:3]) == ["Ukraine", "NATO", "Russia"]
-    assert pd.isna(out["target"][3]) and math.isnan(out["p_favor"][3])
+    # No party named (c) and no text (d): one row each, no stance, NaN probabilities.
+    assert out["target"].iloc[3:].isna().all() and out["stance"].iloc[3:].isna().all()
+    assert out["p_favor"].iloc[3:].isna().all()
     rows = model.score(list(df["text"][:2]), targets=[None, "Russia"])
     assert list(out["p_favor"][:3]) == [r["probabilities"]["favor"] for r in rows]
-    with pytest.raises(ValueError, match="no column 'body'"):
+    # pandas' own missing value, NA, is a missing target too.
+    typed = df.iloc[:2].convert_dtypes()
+    assert list(model.score_pandas(typed, target="target")["target"]) == ["Ukraine", "NATO", "Russia"]
+    with pytest.raises(ValueError, match="no text column 'body'"):
         model.score_pandas(df, text="body")
-    with_threshold = model.score_pandas(df, threshold=0.99)
-    assert "abstained" in with_threshold.columns
+    with pytest.raises(ValueError, match="no target column 'targte'"):
+        model.score_pandas(df, target="targte")
+    with pytest.raises(ValueError, match=r"text in row 20 is int"):
+        model.score_pandas(pd.DataFrame({"text": ["a", 5]}, index=[10, 20]))
+    assert "abstained" in model.score_pandas(df, threshold=0.99).columns
+
+
+def test_arguments_are_checked_with_clear_errors(model):
+    with pytest.raises(TypeError, match="not bytes"):
+        model.score(b"Kyiv thanked NATO")
+    with pytest.raises(ValueError, match="explain must be a whole number"):
+        model.score("Kyiv thanked NATO", explain=-1)
+    with pytest.raises(ValueError, match="threshold must be a probability"):
+        model.score("Kyiv thanked NATO", threshold=True)
+    with pytest.raises(ValueError, match="statement 1 is empty; there is nothing to score"):
+        model.score("")
+    with pytest.raises(ValueError, match="top must be"):
+        model.info(top=-1)
+    with pytest.raises(TypeError, match="must be a stance.Model"):
+        stance.evaluate("x.model", "test.jsonl")
+    with pytest.raises(ValueError, match="at least one labeled file"):
+        stance.evaluate(model, [])
+
+
+def test_models_pickle_as_their_bytes(model):
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy.score(LAVROV) == model.score(LAVROV)
+    assert stance.Model.from_bytes(model.to_bytes()).score(LAVROV) == model.score(LAVROV)
+
+
+def test_every_train_option_is_documented_and_spark_is_an_attribute():
+    doc = stance.train.__doc__
+    for name, _, _, _ in stance._stance.train_options():
+        if name != "out":
+            assert name.replace("-", "_") in doc, name
+    assert callable(stance.spark.score)
 
 
 def test_from_bytes_and_repr(repo):

@@ -25,7 +25,7 @@ def spark():
         .appName("stance-tests")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "2000")
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "250")
         .getOrCreate()
     )
     yield session
@@ -81,7 +81,7 @@ def test_20000_rows_equal_the_cli(spark, cli, repo, tmp_path):
     df = spark.createDataFrame(rows, "id string, text string, target string").repartition(4)
     scored = stance.spark.score(df, text_col="text", target_col="target")
     assert scored.columns == [
-        "id", "text", "target", "stance", "p_favor", "p_against", "p_none", "mentioned",
+        "id", "text", "target_input", "target", "stance", "p_favor", "p_against", "p_none", "mentioned",
     ]
     out = [r.asDict() for r in scored.collect()]
     assert len(out) == len(cli_rows) > ROWS  # the untargeted third fans out
@@ -101,11 +101,40 @@ def test_a_saved_model_and_a_threshold(spark, cli, repo, tmp_path):
     check_equal([r.asDict() for r in scored.collect()], cli_rows)
 
 
-def test_untargeted_scoring_and_errors(spark, tmp_path):
-    df = spark.createDataFrame([("Kyiv thanked NATO", 1)], "body string, n int")
-    out = [r.asDict() for r in stance.spark.score(df, text_col="body").collect()]
-    assert [(r["n"], r["target"], r["stance"]) for r in out] == [(1, "Ukraine", "none"), (1, "NATO", "favor")]
-    with pytest.raises(ValueError, match="no column 'text'"):
+def test_each_worker_loads_a_model_once(spark, cli, repo, tmp_path):
+    model = tmp_path / "once.model"
+    cli("train", "--out", model, "--vectors", "none", repo / "labeled" / "train.jsonl")
+    rows = statements(repo)[:8000]
+    df = spark.createDataFrame(rows, "id string, text string, target string").repartition(8)
+    for _ in range(2):  # two jobs of eight partitions, four Arrow batches each
+        assert stance.spark.score(df, "text", "target", model=str(model)).count() > 8000
+
+    def loads(batches):
+        import pandas as pd
+
+        import stance.spark as worker_side
+
+        for _ in batches:
+            yield pd.DataFrame({"pid": [os.getpid()], "loads": [json.dumps(worker_side._LOADS)]})
+
+    probe = df.mapInPandas(loads, "pid long, loads string").collect()
+    counts = [n for row in probe for n in json.loads(row["loads"]).values()]
+    assert counts and max(counts) == 1, probe
+
+
+def test_untargeted_scoring_nulls_and_errors(spark, tmp_path):
+    df = spark.createDataFrame(
+        [("Kyiv thanked NATO", 1), (None, 2), ("  ", 3)], "body string, n int"
+    ).coalesce(1)
+    out = [r.asDict() for r in stance.spark.score(df, text_col="body", model=stance.Model()).collect()]
+    assert [(r["n"], r["target"], r["stance"]) for r in out] == [
+        (1, "Ukraine", "none"), (1, "NATO", "favor"), (2, None, None), (3, None, None),
+    ]
+    with pytest.raises(ValueError, match="holds int, not strings"):
+        stance.spark.score(df, text_col="n")
+    with pytest.raises(ValueError, match="threshold must be a probability"):
+        stance.spark.score(df, text_col="body", threshold=1.5)
+    with pytest.raises(ValueError, match="no text column 'text'"):
         stance.spark.score(df)
     with pytest.raises(FileNotFoundError):
         stance.spark.score(df, text_col="body", model=tmp_path / "missing.model")
