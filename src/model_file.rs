@@ -120,7 +120,7 @@ pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<StanceModel> {
 
 /// What went wrong in a payload, in words: bincode's I/O errors say only "io error: …".
 fn payload_error(e: bincode::Error) -> String {
-    match *e {
+    match e.as_ref() {
         bincode::ErrorKind::Io(_) => {
             "it ends before the model does (written by a broken writer, or cut)".to_string()
         }
