@@ -16,8 +16,9 @@ fuzz_target!(|bytes: &[u8]| {
         return;
     };
     for path in ["a.csv", "a.tsv", "a.txt", "a.dat"] {
-        let _ = Format::detect(Path::new(path), &content);
+        let _ = Format::detect(Some(Path::new(path)), data::first_line(&content));
     }
+    let _ = Format::detect(None, data::first_line(&content));
     for format in [Format::Csv, Format::Tsv, Format::Semeval, Format::Text] {
         for need in [Need::Labeled, Need::Unlabeled] {
             match data::parse(NAME, &content, format, need) {
