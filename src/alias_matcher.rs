@@ -8,7 +8,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::parties::{fold_char, is_word_char, IS_WORD_BYTE};
+use crate::folding::{fold_char, is_word_char, IS_WORD_BYTE};
 
 /// Each ASCII word byte folded (lowercased); 0 for every other byte.
 const FOLDED_WORD_BYTE: [u8; 256] = {

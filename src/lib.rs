@@ -11,6 +11,7 @@ pub mod error;
 pub mod eval;
 pub mod feature_keys;
 pub mod features;
+pub mod folding;
 pub mod io;
 pub mod metrics;
 pub mod model;

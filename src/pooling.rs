@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::parties::fold_into;
+use crate::folding::fold_into;
 use crate::text::{VectorWord, NO_ROW};
 use crate::vectors::WordVectors;
 

@@ -82,7 +82,7 @@ pub struct ReportInput {
 /// Targets shown in the per-target table; the report says how many more there are.
 pub const MAX_TARGETS: usize = 40;
 /// Mistakes shown; the report says how many more there are.
-pub const MAX_MISTAKES: usize = 50;
+pub const MAX_MISTAKES: usize = 30;
 /// Contributions shown each way for one mistake.
 const MAX_CONTRIBUTIONS: usize = 6;
 /// Files listed in the header.

@@ -11,7 +11,7 @@ use std::io::BufRead;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::parties::fold_into;
+use crate::folding::fold_into;
 
 const MAGIC: &[u8; 8] = b"STANCEVC";
 const VERSION: u32 = 1;

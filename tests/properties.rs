@@ -443,7 +443,7 @@ proptest! {
         let (passed, others) = registry.spans(&text, &target, Some(&given));
         prop_assert_eq!(passed, given);
         check_spans(&others, chars, "spans with given spans (others)")?;
-        let _ = stance::parties::find_words(&text, &target);
+        let _ = stance::folding::find_words(&text, &target);
     }
 }
 

@@ -21,10 +21,10 @@ Thresholds are fractions in [0, 1]. Exit codes: 0 all thresholds met, 1 one miss
 pub struct EvalArgs {
     /// Labeled files to evaluate on.
     #[arg(required = true)]
-    pub files: Vec<PathBuf>,
+    files: Vec<PathBuf>,
     /// Model file; default: the model built into this binary.
     #[arg(long, short)]
-    pub model: Option<PathBuf>,
+    model: Option<PathBuf>,
     /// File format, when the extension does not tell it.
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -59,7 +59,13 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let examples = super::read_labeled(&args.files, args.format, args.skip_invalid)?.examples;
     let (report, predictions) = evaluate(&scorer, &examples);
     if let Some(path) = &args.report {
-        let html = super::eval_report::render(&scorer, &args, &examples, &predictions, &report);
+        let html = super::eval_report::render(
+            &scorer,
+            (&args.files, args.model.as_deref()),
+            &examples,
+            &predictions,
+            &report,
+        );
         crate::io::write_file(path, html.as_bytes())?;
         eprintln!("report written to {}", path.display());
     }

@@ -4,28 +4,22 @@ use crate::data::{Example, Stance};
 use crate::model::{Contribution, Prediction, Scorer};
 use crate::report::{self, ClassRow, Mistake, ReportInput, TargetRow};
 
-use super::eval::EvalArgs;
 use crate::eval::Evaluation;
 
-/// Confident mistakes shown, most confident first.
-const MISTAKES: usize = 30;
 /// Contributions shown per side of each mistake.
 const CONTRIBUTIONS: usize = 6;
 
 pub(super) fn render(
     scorer: &Scorer,
-    args: &EvalArgs,
+    (files, model): (&[std::path::PathBuf], Option<&std::path::Path>),
     examples: &[Example],
     predictions: &[Prediction],
     report: &Evaluation,
 ) -> String {
-    let files: Vec<String> = args.files.iter().map(|f| f.display().to_string()).collect();
-    let model_name = args
-        .model
-        .as_ref()
-        .map_or("embedded default model".to_string(), |m| {
-            m.display().to_string()
-        });
+    let files: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let model_name = model.map_or("embedded default model".to_string(), |m| {
+        m.display().to_string()
+    });
     let mut per_target: Vec<TargetRow> = report
         .per_target
         .iter()
@@ -89,7 +83,7 @@ fn mistakes(scorer: &Scorer, examples: &[Example], predictions: &[Prediction]) -
     };
     wrong
         .into_iter()
-        .take(MISTAKES)
+        .take(report::MAX_MISTAKES)
         .map(|(i, confidence)| {
             let e = &examples[i];
             let target = e.target.clone().unwrap_or_default();

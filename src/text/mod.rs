@@ -24,7 +24,7 @@ use rust_stemmers::Stemmer;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 
-use crate::parties::{fold_into, SortedSpans};
+use crate::folding::{fold_into, SortedSpans};
 pub use stem::Language;
 use tokenize::{tokenize_into, Kind, Token};
 pub use word_facts::{TermIds, VectorRows, NO_ROW};

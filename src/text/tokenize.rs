@@ -1,6 +1,6 @@
 //! Unicode-aware tokenization: words, #hashtags, @mentions, URLs and numbers, with code-point spans.
 
-use crate::parties::{is_word_char, CodePoints, IS_WORD_BYTE};
+use crate::folding::{is_word_char, CodePoints, IS_WORD_BYTE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
