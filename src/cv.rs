@@ -273,6 +273,7 @@ mod tests {
             stance: Some(stance),
             spans: None,
             line: 1,
+            source: 0,
         }
     }
 

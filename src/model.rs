@@ -44,6 +44,12 @@ pub struct TrainOptions {
     /// row's target (if it has enough rows). Folded back into `pooled` (the shared copy) and
     /// `targets` (shared + own), so scoring needs nothing else.
     pub augment_targets: Option<f32>,
+    /// The same across training files (sources, e.g. the project's corpus and real news): one
+    /// model whose features have a shared copy (scaled by this weight) and a copy per file, each
+    /// file with its own intercept, so a source's peculiarities (what its labels mean, how often
+    /// each stance occurs) stay in its own copy. The saved model scores as the first file's rows
+    /// do: shared + the first file's copy.
+    pub augment_sources: Option<f32>,
     /// Pretrained word vectors pooled around the target (`pooling`), when the model has them.
     pub vectors: Option<PoolingOptions>,
 }
@@ -61,6 +67,7 @@ impl TrainOptions {
             ("char weight", Some(self.char_weight)),
             ("context weight", Some(self.context_weight)),
             ("shared weight", self.augment_targets),
+            ("source shared weight", self.augment_sources),
             ("vector weight", self.vectors.map(|v| v.weight)),
         ];
         for (name, weight) in weights {
@@ -71,6 +78,13 @@ impl TrainOptions {
                     )));
                 }
             }
+        }
+        if self.augment_sources.is_some()
+            && (self.min_target_rows.is_some() || self.augment_targets.is_some())
+        {
+            return Err(crate::Error::Training(
+                "source augmentation fits the pooled model alone: it does not go with per-target models".into(),
+            ));
         }
         if !(self.l2.is_finite() && self.l2 > 0.0 && self.l2 <= MAX_WEIGHT) {
             return Err(crate::Error::Training(format!(
@@ -101,6 +115,7 @@ impl Default for TrainOptions {
             balance: false,
             dense_budget_mib: 256,
             augment_targets: None,
+            augment_sources: None,
             vectors: Some(PoolingOptions::default()),
         }
     }

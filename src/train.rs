@@ -20,6 +20,8 @@ use crate::vectors::WordVectors;
 /// Rows ready for fitting: canonical target, class index, sparse features and dense block.
 pub struct Prepared {
     pub targets: Vec<String>,
+    /// Each row's training file (`Example::source`).
+    pub sources: Vec<usize>,
     pub labels: Vec<usize>,
     pub docs: Vec<Vec<String>>,
     /// Each row's dense block (empty without vectors).
@@ -71,6 +73,7 @@ pub fn prepare(
         .collect();
     let mut prepared = Prepared {
         targets: Vec::with_capacity(rows.len()),
+        sources: examples.iter().map(|e| e.source).collect(),
         labels: Vec::with_capacity(rows.len()),
         docs: Vec::with_capacity(rows.len()),
         dense: Vec::with_capacity(rows.len()),
@@ -161,6 +164,7 @@ pub struct Vectorized<'a> {
     pub rows: Vec<SparseVec>,
     pub labels: Vec<usize>,
     pub targets: Vec<&'a str>,
+    pub sources: Vec<usize>,
 }
 
 pub fn vectorize_rows<'a>(
@@ -191,12 +195,14 @@ pub fn vectorize_rows<'a>(
         .iter()
         .map(|&i| prepared.targets[i].as_str())
         .collect();
+    let sources = rows_used.iter().map(|&i| prepared.sources[i]).collect();
     Ok(Vectorized {
         width: vocabulary.len() + prepared.dense_width(),
         vocabulary,
         rows,
         labels,
         targets,
+        sources,
     })
 }
 
@@ -263,6 +269,11 @@ pub fn fit_models(data: &Vectorized, options: &TrainOptions) -> Result<Models> {
     if options.balance {
         if let Some(note) = balance_note(&data.labels) {
             notes.push(note);
+        }
+    }
+    if let Some(shared) = options.augment_sources {
+        if let Some(pooled) = fit_source_augmented(data, shared, options, &mut notes)? {
+            return Ok((pooled, BTreeMap::new(), notes));
         }
     }
     if let (Some(shared), true) = (options.augment_targets, jobs.len() > 1) {
@@ -396,6 +407,51 @@ fn fit_augmented(
         targets.insert(target.unwrap_or_default().to_string(), model);
     }
     Ok((pooled, targets))
+}
+
+/// Daumé III's augmentation across training files: every file gets its own copy of each feature
+/// and its own intercept; the model returned is the mean of the files' models (shared + the mean
+/// of the copies), since the text it will score comes from none of them.
+/// `None` when the rows come from one file, where it would change nothing.
+fn fit_source_augmented(
+    data: &Vectorized,
+    shared: f32,
+    options: &TrainOptions,
+    notes: &mut Vec<String>,
+) -> Result<Option<LinearModel>> {
+    let mut rows_per_source: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (position, &source) in data.sources.iter().enumerate() {
+        rows_per_source.entry(source).or_default().push(position);
+    }
+    if rows_per_source.len() < 2 {
+        return Ok(None);
+    }
+    let names: Vec<String> = rows_per_source
+        .keys()
+        .map(|s| format!("source {s}"))
+        .collect();
+    let own: Vec<(Option<&str>, &[usize])> = names
+        .iter()
+        .zip(rows_per_source.values())
+        .map(|(name, rows)| (Some(name.as_str()), rows.as_slice()))
+        .collect();
+    let (_, per_source) = fit_augmented(data, &own, shared, options, notes)?;
+    // New text comes from none of the files: it is scored by the mean of their models.
+    let n = per_source.len() as f32;
+    let mut mean = LinearModel {
+        weights: vec![0.0; data.width * 3],
+        intercept: [0.0; 3],
+        rows: data.rows.len(),
+    };
+    for model in per_source.values() {
+        for (m, w) in mean.weights.iter_mut().zip(&model.weights) {
+            *m += w / n;
+        }
+        for (m, b) in mean.intercept.iter_mut().zip(model.intercept) {
+            *m += b / n;
+        }
+    }
+    Ok(Some(mean))
 }
 
 /// Class rebalancing without sample weights (linfa-logistic has none): each row of a class is
@@ -634,6 +690,7 @@ mod tests {
             stance: Some(stance),
             spans: None,
             line: 1,
+            source: 0,
         }
     }
 

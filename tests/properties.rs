@@ -284,6 +284,7 @@ fn example(text: &str, target: &str, stance: Stance) -> Example {
         stance: Some(stance),
         spans: None,
         line: 1,
+        source: 0,
     }
 }
 

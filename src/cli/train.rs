@@ -13,8 +13,28 @@ use crate::text::{AnalyzerConfig, Language};
 use crate::vectors::{self, WordVectors};
 use crate::{model_file, train, Error, Result};
 
+/// The default model's recipe: the project's corpus, then every file of licensed real data in
+/// labeled/external/ (by name), each a source of its own (`--augment-sources`).
 const DEFAULT_TRAIN: &str = "labeled/train.jsonl";
+const DEFAULT_EXTERNAL: &str = "labeled/external";
 const DEFAULT_OUT: &str = "models/default.stance";
+
+/// labeled/train.jsonl and the labeled files of labeled/external/, sorted by name.
+fn default_training_files() -> Result<Vec<PathBuf>> {
+    let mut external: Vec<PathBuf> = std::fs::read_dir(DEFAULT_EXTERNAL)
+        .map_err(|e| {
+            Error::Usage(format!(
+                "{DEFAULT_EXTERNAL}: {e} (run `stance train` without files from the repository root, or name the files)"
+            ))
+        })?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    external.sort();
+    Ok(std::iter::once(PathBuf::from(DEFAULT_TRAIN))
+        .chain(external)
+        .collect())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Switch {
@@ -25,7 +45,7 @@ enum Switch {
 #[derive(Args)]
 #[command(
     about = "Train a model from labeled files",
-    after_help = "Examples:\n  stance train                                  # labeled/train.jsonl → models/default.stance\n  \
+    after_help = "Examples:\n  stance train                                  # labeled/ + labeled/external/ → models/default.stance\n  \
 stance train --out news.model --ngrams 3 --l2 0.5 a.jsonl b.csv\n  \
 # tweets about topics: a model per target, classes balanced, character n-grams, no stemming\n  \
 stance train --out tweets.model --min-target-rows 100 --balance --l2 10 --char-ngrams 2-5 --language none --vectors none semeval/train.jsonl\n  \
@@ -35,7 +55,8 @@ Labeled files: JSONL {\"id\"?, \"text\", \"target\", \"stance\", \"spans\"?}, CS
 text, target, stance (id optional), or SemEval-2016 TSV (ID, Target, Tweet, Stance)."
 )]
 pub struct TrainArgs {
-    /// Labeled files; none means labeled/train.jsonl (run from the repository root).
+    /// Labeled files. None: the default model's recipe, run from the repository root:
+    /// labeled/train.jsonl and every labeled/external/*.jsonl, with --augment-sources.
     files: Vec<PathBuf>,
     /// Where to write the model; required when FILES are given. Default: models/default.stance
     #[arg(long, short)]
@@ -146,6 +167,15 @@ pub struct TrainArgs {
     /// of 0.3, 0.5, 0.7 and 1 by cross-validation on SemEval-2016).
     #[arg(long, default_value_t = 0.5, requires = "augment_targets", value_parser = super::weight)]
     shared_weight: f32,
+    /// Each training file is a source (the project's corpus, real news, …): one model in which
+    /// every feature has a shared copy and a copy per file, each file with its own intercept
+    /// (Daumé III), so what one source's labels mean does not blur another's. New text is
+    /// scored by the mean of the files' models.
+    #[arg(long)]
+    augment_sources: bool,
+    /// With --augment-sources: weight of the shared copy against each file's own.
+    #[arg(long, default_value_t = 1.0, requires = "augment_sources", value_parser = super::weight)]
+    source_shared_weight: f32,
     /// Choose --l2, character n-grams, --min-target-rows (and, if asked, --balance,
     /// --augment-targets and --language) by K-fold cross-validation, then train the final model on all rows with
     /// the best.
@@ -343,11 +373,9 @@ fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
 }
 
 pub fn run(args: TrainArgs) -> Result<ExitCode> {
-    let (files, out) = match (args.files.is_empty(), args.out) {
-        (true, out) => (
-            vec![PathBuf::from(DEFAULT_TRAIN)],
-            out.unwrap_or(DEFAULT_OUT.into()),
-        ),
+    let default_recipe = args.files.is_empty();
+    let (files, out) = match (default_recipe, args.out) {
+        (true, out) => (default_training_files()?, out.unwrap_or(DEFAULT_OUT.into())),
         (false, Some(out)) => (args.files, out),
         (false, None) => {
             return Err(Error::Usage(
@@ -405,6 +433,8 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         balance: args.balance,
         dense_budget_mib: args.dense_budget_mib.max(1),
         augment_targets: args.augment_targets.then_some(args.shared_weight),
+        augment_sources: (args.augment_sources || default_recipe)
+            .then_some(args.source_shared_weight),
         vectors: word_vectors.as_ref().map(|_| PoolingOptions {
             window: args.vector_window,
             weight: args.vector_weight,

@@ -48,7 +48,7 @@ pub fn read_labeled(
         per_file.push(rows.len());
         hashes.push(sha256);
         origin.extend(rows.iter().map(|e| (f, e.line)));
-        examples.extend(rows);
+        examples.extend(rows.into_iter().map(|e| Example { source: f, ..e }));
     }
     let place = |i: usize| format!("{}:{}", files[origin[i].0].display(), origin[i].1);
     let mut ids: HashMap<&str, usize> = HashMap::new();

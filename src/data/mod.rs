@@ -58,6 +58,9 @@ pub struct Example {
     pub spans: Option<Vec<(usize, usize)>>,
     /// 1-based line of the row in its file, for messages.
     pub line: usize,
+    /// Which of the files read together the row came from (0: the first or only one). Training
+    /// with source augmentation gives each file its own copy of every feature.
+    pub source: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -356,6 +359,7 @@ pub(crate) fn build_example(name: &str, line: usize, row: RawRow, need: Need) ->
         stance,
         spans,
         line,
+        source: 0,
     })
 }
 

@@ -112,6 +112,7 @@ fn convert<A: Into<AnalyzerConfig>>(old: OldModel<A>) -> bincode::Result<StanceM
         balance: o.balance,
         dense_budget_mib: o.dense_budget_mib,
         augment_targets: o.augment_targets,
+        augment_sources: None,
         vectors: None,
     };
     Ok(StanceModel {

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""How the default model should use its two sources: the project's corpus (labeled/train.jsonl)
+and real news (labeled/external/newsmtsc-train.jsonl), judged by K-fold cross-validation on
+those training files, per source, and then on NewsMTSC's dev splits and labeled/test.jsonl.
+
+Usage: scripts/bench/sources-cv.py [--folds 5] [--seed 1] [--variant NAME ...] [--no-dev]
+
+Each source is dealt into K folds by statement (all rows of a sentence in one fold, a seeded
+hash, as `stance train --cv` does); fold k of both sources is held out together, the variant is
+trained on the rest with the release binary (STANCE, default target/release/stance), and each
+source's held-out rows are scored by `stance eval --json`. Confusions are pooled over the folds
+per source; the per-fold macro-F1 gives the spread (mean ± sd). With dev (the default), each
+variant is trained once more on both whole files and evaluated on labeled/test.jsonl and
+../shared/data/newsmtsc/dev-rw.jsonl and dev-mt.jsonl: those are for confirming a choice, not
+for making it.
+"""
+import argparse
+import hashlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+STANCE = os.environ.get("STANCE", str(ROOT / "target" / "release" / "stance"))
+CORPUS = ROOT / "labeled" / "train.jsonl"
+NEWS = ROOT / "labeled" / "external" / "newsmtsc-train.jsonl"
+DATA = ROOT.parent / "shared" / "data"
+LABELS = ("favor", "against", "none")
+
+# name -> (train on the news file too, extra train options)
+VARIANTS = {
+    "corpus only": (False, []),
+    "concatenated": (True, []),
+    "sources (shared 1)": (True, ["--augment-sources"]),
+    "sources (shared 0.5)": (True, ["--augment-sources", "--source-shared-weight", "0.5"]),
+    "sources (shared 2)": (True, ["--augment-sources", "--source-shared-weight", "2"]),
+}
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def fold_of(text, folds, seed):
+    digest = hashlib.sha256(f"{seed}:{text}".encode()).digest()
+    return int.from_bytes(digest[:8], "little") % folds
+
+
+def write(path, rows):
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def train(out, files, extra):
+    subprocess.run([STANCE, "train", "--quiet", "--out", out, *extra, *map(str, files)],
+                   check=True, stderr=subprocess.DEVNULL)
+
+
+def confusion(model, path):
+    result = subprocess.run([STANCE, "eval", "--json", "--model", model, str(path)],
+                            check=True, capture_output=True, text=True)
+    return json.loads(result.stdout)["confusion"]
+
+
+def macro_f1(c):
+    f1 = []
+    for k in range(3):
+        tp = c[k][k]
+        fp = sum(c[g][k] for g in range(3)) - tp
+        fn = sum(c[k]) - tp
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f1.append(2 * p * r / (p + r) if p + r else 0.0)
+    return sum(f1) / 3
+
+
+def add(a, b):
+    return [[a[i][j] + b[i][j] for j in range(3)] for i in range(3)]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--variant", action="append", choices=list(VARIANTS))
+    ap.add_argument("--no-dev", action="store_true")
+    args = ap.parse_args()
+    variants = args.variant or list(VARIANTS)
+    sources = {"corpus": read(CORPUS), "news": read(NEWS)}
+    zero = [[0] * 3 for _ in range(3)]
+    print(f"{args.folds}-fold CV by statement, seed {args.seed}; macro-F1 per source "
+          f"(pooled over folds; per-fold mean ± sd)", flush=True)
+    print(f"{'variant':24} {'corpus':>24} {'news':>24}")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for name in variants:
+            with_news, extra = VARIANTS[name]
+            pooled = {s: zero for s in sources}
+            per_fold = {s: [] for s in sources}
+            for k in range(args.folds):
+                files = []
+                for s, rows in sources.items():
+                    held = [r for r in rows if fold_of(r["text"], args.folds, args.seed) == k]
+                    rest = [r for r in rows if fold_of(r["text"], args.folds, args.seed) != k]
+                    write(tmp / f"{s}-train.jsonl", rest)
+                    write(tmp / f"{s}-held.jsonl", held)
+                    if s == "corpus" or with_news:
+                        files.append(tmp / f"{s}-train.jsonl")
+                model = str(tmp / "fold.model")
+                train(model, files, extra)
+                for s in sources:
+                    c = confusion(model, tmp / f"{s}-held.jsonl")
+                    pooled[s] = add(pooled[s], c)
+                    per_fold[s].append(macro_f1(c))
+            cells = []
+            for s in sources:
+                f = per_fold[s]
+                cells.append(f"{macro_f1(pooled[s]):.4f} ({statistics.mean(f):.4f} ± {statistics.stdev(f):.4f})")
+            print(f"{name:24} {cells[0]:>24} {cells[1]:>24}", flush=True)
+        if args.no_dev:
+            return
+        checks = [ROOT / "labeled" / "test.jsonl", DATA / "newsmtsc" / "dev-rw.jsonl",
+                  DATA / "newsmtsc" / "dev-mt.jsonl"]
+        print("\ntrained on the whole files; macro-F1 on", ", ".join(p.name for p in checks))
+        for name in variants:
+            with_news, extra = VARIANTS[name]
+            model = str(tmp / "whole.model")
+            train(model, [CORPUS, NEWS] if with_news else [CORPUS], extra)
+            cells = [f"{macro_f1(confusion(model, p)):.4f}" for p in checks]
+            print(f"{name:24} " + " ".join(f"{c:>10}" for c in cells), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
