@@ -31,13 +31,16 @@ NEWS = ROOT / "labeled" / "external" / "newsmtsc-train.jsonl"
 DATA = ROOT.parent / "shared" / "data"
 LABELS = ("favor", "against", "none")
 
-# name -> (train on the news file too, extra train options)
+# name -> (train on the news file too, extra train options, times the corpus file is given: an
+# integer weight of its rows)
 VARIANTS = {
-    "corpus only": (False, []),
-    "concatenated": (True, []),
-    "sources (shared 1)": (True, ["--augment-sources"]),
-    "sources (shared 0.5)": (True, ["--augment-sources", "--source-shared-weight", "0.5"]),
-    "sources (shared 2)": (True, ["--augment-sources", "--source-shared-weight", "2"]),
+    "corpus only": (False, [], 1),
+    "concatenated": (True, [], 1),
+    "corpus x2": (True, [], 2),
+    "corpus x3": (True, [], 3),
+    "sources (shared 1)": (True, ["--augment-sources"], 1),
+    "sources (shared 0.5)": (True, ["--augment-sources", "--source-shared-weight", "0.5"], 1),
+    "sources (shared 2)": (True, ["--augment-sources", "--source-shared-weight", "2"], 1),
 }
 
 
@@ -100,7 +103,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for name in variants:
-            with_news, extra = VARIANTS[name]
+            with_news, extra, repeat = VARIANTS[name]
             pooled = {s: zero for s in sources}
             per_fold = {s: [] for s in sources}
             for k in range(args.folds):
@@ -110,7 +113,9 @@ def main():
                     rest = [r for r in rows if fold_of(r["text"], args.folds, args.seed) != k]
                     write(tmp / f"{s}-train.jsonl", rest)
                     write(tmp / f"{s}-held.jsonl", held)
-                    if s == "corpus" or with_news:
+                    if s == "corpus":
+                        files += [tmp / f"{s}-train.jsonl"] * repeat
+                    elif with_news:
                         files.append(tmp / f"{s}-train.jsonl")
                 model = str(tmp / "fold.model")
                 train(model, files, extra)
@@ -129,9 +134,9 @@ def main():
                   DATA / "newsmtsc" / "dev-mt.jsonl"]
         print("\ntrained on the whole files; macro-F1 on", ", ".join(p.name for p in checks))
         for name in variants:
-            with_news, extra = VARIANTS[name]
+            with_news, extra, repeat = VARIANTS[name]
             model = str(tmp / "whole.model")
-            train(model, [CORPUS, NEWS] if with_news else [CORPUS], extra)
+            train(model, [CORPUS] * repeat + ([NEWS] if with_news else []), extra)
             cells = [f"{macro_f1(confusion(model, p)):.4f}" for p in checks]
             print(f"{name:24} " + " ".join(f"{c:>10}" for c in cells), flush=True)
 

@@ -684,10 +684,11 @@ pub enum Family {
     LexLeftNeg,
     LexRightPos,
     LexRightNeg,
+    Speaker,
 }
 
 impl Family {
-    pub const ALL: [Family; 24] = [
+    pub const ALL: [Family; 25] = [
         Family::Ngram,
         Family::Left1,
         Family::Left2,
@@ -712,6 +713,7 @@ impl Family {
         Family::LexLeftNeg,
         Family::LexRightPos,
         Family::LexRightNeg,
+        Family::Speaker,
     ];
 
     /// The prefix of its features' text (`L1:accus`); n-grams have none.
@@ -741,6 +743,7 @@ impl Family {
             Family::LexLeftNeg => "V:L-neg",
             Family::LexRightPos => "V:R-pos",
             Family::LexRightNeg => "V:R-neg",
+            Family::Speaker => "P:speaker",
         }
     }
 
@@ -758,6 +761,7 @@ impl Family {
                 | Family::LexLeftNeg
                 | Family::LexRightPos
                 | Family::LexRightNeg
+                | Family::Speaker
         )
     }
 
@@ -961,7 +965,7 @@ mod tests {
         assert!(marked(&features, "LN:").is_empty());
         assert_eq!(
             marked(&features, "P:"),
-            ["P:clause-first", "P:sentence-first"]
+            ["P:clause-first", "P:sentence-first", "P:speaker"]
         );
         assert_eq!(marked(&features, "T:"), ["T:prais"]);
         assert_eq!(marked(&features, "O:"), ["O:plan", "O:critic"]);

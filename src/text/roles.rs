@@ -3,7 +3,10 @@
 //!   skipping function words that the distance bands of `L1:`…`R4:` count;
 //! - which entity a content word stands nearest to: the target (`T:`) or another capitalized
 //!   name or registered party (`O:`);
-//! - whether a mention opens its clause (subject-like) or the sentence (`P:`).
+//! - whether a mention opens its clause (subject-like) or the sentence (`P:`);
+//! - whether the target speaks (`P:speaker`): "X said / accused / warned …", "X's foreign ministry
+//!   said", "according to X". The guidelines read a speaker's words toward the parties they are
+//!   about, so the speaker itself is mostly `none`; the bag of words alone cannot tell the two.
 //!
 //! Every pass is linear in the number of terms, however many mentions a statement holds.
 
@@ -16,6 +19,15 @@ pub const CAPITAL: u8 = 1;
 pub const FUNCTION: u8 = 2;
 /// Term flag: the placeholder of another registered party (`<party>`).
 pub const OTHER_PARTY_MENTION: u8 = 4;
+/// Term flag: a verb of saying, accusing or judging ("said", "accused", "warned", "praised").
+pub const SPEECH: u8 = 8;
+/// Term flag: a word that may stand between a party and its speech verb ("X's foreign ministry
+/// said", "X on Monday warned", "X has repeatedly accused").
+pub const SPEAKER_GAP: u8 = 16;
+/// Term flag: "according" (as in "according to X").
+pub const ACCORDING: u8 = 32;
+/// How many terms may stand between a mention and its speech verb.
+const MAX_SPEAKER_GAP: usize = 6;
 
 #[rustfmt::skip] // one line of words, not one word a line
 pub fn is_function_word(raw: &str) -> bool {
@@ -30,6 +42,60 @@ pub fn is_function_word(raw: &str) -> bool {
             | b"his" | b"her" | b"their" | b"he" | b"she" | b"they" | b"who" | b"which"
             | b"will" | b"would" | b"s" | b"mr" | b"ms" | b"mrs" | b"also" | b"about"
             | b"after" | b"into" | b"than" | b"then"
+    )
+}
+
+#[rustfmt::skip]
+fn is_speech_verb(raw: &str) -> bool {
+    let Some(lower) = ShortLower::<12>::new(raw) else {
+        return false;
+    };
+    matches!(
+        lower.bytes(),
+        b"said" | b"says" | b"say" | b"told" | b"tells" | b"stated" | b"states" | b"declared"
+            | b"declares" | b"announced" | b"announces" | b"accused" | b"accuses" | b"called"
+            | b"calls" | b"warned" | b"warns" | b"urged" | b"urges" | b"insisted" | b"insists"
+            | b"argued" | b"argues" | b"claimed" | b"claims" | b"denied" | b"denies"
+            | b"rejected" | b"rejects" | b"dismissed" | b"dismisses" | b"condemned"
+            | b"condemns" | b"denounced" | b"denounces" | b"praised" | b"praises"
+            | b"welcomed" | b"welcomes" | b"criticised" | b"criticized" | b"criticises"
+            | b"criticizes" | b"blamed" | b"blames" | b"demanded" | b"demands" | b"stressed"
+            | b"stresses" | b"vowed" | b"vows" | b"pledged" | b"pledges" | b"threatened"
+            | b"threatens" | b"charged" | b"alleged" | b"alleges" | b"described"
+            | b"describes" | b"branded" | b"brands" | b"labelled" | b"labeled" | b"hailed"
+            | b"hails" | b"thanked" | b"thanks" | b"slammed" | b"slams" | b"decried"
+            | b"decries" | b"lambasted" | b"reiterated" | b"reiterates" | b"affirmed"
+            | b"affirms" | b"maintained" | b"maintains" | b"suggested" | b"suggests"
+            | b"wrote" | b"writes" | b"responded" | b"replied" | b"countered" | b"complained"
+            | b"protested" | b"expressed" | b"voiced" | b"noted" | b"notes" | b"added"
+            | b"acknowledged" | b"admitted" | b"conceded" | b"asserted" | b"asserts"
+            | b"defended" | b"defends" | b"questioned" | b"signalled" | b"signaled"
+            // Base forms, after "did not", "will", "would", "must".
+            | b"condemn" | b"accuse" | b"call" | b"warn" | b"urge" | b"praise" | b"welcome"
+            | b"criticise" | b"criticize" | b"blame" | b"deny" | b"reject" | b"dismiss"
+            | b"denounce" | b"thank" | b"defend" | b"demand" | b"insist" | b"claim"
+    )
+}
+
+#[rustfmt::skip]
+fn is_speaker_gap(raw: &str) -> bool {
+    let Some(lower) = ShortLower::<14>::new(raw) else {
+        return false;
+    };
+    matches!(
+        lower.bytes(),
+        b"foreign" | b"ministry" | b"minister" | b"ministers" | b"spokesperson" | b"spokesman"
+            | b"spokeswoman" | b"official" | b"officials" | b"government" | b"envoy"
+            | b"ambassador" | b"embassy" | b"delegation" | b"delegate" | b"leader"
+            | b"leaders" | b"leadership" | b"deputy" | b"prime" | b"president" | b"state"
+            | b"department" | b"office" | b"secretary" | b"military" | b"army" | b"defence"
+            | b"defense" | b"mission" | b"representative" | b"statement" | b"media" | b"sources"
+            | b"monday" | b"tuesday" | b"wednesday" | b"thursday" | b"friday" | b"saturday"
+            | b"sunday" | b"yesterday" | b"today" | b"earlier" | b"later" | b"repeatedly"
+            | b"again" | b"publicly" | b"openly" | b"sharply" | b"recently" | b"swiftly"
+            | b"quickly" | b"strongly" | b"firmly" | b"not" | b"did" | b"does" | b"had"
+            | b"has" | b"have" | b"was" | b"is" | b"also" | b"then" | b"once" | b"chief"
+            | b"will" | b"would" | b"must" | b"could" | b"may" | b"never"
     )
 }
 
@@ -52,7 +118,32 @@ pub fn flags(raw: &str, between: &str, first: bool, function_word: bool) -> u8 {
     if function_word {
         flags |= FUNCTION;
     }
+    if is_speech_verb(raw) {
+        flags |= SPEECH;
+    } else if is_speaker_gap(raw) {
+        flags |= SPEAKER_GAP;
+    } else if raw.eq_ignore_ascii_case("according") {
+        flags |= ACCORDING;
+    }
     flags
+}
+
+/// Whether the mention at term `m` speaks: a speech verb follows it within a few gap words
+/// (function words, offices, days, adverbs), or "according (to)" comes just before it.
+fn speaks(terms: &Terms, m: usize, previous_content: Option<usize>) -> bool {
+    if previous_content.is_some_and(|i| terms.get(i).flags & ACCORDING != 0) {
+        return true;
+    }
+    for j in (m + 1..terms.len()).take(MAX_SPEAKER_GAP + 1) {
+        let t = terms.get(j);
+        if t.flags & SPEECH != 0 {
+            return true;
+        }
+        if t.flags & (FUNCTION | SPEAKER_GAP) == 0 {
+            return false;
+        }
+    }
+    false
 }
 
 /// Buffers reused across statements: nearest content term before and after each term, and
@@ -131,6 +222,9 @@ pub fn for_each_feature(
         if left.is_none() {
             emit(Feature::new(Family::SentenceFirst, m, 1));
         }
+        if speaks(terms, m, left) {
+            emit(Feature::new(Family::Speaker, m, 1));
+        }
     }
     distances_to(count, is_entity, entity_distance);
     for i in (0..count).filter(|&i| content(i) && !is_entity(i)) {
@@ -165,5 +259,43 @@ fn distances_to(count: usize, hit: impl Fn(usize) -> bool, out: &mut Vec<usize>)
         if hit(i) {
             last = Some(i);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::text::{Analyzer, AnalyzerConfig};
+
+    /// Whether the statement's features toward the party at `span` mark it as the speaker.
+    fn speaker(text: &str, mention: &str) -> bool {
+        let start = text.find(mention).expect("mention in text");
+        let span = (start, start + mention.len());
+        let analyzer = Analyzer::new(AnalyzerConfig::default());
+        analyzer
+            .features(text, &[span], &[])
+            .iter()
+            .any(|f| f == "P:speaker")
+    }
+
+    #[test]
+    fn the_accuser_speaks_and_the_accused_does_not() {
+        let text = "Moscow accused Washington of prolonging the war";
+        assert!(speaker(text, "Moscow"));
+        assert!(!speaker(text, "Washington"));
+        let text = "Lavrov said attempts to blame Tehran were provocative";
+        assert!(speaker(text, "Lavrov"));
+        assert!(!speaker(text, "Tehran"));
+    }
+
+    #[test]
+    fn offices_days_and_adverbs_may_stand_between_speaker_and_verb() {
+        assert!(speaker("Iran's foreign ministry on Monday condemned the visit", "Iran"));
+        assert!(speaker("The Kremlin has repeatedly warned Kyiv", "Kremlin"));
+        assert!(speaker("Ankara did not condemn the strike", "Ankara"));
+        assert!(speaker("The raid failed, according to Kyiv", "Kyiv"));
+        // Too far, or a content word that is not a verb of saying in between.
+        assert!(!speaker("Tehran and its regional allies in Iraq said nothing", "Tehran"));
+        assert!(!speaker("Kyiv drones struck the refinery", "Kyiv"));
+        assert!(!speaker("Sanctions on Moscow were tightened", "Moscow"));
     }
 }
