@@ -28,7 +28,8 @@ pub mod vectors;
 
 pub use error::{Error, Result};
 
-/// The default model trained from labeled/train.jsonl, embedded at build time when present.
+/// The default model (`stance train`: labeled/train.jsonl and labeled/external/), embedded at
+/// build time when present.
 pub fn default_model_bytes() -> Option<&'static [u8]> {
     #[cfg(has_default_model)]
     {

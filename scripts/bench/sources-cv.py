@@ -36,6 +36,8 @@ LABELS = ("favor", "against", "none")
 VARIANTS = {
     "corpus only": (False, [], 1),
     "concatenated": (True, [], 1),
+    "vector weight 0.5": (True, ["--vector-weight", "0.5"], 1),
+    "no vectors": (True, ["--vectors", "none"], 1),
     "corpus x2": (True, [], 2),
     "corpus x3": (True, [], 3),
     "sources (shared 1)": (True, ["--augment-sources"], 1),

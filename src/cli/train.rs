@@ -14,7 +14,7 @@ use crate::vectors::{self, WordVectors};
 use crate::{model_file, train, Error, Result};
 
 /// The default model's recipe: the project's corpus, then every file of licensed real data in
-/// labeled/external/ (by name), each a source of its own (`--augment-sources`).
+/// labeled/external/ (by name), their rows pooled.
 const DEFAULT_TRAIN: &str = "labeled/train.jsonl";
 const DEFAULT_EXTERNAL: &str = "labeled/external";
 const DEFAULT_OUT: &str = "models/default.stance";
@@ -56,7 +56,8 @@ text, target, stance (id optional), or SemEval-2016 TSV (ID, Target, Tweet, Stan
 )]
 pub struct TrainArgs {
     /// Labeled files. None: the default model's recipe, run from the repository root:
-    /// labeled/train.jsonl and every labeled/external/*.jsonl, with --augment-sources.
+    /// labeled/train.jsonl and every labeled/external/*.jsonl, rows pooled (per-source 5-fold CV
+    /// chose pooling over --augment-sources: scripts/bench/sources-cv.py).
     files: Vec<PathBuf>,
     /// Where to write the model; required when FILES are given. Default: models/default.stance
     #[arg(long, short)]
@@ -170,7 +171,8 @@ pub struct TrainArgs {
     /// Each training file is a source (the project's corpus, real news, …): one model in which
     /// every feature has a shared copy and a copy per file, each file with its own intercept
     /// (Daumé III), so what one source's labels mean does not blur another's. New text is
-    /// scored by the mean of the files' models.
+    /// scored by the mean of the files' models. On the default model's two sources it served
+    /// real news worse than pooling the rows (scripts/bench/sources-cv.py).
     #[arg(long)]
     augment_sources: bool,
     /// With --augment-sources: weight of the shared copy against each file's own.
@@ -373,8 +375,7 @@ fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
 }
 
 pub fn run(args: TrainArgs) -> Result<ExitCode> {
-    let default_recipe = args.files.is_empty();
-    let (files, out) = match (default_recipe, args.out) {
+    let (files, out) = match (args.files.is_empty(), args.out) {
         (true, out) => (default_training_files()?, out.unwrap_or(DEFAULT_OUT.into())),
         (false, Some(out)) => (args.files, out),
         (false, None) => {
@@ -433,8 +434,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         balance: args.balance,
         dense_budget_mib: args.dense_budget_mib.max(1),
         augment_targets: args.augment_targets.then_some(args.shared_weight),
-        augment_sources: (args.augment_sources || default_recipe)
-            .then_some(args.source_shared_weight),
+        augment_sources: args.augment_sources.then_some(args.source_shared_weight),
         vectors: word_vectors.as_ref().map(|_| PoolingOptions {
             window: args.vector_window,
             weight: args.vector_weight,

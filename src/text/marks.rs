@@ -37,7 +37,8 @@ pub fn opens_clause(word: &str) -> bool {
         && OPENERS.iter().any(|o| o.eq_ignore_ascii_case(word))
 }
 
-/// Negation cues: their scope runs from the next term to the end of the clause.
+/// Negation cues: their scope runs from the next term to the end of the clause. Rejections
+/// count: "rejected calls to isolate Damascus" denies the isolating, as "did not" would.
 #[rustfmt::skip] // one line of words, not one word a line
 pub fn is_negation(word: &str) -> bool {
     let ends_in_nt = |suffix: &str| {
@@ -49,13 +50,14 @@ pub fn is_negation(word: &str) -> bool {
     if ends_in_t && (ends_in_nt("n't") || ends_in_nt("n’t")) {
         return true;
     }
-    let Some(lower) = ShortLower::<8>::new(word) else {
+    let Some(lower) = ShortLower::<9>::new(word) else {
         return false;
     };
     matches!(
         lower.bytes(),
         b"not" | b"no" | b"never" | b"without" | b"nor" | b"neither" | b"none" | b"nobody"
             | b"nothing" | b"cannot" | b"refused" | b"refuses" | b"declined" | b"failed"
+            | b"rejected" | b"rejects" | b"dismissed" | b"dismisses" | b"rebuffed" | b"refuted"
     )
 }
 

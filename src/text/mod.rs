@@ -365,7 +365,10 @@ impl Analyzer {
                         _ => NO_ROW,
                     };
                     let mention = overlaps(target_spans).is_some();
-                    if row != NO_ROW || (mention && token.kind == Kind::Word) {
+                    // A negated word's vector says the opposite of what the clause says ("did
+                    // not condemn"): pooled, it would pull toward what is denied.
+                    let denied = negated && !mention && self.config.negation;
+                    if !denied && (row != NO_ROW || (mention && token.kind == Kind::Word)) {
                         terms.vector_words.push(VectorWord {
                             row,
                             token: position as u32,

@@ -289,12 +289,18 @@ mod tests {
 
     #[test]
     fn offices_days_and_adverbs_may_stand_between_speaker_and_verb() {
-        assert!(speaker("Iran's foreign ministry on Monday condemned the visit", "Iran"));
+        assert!(speaker(
+            "Iran's foreign ministry on Monday condemned the visit",
+            "Iran"
+        ));
         assert!(speaker("The Kremlin has repeatedly warned Kyiv", "Kremlin"));
         assert!(speaker("Ankara did not condemn the strike", "Ankara"));
         assert!(speaker("The raid failed, according to Kyiv", "Kyiv"));
         // Too far, or a content word that is not a verb of saying in between.
-        assert!(!speaker("Tehran and its regional allies in Iraq said nothing", "Tehran"));
+        assert!(!speaker(
+            "Tehran and its regional allies in Iraq said nothing",
+            "Tehran"
+        ));
         assert!(!speaker("Kyiv drones struck the refinery", "Kyiv"));
         assert!(!speaker("Sanctions on Moscow were tightened", "Moscow"));
     }
