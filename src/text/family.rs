@@ -1,7 +1,16 @@
 //! Feature families: what a feature is about, and the prefix that marks its text.
 
-/// Prefix of the target-word features (`M:trump`).
+/// Prefix of the target-word features (`M:trump`), in the word block.
 pub const TARGET_WORD_PREFIX: &str = "M:";
+/// Prefix of the character n-gram features (`c: ka`), the character block.
+pub const CHAR_NGRAM_PREFIX: &str = "c:";
+
+/// The blocks of a statement's row, each L2-normalized on its own and weighted (see
+/// `features::Vocabulary`): words (n-grams, negation, lexicon signs, target words), character
+/// n-grams, and the marks of where a term stands toward the target (context, clause, roles).
+pub const WORD_BLOCK: u8 = 0;
+pub const CHAR_BLOCK: u8 = 1;
+pub const CONTEXT_BLOCK: u8 = 2;
 
 /// What a feature is about: a word n-gram, or one term marked by where it stands toward the
 /// target (side and distance band, clause) or by a negation's scope.
@@ -89,6 +98,42 @@ impl Family {
             Family::LexLeftNeg => "V:L-neg",
             Family::LexRightPos => "V:R-pos",
             Family::LexRightNeg => "V:R-neg",
+        }
+    }
+
+    /// The part of the prefix before its ':' (`L1`, `P`); empty for n-grams.
+    pub fn tag(self) -> &'static str {
+        self.prefix().split_once(':').map_or("", |(tag, _)| tag)
+    }
+
+    /// The block its features belong to: the target's context, clause and roles in
+    /// `CONTEXT_BLOCK`; n-grams, negation scopes and lexicon signs in `WORD_BLOCK`.
+    pub fn block(self) -> u8 {
+        match self {
+            Family::Ngram
+            | Family::Negated
+            | Family::LexPos
+            | Family::LexNeg
+            | Family::LexLeftPos
+            | Family::LexLeftNeg
+            | Family::LexRightPos
+            | Family::LexRightNeg => WORD_BLOCK,
+            Family::Left1
+            | Family::Left2
+            | Family::Left4
+            | Family::Right1
+            | Family::Right2
+            | Family::Right4
+            | Family::Clause
+            | Family::NearestLeft
+            | Family::SecondLeft
+            | Family::NearestRight
+            | Family::SecondRight
+            | Family::NearerTarget
+            | Family::NearerOther
+            | Family::ClauseFirst
+            | Family::ClauseLater
+            | Family::SentenceFirst => CONTEXT_BLOCK,
         }
     }
 

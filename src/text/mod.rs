@@ -35,7 +35,9 @@ mod word_facts;
 
 pub use analyzer::Analyzer;
 pub use config::AnalyzerConfig;
-pub use family::{Family, TARGET_WORD_PREFIX};
+pub use family::{
+    Family, CHAR_BLOCK, CHAR_NGRAM_PREFIX, CONTEXT_BLOCK, TARGET_WORD_PREFIX, WORD_BLOCK,
+};
 pub use stem::Language;
 pub use term_features::Feature;
 pub use terms::{Term, Terms, VectorWord, NUMBER, OTHER_PARTY, TARGET, URL};
