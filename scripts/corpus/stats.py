@@ -7,7 +7,8 @@ Prints pairs, statements, parties, label balance, the share of statements that n
 parties, duplicates and near-duplicates (token Jaccard >= 0.8), and the train/test overlap. It also
 checks every row against labeled/parties.toml: the target must be a canonical party name, the party
 must be mentioned in the text, and every party the text mentions must have a row. Problems are
-listed and make the exit code 1.
+listed and make the exit code 1. The same checks run in `cargo test` (tests/corpus.rs), which CI
+runs.
 """
 import json
 import re
