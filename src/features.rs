@@ -3,6 +3,9 @@
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::text::{Family, CHAR_NGRAM_PREFIX};
+pub use crate::text::{CHAR_BLOCK, CONTEXT_BLOCK, WORD_BLOCK};
+
 /// A sparse row: (feature index, value), L2-normalized; sorted by index in training.
 pub type SparseVec = Vec<(u32, f32)>;
 
@@ -23,20 +26,20 @@ pub struct Vocabulary {
     ranks: Vec<u32>,
 }
 
-pub const CHAR_BLOCK: u8 = 1;
-
-/// The block a feature belongs to: 0 words (n-grams, negation), 1 character n-grams,
-/// 2 target context, clause and role marks (see `text::marks`, `text::roles`).
+/// The block a feature's text belongs to, by its prefix: character n-grams (`c:`) in
+/// `CHAR_BLOCK`, a family's features where `Family::block` puts them, anything else (n-grams,
+/// target words) in `WORD_BLOCK`.
 pub fn block_of(feature: &str) -> u8 {
-    let prefix = feature.split_once(':').map(|(p, _)| p);
-    match prefix {
-        Some("c") => CHAR_BLOCK,
-        Some(
-            "L1" | "L2" | "L4" | "R1" | "R2" | "R4" | "C" | "LN" | "LM" | "RN" | "RM" | "O" | "T"
-            | "P",
-        ) => 2,
-        _ => 0,
+    let Some((tag, _)) = feature.split_once(':') else {
+        return WORD_BLOCK;
+    };
+    if tag == &CHAR_NGRAM_PREFIX[..CHAR_NGRAM_PREFIX.len() - 1] {
+        return CHAR_BLOCK;
     }
+    Family::ALL
+        .iter()
+        .find(|family| family.tag() == tag)
+        .map_or(WORD_BLOCK, |family| family.block())
 }
 
 impl Vocabulary {
@@ -288,6 +291,52 @@ mod tests {
         assert!((v[1].1 - 1.0).abs() < 1e-6);
         let char_norm = (v[2].1 * v[2].1 + v[3].1 * v[3].1).sqrt();
         assert!((char_norm - 0.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn every_family_prefix_maps_to_its_block() {
+        use crate::text::TARGET_WORD_PREFIX;
+        for family in Family::ALL {
+            // Exhaustive: a new family has to choose its block here.
+            let expected = match family {
+                Family::Ngram
+                | Family::Negated
+                | Family::LexPos
+                | Family::LexNeg
+                | Family::LexLeftPos
+                | Family::LexLeftNeg
+                | Family::LexRightPos
+                | Family::LexRightNeg => WORD_BLOCK,
+                Family::Left1
+                | Family::Left2
+                | Family::Left4
+                | Family::Right1
+                | Family::Right2
+                | Family::Right4
+                | Family::Clause
+                | Family::NearestLeft
+                | Family::SecondLeft
+                | Family::NearestRight
+                | Family::SecondRight
+                | Family::NearerTarget
+                | Family::NearerOther
+                | Family::ClauseFirst
+                | Family::ClauseLater
+                | Family::SentenceFirst
+                | Family::Speaker => CONTEXT_BLOCK,
+            };
+            assert_eq!(family.block(), expected, "{family:?}");
+            let text = if family.has_terms() {
+                format!("{}accus <target>", family.prefix())
+            } else {
+                family.prefix().to_string()
+            };
+            assert_eq!(block_of(&text), expected, "{family:?}: {text}");
+            assert_eq!(Family::parse(&text).map(|(f, _)| f), Some(family), "{text}");
+        }
+        assert_eq!(block_of(&format!("{CHAR_NGRAM_PREFIX} wa")), CHAR_BLOCK);
+        assert_eq!(block_of(&format!("{TARGET_WORD_PREFIX}trump")), WORD_BLOCK);
+        assert_eq!(block_of("sanction"), WORD_BLOCK);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Small word lists and rules behind the target-aware marks: clause boundaries, negation cues,
 //! context distance bands, and character n-grams.
 
-use super::Family;
+use super::{Family, CHAR_NGRAM_PREFIX};
 
 /// Punctuation between two tokens that ends a clause.
 pub fn ends_clause(between: &str) -> bool {
@@ -116,7 +116,7 @@ pub fn char_ngrams(
     for start in 0..padded.len() {
         for n in min.max(1)..=max.min(padded.len() - start) {
             buffer.clear();
-            buffer.push_str("c:");
+            buffer.push_str(CHAR_NGRAM_PREFIX);
             buffer.extend(&padded[start..start + n]);
             emit(buffer);
         }

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Split the labeled corpus into labeled/train.jsonl and labeled/test.jsonl, by statement.
 
-Usage: python3 scripts/split-corpus.py FILE.jsonl [FILE.jsonl ...]
-       python3 scripts/split-corpus.py --append DRAFT.jsonl [DRAFT.jsonl ...]
+Usage: python3 scripts/corpus/split.py FILE.jsonl [FILE.jsonl ...]
+       python3 scripts/corpus/split.py --append DRAFT.jsonl [DRAFT.jsonl ...]
 
 Reads every row of the given files (drafts, or the current train/test files themselves), groups rows
 by statement text, and sends each statement with all its rows to test when the SHA-1 of its text falls
@@ -20,7 +20,7 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TEST_SHARE = 0.20
 
 

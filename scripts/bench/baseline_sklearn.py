@@ -6,7 +6,7 @@
       + LogisticRegression(max_iter=1000)
 
 Subcommands:
-  accuracy  (bench-accuracy) choose C by 5-fold stratified CV on the training split, fit, evaluate.
+  accuracy  (bench/accuracy) choose C by 5-fold stratified CV on the training split, fit, evaluate.
             --dataset semeval: one model per target (the classic SemEval baseline); CV picks one C
             for all targets by the pooled F_avg. --dataset newsmtsc: one pooled model; CV picks C
             by macro-F1. Folds are grouped by text, so a sentence that appears with several
@@ -14,8 +14,8 @@ Subcommands:
             --wide: the CV also tries C=30 and 100 and class_weight="balanced" with every C (the
             system is then named sklearn-b1-wide / sklearn-b2-wide), so the baseline gets the
             same class rebalancing that stance's --balance offers.
-  train     (bench-speed) fit B1 with C=1 on one file, pickle it, report the in-process fit time.
-  score     (bench-speed) stream a JSONL file, predict_proba in batches of 10,000 rows, write one
+  train     (bench/speed) fit B1 with C=1 on one file, pickle it, report the in-process fit time.
+  score     (bench/speed) stream a JSONL file, predict_proba in batches of 10,000 rows, write one
             JSON line per row (the fields `stance score` writes); report the in-process times.
 """
 import argparse

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Turn the records that bench-accuracy / bench-speed collected into a Markdown table (stdout)
-and one JSON results file.
+"""Turn the records that scripts/bench/accuracy / scripts/bench/speed collected into a Markdown
+table (stdout) and one JSON results file.
 
-  bench_report.py accuracy RECORDS.jsonl... --out target/bench-accuracy.json [--quick]
-  bench_report.py speed RECORDS.jsonl --out target/bench-speed.json [--runs N] [--quick]
-  bench_report.py stance-record --dataset D --split S --system NAME --train-seconds T
+  scripts/bench/report.py accuracy RECORDS.jsonl... --out target/bench-accuracy.json [--quick]
+  scripts/bench/report.py speed RECORDS.jsonl --out target/bench-speed.json [--runs N] [--quick]
+  scripts/bench/report.py stance-record --dataset D --split S --system NAME --train-seconds T
       [--gold FILE --predictions FILE] < eval.json
       (checks `stance eval --json` output and prints it as one accuracy record line; with gold
       and `stance score` predictions, also recomputes the metrics with bench_metrics.py)

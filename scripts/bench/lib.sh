@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2034  # (the variables are used by the scripts that source this)
-# Shared helpers for scripts/bench-accuracy and scripts/bench-speed (sourced, not run).
+# Shared helpers for scripts/bench/accuracy, speed and memory (sourced, not run).
 #
 # After sourcing, the working directory is the repository root, and these are set:
 #   DATA    ../shared/data (read in place, never copied into the repo)
@@ -7,7 +7,7 @@
 #   PY      the venv's python
 #   STANCE  target/release/stance (build_stance points it at a snapshot copy)
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 DATA=../shared/data
 VENV=target/bench-venv
 PY=$VENV/bin/python

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Write the scoring input for bench-speed: ROWS statements cycling through the rows of
+"""Write the scoring input for scripts/bench/speed: ROWS statements cycling through the rows of
 NewsMTSC dev-rw, dev-mt and SemEval val (in that order), as {"id": "s<N>", "text", "target"}
-(stance and spans dropped). The output is deterministic, so bench-speed reuses an existing file.
+(stance and spans dropped). The output is deterministic, so scripts/bench/speed reuses an
+existing file.
 
-Usage: make_score_input.py --data ../shared/data --rows 1000000 --out target/bench/score-1m.jsonl
+Usage: scripts/bench/make-score-input.py --data ../shared/data --rows 1000000 --out target/bench/score-1m.jsonl
 """
 import argparse
 import itertools

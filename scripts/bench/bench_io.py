@@ -1,5 +1,5 @@
 """Shared by the baseline scripts: the scoring loop that `stance score` is timed against, its
-output rows, and the timing file that scripts/bench-speed reads."""
+output rows, and the timing file that scripts/bench/speed reads."""
 import json
 import time
 

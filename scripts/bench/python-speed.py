@@ -1,8 +1,8 @@
-"""Times the Python package for scripts/bench-speed: a list of statements scored by
+"""Times the Python package for scripts/bench/speed: a list of statements scored by
 `stance.Model.score`, and a DataFrame scored by `stance.spark.score` in Spark local mode.
 
-    bench_python.py list  --model M --input FILE.jsonl --timing OUT.json
-    bench_python.py spark --model M --input FILE.jsonl --timing OUT.json [--master local[2]]
+    scripts/bench/python-speed.py list  --model M --input FILE.jsonl --timing OUT.json
+    scripts/bench/python-speed.py spark --model M --input FILE.jsonl --timing OUT.json [--master local[2]]
 
 FILE.jsonl holds rows {"id", "text", "target"?}. `list` reads them into Python lists first (not
 timed), then times loading the model and scoring every row (score_s, the figure compared with

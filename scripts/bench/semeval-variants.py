@@ -8,13 +8,13 @@ on val. Options that `stance train --cv` cannot vary are tried here: text varian
 option sets (--ensemble). `stance train --cv` stays the way choices are made; this script is
 for the ideas before them.
 
-    scripts/semeval-variants.py --seeds 1,2,3 \\
+    scripts/bench/semeval-variants.py --seeds 1,2,3 \\
         "--min-target-rows 100 --l2 10 --balance --char-ngrams 2-5 --char-weight 2 --language none"
 
-With --b2, scikit-learn's B2 baseline (scripts/baseline_sklearn.py, C=10 as its CV picks on
+With --b2, scikit-learn's B2 baseline (scripts/bench/baseline_sklearn.py, C=10 as its CV picks on
 SemEval, one model per target) is scored on the same folds and val, so stance and B2 are compared
 on 2,620 out-of-fold rows instead of val's 294; run it with the bench's Python
-(target/bench-venv/bin/python, made by scripts/bench-accuracy).
+(target/bench-venv/bin/python, made by scripts/bench/accuracy).
 
 Needs target/release/stance (cargo build --release) and ../shared/data/semeval2016.
 """
@@ -31,7 +31,7 @@ from pathlib import Path
 
 from bench_metrics import LABELS as CLASSES, scores
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STANCE = ROOT / "target/release/stance"
 DATA = ROOT.parent / "shared/data/semeval2016"
 
@@ -91,7 +91,7 @@ def folds(rows, k, seed):
 
 
 def b2_train_and_score(train_rows, test_rows):
-    """B2 as bench-accuracy runs it on SemEval: one model per target, C=10; one-hot
+    """B2 as scripts/bench/accuracy runs it on SemEval: one model per target, C=10; one-hot
     probabilities of its predictions, so they go through the same decision as stance's."""
     import baseline_sklearn as baseline  # needs scikit-learn: imported only with --b2
     groups = baseline.group_rows(train_rows, True)

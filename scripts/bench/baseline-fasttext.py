@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""fastText baseline for bench-speed (Python binding from the `fasttext-numpy2` package).
+"""fastText baseline for scripts/bench/speed (Python binding from the `fasttext-numpy2` package).
 
 The model sees the text only, lower-cased with punctuation split off (as fastText's own
 classification examples preprocess). Training parameters follow fastText's supervised tutorial:
 epoch 25, lr 0.5, wordNgrams 2; everything else is the library default (dim 100, bucket
-2,000,000, softmax loss, minCount 1); thread = --threads (bench-speed passes the core count).
+2,000,000, softmax loss, minCount 1); thread = --threads (bench/speed passes the core count).
 
 Subcommands:
   train  fit on one JSONL file, save the model, report in-process times (prep_s: writing fastText's

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the inputs of scripts/bench-memory into DIR (deterministic; existing files are reused):
+"""Write the inputs of scripts/bench/memory into DIR (deterministic; existing files are reused):
 
   score-2m.csv, score-2m.tsv   the rows of target/bench/score-2m.jsonl (id, text, target) as CSV
                                and as TSV (tabs and newlines in a text become spaces)
@@ -7,7 +7,7 @@
   line-30mb-train.jsonl        that statement labeled, with the mini corpus rows beside it
   words-1m-train.jsonl         1,000 labeled rows of 1,000 words each, 1,000,000 distinct words
 
-Usage: memory_inputs.py --jsonl target/bench/score-2m.jsonl --mini tests/fixtures/mini.jsonl --dir DIR
+Usage: scripts/bench/memory-inputs.py --jsonl target/bench/score-2m.jsonl --mini tests/fixtures/mini.jsonl --dir DIR
 """
 import argparse
 import csv

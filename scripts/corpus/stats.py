@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Statistics and consistency checks for the project's labeled corpus.
 
-Usage: python3 scripts/corpus-stats.py [FILE.jsonl ...]   (default: labeled/train.jsonl labeled/test.jsonl)
+Usage: python3 scripts/corpus/stats.py [FILE.jsonl ...]   (default: labeled/train.jsonl labeled/test.jsonl)
 
 Prints pairs, statements, parties, label balance, the share of statements that name two or more
 parties, duplicates and near-duplicates (token Jaccard >= 0.8), and the train/test overlap. It also
 checks every row against labeled/parties.toml: the target must be a canonical party name, the party
 must be mentioned in the text, and every party the text mentions must have a row. Problems are
-listed and make the exit code 1.
+listed and make the exit code 1. The same checks run in `cargo test` (tests/corpus.rs), which CI
+runs.
 """
 import json
 import re
@@ -16,7 +17,7 @@ import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STANCES = ("favor", "against", "none")
 
 
