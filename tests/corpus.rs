@@ -1,4 +1,5 @@
-//! The project's labeled corpus (labeled/train.jsonl, labeled/test.jsonl) against its party
+//! The project's labeled corpus (labeled/train.jsonl, labeled/test.jsonl, and the held-apart
+//! check set labeled/checks/analytical.jsonl, which must share no statement with them) against its party
 //! registry (labeled/parties.toml): the checks that scripts/corpus/stats.py makes (that script
 //! keeps the statistics). Every row parses and has a valid stance and a canonical party as its
 //! target; every statement mentions each party it has a row for, has one row per party it
@@ -11,7 +12,11 @@ use std::path::Path;
 use serde_json::Value;
 use stance::parties::Registry;
 
-const FILES: [&str; 2] = ["labeled/train.jsonl", "labeled/test.jsonl"];
+const FILES: [&str; 3] = [
+    "labeled/train.jsonl",
+    "labeled/test.jsonl",
+    "labeled/checks/analytical.jsonl",
+];
 const STANCES: [&str; 3] = ["favor", "against", "none"];
 
 /// A row that parsed, for the checks across rows.
