@@ -1080,3 +1080,57 @@ fn a_failed_write_to_stdout_is_an_error_not_a_panic() {
         assert!(stderr.contains("stdout"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn augment_sources_keeps_files_apart_and_is_a_no_op_on_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let statements = [
+        "Kyiv praised Brussels for the new aid package.",
+        "Brussels condemned Moscow over the drone strikes.",
+    ];
+    let score = |model: &std::path::Path| {
+        let r = run(stance()
+            .args(["score", "--model"])
+            .arg(model)
+            .args(statements));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        json_lines(&r.stdout)
+            .into_iter()
+            .map(|row| row["probabilities"].to_string())
+            .collect::<Vec<_>>()
+    };
+    let plain = train_mini(dir.path(), &[]);
+    let plain_scores = score(&plain);
+    let one_source = dir.path().join("one.model");
+    let r = run(stance()
+        .args(["train", "--min-df", "1", "--augment-sources", "--out"])
+        .arg(&one_source)
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(score(&one_source), plain_scores);
+
+    // Two files: one model with a shared and a per-file copy of every feature, scored as the
+    // mean of the files' models; the option is saved in the model.
+    let second = write(
+        dir.path(),
+        "second.jsonl",
+        include_bytes!("fixtures/mini.jsonl"),
+    );
+    let two_sources = dir.path().join("two.model");
+    let r = run(stance()
+        .args(["train", "--min-df", "1", "--augment-sources", "--out"])
+        .arg(&two_sources)
+        .arg(fixture("mini.jsonl"))
+        .arg(&second));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(score(&two_sources).len(), plain_scores.len());
+    let r = run(stance().args(["inspect", "--model"]).arg(&two_sources));
+    assert!(r.stdout.contains("\"augment_sources\":1.0"), "{}", r.stdout);
+
+    let r = run(stance()
+        .args(["train", "--source-shared-weight", "2", "--out"])
+        .arg(dir.path().join("x.model"))
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--augment-sources"), "{}", r.stderr);
+}

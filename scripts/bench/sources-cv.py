@@ -24,6 +24,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_metrics  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 STANCE = os.environ.get("STANCE", str(ROOT / "target" / "release" / "stance"))
 CORPUS = ROOT / "labeled" / "train.jsonl"
@@ -74,15 +77,10 @@ def confusion(model, path):
 
 
 def macro_f1(c):
-    f1 = []
-    for k in range(3):
-        tp = c[k][k]
-        fp = sum(c[g][k] for g in range(3)) - tp
-        fn = sum(c[k]) - tp
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        f1.append(2 * p * r / (p + r) if p + r else 0.0)
-    return sum(f1) / 3
+    """Macro-F1 of a confusion matrix (rows gold, columns predicted, in LABELS order)."""
+    gold = [LABELS[g] for g in range(3) for p in range(3) for _ in range(c[g][p])]
+    pred = [LABELS[p] for g in range(3) for p in range(3) for _ in range(c[g][p])]
+    return bench_metrics.scores(gold, pred)["macro_f1"]
 
 
 def add(a, b):
