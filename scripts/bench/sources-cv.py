@@ -39,6 +39,8 @@ LABELS = ("favor", "against", "none")
 VARIANTS = {
     "corpus only": (False, [], 1),
     "concatenated": (True, [], 1),
+    "l2 0.25": (True, ["--l2", "0.25"], 1),
+    "l2 1": (True, ["--l2", "1"], 1),
     "vector weight 0.5": (True, ["--vector-weight", "0.5"], 1),
     "no vectors": (True, ["--vectors", "none"], 1),
     "corpus x2": (True, [], 2),
