@@ -154,6 +154,42 @@ pub fn assign_folds(examples: &[Example], folds: usize, seed: u64) -> Vec<usize>
     examples.iter().map(|e| fold_of[e.text.as_str()]).collect()
 }
 
+/// Out-of-fold class probabilities of every example (in `Stance::ALL` order): `folds` models
+/// fit with `options` on the other folds (`assign_folds`: a statement's rows stay in one fold),
+/// each scoring its held-out rows, as a model trained on all rows would score unseen text.
+pub fn out_of_fold_probabilities(
+    examples: &[Example],
+    options: &TrainOptions,
+    folds: usize,
+    seed: u64,
+    registry: &Registry,
+    vectors: Option<&WordVectors>,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Vec<[f32; 3]>> {
+    if folds < 2 {
+        return Err(Error::Usage("--folds must be at least 2".into()));
+    }
+    let prepared = prepare(examples, options, registry, vectors);
+    let fold_of = assign_folds(examples, folds, seed);
+    let mut probabilities = vec![[0.0; 3]; examples.len()];
+    for fold in 0..folds {
+        progress(&format!("fold {}/{folds}", fold + 1));
+        let (held_out, train_rows): (Vec<usize>, Vec<usize>) =
+            (0..examples.len()).partition(|&i| fold_of[i] == fold);
+        if held_out.is_empty() || train_rows.is_empty() {
+            continue;
+        }
+        let data = vectorize_rows(&prepared, &train_rows, options)?;
+        let (pooled, targets, _) = fit_models(&data, options)?;
+        for i in held_out {
+            let model = targets.get(&prepared.targets[i]).unwrap_or(&pooled);
+            let x = prepared.row(&data.vocabulary, i);
+            probabilities[i] = crate::model::softmax(model.logits(&x));
+        }
+    }
+    Ok(probabilities)
+}
+
 /// Runs the grid; returns the options that scored best and the whole table.
 pub fn cross_validate(
     examples: &[Example],

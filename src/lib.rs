@@ -4,6 +4,7 @@
 //! → model file → scores and evaluations.
 
 pub mod alias_matcher;
+pub mod audit;
 pub mod cli;
 pub mod cv;
 pub mod data;

@@ -1134,3 +1134,56 @@ fn augment_sources_keeps_files_apart_and_is_a_no_op_on_one_file() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--augment-sources"), "{}", r.stderr);
 }
+
+#[test]
+fn audit_ranks_a_planted_wrong_label_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let speakers = [
+        "Poland",
+        "Lithuania",
+        "Finland",
+        "Norway",
+        "Romania",
+        "Estonia",
+    ];
+    let things = ["exercise", "summit", "plan", "decision", "mission"];
+    let mut rows = Vec::new();
+    for (s, speaker) in speakers.iter().enumerate() {
+        for (t, thing) in things.iter().enumerate() {
+            let (verb, stance) = match (s + t) % 4 {
+                0 => ("praised", "favor"),
+                1 => ("welcomed", "favor"),
+                2 => ("condemned", "against"),
+                _ => ("denounced", "against"),
+            };
+            rows.push((format!("{speaker} {verb} NATO's {thing}."), stance));
+        }
+    }
+    // One row labeled against the words it holds.
+    rows.push(("Denmark praised NATO's summit warmly.".into(), "against"));
+    let mut content = String::new();
+    for (i, (text, stance)) in rows.iter().enumerate() {
+        content.push_str(&format!(
+            "{{\"id\": \"r{i}\", \"text\": \"{text}\", \"target\": \"NATO\", \"stance\": \"{stance}\"}}\n"
+        ));
+    }
+    let file = write(dir.path(), "labeled.jsonl", content.as_bytes());
+    let r = run(stance().args(["audit", "--top", "3"]).arg(&file));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let suspects = json_lines(&r.stdout);
+    assert_eq!(suspects.len(), 3);
+    let first = &suspects[0];
+    assert_eq!(first["id"], format!("r{}", rows.len() - 1));
+    assert_eq!(first["stance"], "against");
+    assert_eq!(first["suggested"], "favor");
+    assert_eq!(first["line"], rows.len());
+    let p = |row: &serde_json::Value, key: &str| row[key].as_f64().unwrap();
+    assert!(p(first, "p_given") < p(&suspects[1], "p_given") + 1e-9);
+    assert!(p(first, "p_suggested") > 0.5);
+    // The same folds and seed give the same list.
+    let again = run(stance().args(["audit", "--top", "3"]).arg(&file));
+    assert_eq!(again.stdout, r.stdout);
+    let r = run(stance().args(["audit", "--folds", "1"]).arg(&file));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--folds"), "{}", r.stderr);
+}

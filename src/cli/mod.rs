@@ -15,6 +15,7 @@ macro_rules! outln {
     }};
 }
 
+mod audit;
 mod eval;
 mod eval_report;
 mod inspect;
@@ -59,6 +60,7 @@ enum Command {
     Train(Box<train::TrainArgs>),
     Score(score::ScoreArgs),
     Eval(eval::EvalArgs),
+    Audit(audit::AuditArgs),
     Parties(parties::PartiesArgs),
     Inspect(inspect::InspectArgs),
     /// Print a shell completion script: stance completions bash > /etc/bash_completion.d/stance
@@ -74,6 +76,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Train(args) => train::run(*args),
         Command::Score(args) => score::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Parties(args) => parties::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Completions { shell } => {
