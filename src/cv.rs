@@ -176,8 +176,13 @@ pub fn out_of_fold_probabilities(
         progress(&format!("fold {}/{folds}", fold + 1));
         let (held_out, train_rows): (Vec<usize>, Vec<usize>) =
             (0..examples.len()).partition(|&i| fold_of[i] == fold);
-        if held_out.is_empty() || train_rows.is_empty() {
+        if held_out.is_empty() {
             continue;
+        }
+        if train_rows.is_empty() {
+            return Err(Error::Usage(format!(
+                "{folds} folds need at least {folds} statements; these rows hold fewer"
+            )));
         }
         let data = vectorize_rows(&prepared, &train_rows, options)?;
         let (pooled, targets, _) = fit_models(&data, options)?;

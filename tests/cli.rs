@@ -1186,4 +1186,21 @@ fn audit_ranks_a_planted_wrong_label_first() {
     let r = run(stance().args(["audit", "--folds", "1"]).arg(&file));
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--folds"), "{}", r.stderr);
+    // A fold with nothing to train on is an error, not rows scored by no model.
+    let r = run(stance()
+        .args(["audit", "--folds", "2"])
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let one = write(
+        dir.path(),
+        "one.jsonl",
+        content.lines().next().unwrap().as_bytes(),
+    );
+    let r = run(stance().args(["audit", "--folds", "2"]).arg(&one));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("need at least 2 statements"),
+        "{}",
+        r.stderr
+    );
 }

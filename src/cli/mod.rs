@@ -41,8 +41,8 @@ use crate::{Error, Result};
     about = "Which side does a statement take toward a party? favor, against or none.",
     long_about = "Trains, applies and evaluates stance models: bag-of-words features with target-aware \
 marks and multinomial logistic regression (linfa-logistic), one model per party plus a pooled one.\n\n\
-Without --model, score/eval/parties use the default model built into this binary, trained from the \
-project's labeled/ corpus of international news statements.",
+Without --model, score/eval/audit use the default model built into this binary, trained from the \
+project's labeled/ corpus of international news statements and NewsMTSC's human-labeled news sentences.",
     after_help = "Examples:\n  stance score \"The Kremlin accused Washington of prolonging the war\"\n  \
 stance train --out my.model data/train.jsonl\n  stance eval --model my.model --min-f-avg 0.6 data/dev.jsonl\n\n\
 Exit codes: 0 success, 1 an evaluation threshold was missed, 2 bad usage or bad input."
