@@ -38,6 +38,8 @@ pub struct Evaluation {
     pub classes: BTreeMap<&'static str, ClassScores>,
     /// Rows: gold favor, against, none; columns: predicted, same order.
     pub confusion: [[usize; 3]; 3],
+    /// Expected calibration error of the predicted class's probability (`metrics`).
+    pub ece: f64,
     pub per_target: BTreeMap<String, Summary>,
 }
 
@@ -109,6 +111,15 @@ pub fn evaluate(scorer: &Scorer, examples: &[Example]) -> (Evaluation, Vec<Predi
             .map(|&s| (s.name(), overall.class(s)))
             .collect(),
         confusion: overall.matrix,
+        ece: crate::metrics::expected_calibration_error(examples.iter().zip(&predictions).map(
+            |(example, prediction)| {
+                let confidence = prediction.probabilities[prediction.stance.index()];
+                (
+                    confidence,
+                    example.stance.unwrap_or(Stance::None) == prediction.stance,
+                )
+            },
+        )),
         per_target: per_target
             .iter()
             .map(|(t, c)| (t.clone(), Summary::of(c)))

@@ -63,6 +63,34 @@ impl Confusion {
     }
 }
 
+/// Bins of the expected calibration error.
+pub const CALIBRATION_BINS: usize = 10;
+
+/// Expected calibration error: predictions binned by confidence (the probability of the
+/// predicted class) into `CALIBRATION_BINS` equal-width bins; the rows-weighted mean gap between
+/// each bin's accuracy and its mean confidence. 0 for no rows. Each item: (confidence, correct).
+pub fn expected_calibration_error(predictions: impl IntoIterator<Item = (f32, bool)>) -> f64 {
+    // Per bin: rows, summed confidence, correct rows.
+    let mut bins = [(0usize, 0f64, 0usize); CALIBRATION_BINS];
+    let mut total = 0;
+    for (confidence, correct) in predictions {
+        let c = f64::from(confidence).clamp(0.0, 1.0);
+        let bin = ((c * CALIBRATION_BINS as f64) as usize).min(CALIBRATION_BINS - 1);
+        bins[bin].0 += 1;
+        bins[bin].1 += c;
+        bins[bin].2 += usize::from(correct);
+        total += 1;
+    }
+    if total == 0 {
+        return 0.0;
+    }
+    // Σ n_b / N · |accuracy_b − confidence_b| = Σ |correct_b − Σ confidence_b| / N.
+    bins.iter()
+        .map(|&(_, confidence, correct)| (correct as f64 - confidence).abs())
+        .sum::<f64>()
+        / total as f64
+}
+
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 {
         0.0
@@ -105,6 +133,23 @@ mod tests {
         assert!(close(c.class(None).f1, 0.5));
         assert!(close(c.f_avg(), (2.0 / 3.0 + 8.0 / 11.0) / 2.0));
         assert!(close(c.macro_f1(), (2.0 / 3.0 + 8.0 / 11.0 + 0.5) / 3.0));
+    }
+
+    #[test]
+    fn calibration_error_by_hand() {
+        // Bin 0.9: two rows at 0.9, one right → |1 − 1.8| = 0.8; bin 0.6: one row at 0.6,
+        // right → |1 − 0.6| = 0.4; (0.8 + 0.4) / 3 = 0.4.
+        let ece = expected_calibration_error([(0.9, true), (0.9, false), (0.6, true)]);
+        // f32 confidences: 0.9 is 0.89999998.
+        assert!((ece - 0.4).abs() < 1e-6, "{ece}");
+        // Perfectly calibrated: confidence 0.5, half right.
+        assert!(close(
+            expected_calibration_error([(0.5, true), (0.5, false)]),
+            0.0
+        ));
+        assert_eq!(expected_calibration_error([]), 0.0);
+        // Confidence 1.0 falls in the top bin, not past it.
+        assert!(close(expected_calibration_error([(1.0, true)]), 0.0));
     }
 
     #[test]

@@ -22,6 +22,9 @@ fn train_score_eval_round_trip() {
     for key in ["macro_f1", "f_avg", "classes", "confusion", "per_target"] {
         assert!(report.get(key).is_some(), "missing {key}");
     }
+    // Calibration: a fraction, small on rows the model fits with confidence.
+    let ece = report["ece"].as_f64().unwrap();
+    assert!((0.0..0.5).contains(&ece), "{report}");
 
     let out = dir.path().join("scores.jsonl");
     let r = run(stance()

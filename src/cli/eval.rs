@@ -95,10 +95,11 @@ fn print_report(report: &Evaluation) -> Result<()> {
     let o = &report.overall;
     outln!("rows: {}", o.n);
     outln!(
-        "accuracy: {:.4}   macro-F1: {:.4}   F_avg: {:.4}",
+        "accuracy: {:.4}   macro-F1: {:.4}   F_avg: {:.4}   calibration error (ECE, 10 bins): {:.4}",
         o.accuracy,
         o.macro_f1,
-        o.f_avg
+        o.f_avg,
+        report.ece
     );
     outln!();
     outln!(
