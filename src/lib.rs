@@ -23,6 +23,7 @@ pub mod pooling;
 pub mod report;
 pub mod scoring;
 pub mod solver;
+pub mod suggest;
 pub mod text;
 pub mod train;
 pub mod vectors;

@@ -1207,3 +1207,52 @@ fn audit_ranks_a_planted_wrong_label_first() {
         r.stderr
     );
 }
+
+#[test]
+fn suggest_returns_n_distinct_rows_deterministically() {
+    let r = run(stance()
+        .args(["suggest", "--n", "7"])
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = json_lines(&r.stdout);
+    assert_eq!(rows.len(), 7);
+    // No statement twice; every row has a party and probabilities; the given stance is not echoed.
+    let texts: std::collections::HashSet<&str> = rows
+        .iter()
+        .map(|row| row["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts.len(), 7);
+    for row in &rows {
+        assert!(
+            row["target"].is_string() && row.get("stance").is_none(),
+            "{row}"
+        );
+        let u = row["uncertainty"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&u), "{row}");
+        assert!(row["probabilities"]["none"].is_number(), "{row}");
+    }
+    // Margin: the first suggestion is at least as uncertain as any later one of its party.
+    let first = &rows[0];
+    for row in rows.iter().filter(|row| row["target"] == first["target"]) {
+        assert!(
+            row["uncertainty"].as_f64() <= first["uncertainty"].as_f64(),
+            "{row}"
+        );
+    }
+    let again = run(stance()
+        .args(["suggest", "--n", "7"])
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(again.stdout, r.stdout);
+    for strategy in ["entropy", "random"] {
+        let r = run(stance()
+            .args(["suggest", "--n", "5", "--strategy", strategy])
+            .arg(fixture("mini.jsonl")));
+        assert_eq!(json_lines(&r.stdout).len(), 5, "{strategy}");
+    }
+    // Asking for more rows than there are gives them all, once each.
+    let r = run(stance()
+        .args(["suggest", "--n", "1000"])
+        .arg(fixture("mini.jsonl")));
+    let all = json_lines(&r.stdout);
+    assert!(all.len() > 7 && all.len() < 1000, "{}", all.len());
+}

@@ -23,6 +23,7 @@ mod json_string;
 mod parties;
 mod progress;
 mod score;
+mod suggest;
 mod train;
 
 use clap::{Parser, Subcommand};
@@ -61,6 +62,7 @@ enum Command {
     Score(score::ScoreArgs),
     Eval(eval::EvalArgs),
     Audit(audit::AuditArgs),
+    Suggest(suggest::SuggestArgs),
     Parties(parties::PartiesArgs),
     Inspect(inspect::InspectArgs),
     /// Print a shell completion script: stance completions bash > /etc/bash_completion.d/stance
@@ -77,6 +79,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Score(args) => score::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Suggest(args) => suggest::run(args),
         Command::Parties(args) => parties::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Completions { shell } => {
