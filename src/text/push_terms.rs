@@ -111,7 +111,7 @@ impl Analyzer {
                 let (word, facts) = self.word_and_facts(words, token.kind, raw);
                 let first = walk.previous_end_byte == 0;
                 let flags = if self.config.roles {
-                    roles::flags(raw, between, first, facts.function_word)
+                    roles::flags(raw, between, first, &facts)
                 } else {
                     0
                 };
@@ -162,6 +162,7 @@ impl Analyzer {
                     function_word: roles::is_function_word(raw),
                     opens_clause: marks::opens_clause(raw),
                     negation: false,
+                    speaker_cues: roles::speaker_cues(raw),
                 },
             ),
         }

@@ -11,6 +11,7 @@
 //! Every pass is linear in the number of terms, however many mentions a statement holds.
 
 use super::marks::ShortLower;
+use super::word_facts::WordFacts;
 use super::{Family, Feature, Terms};
 
 /// Term flag: capitalized where a sentence does not start (a name, most likely).
@@ -99,15 +100,29 @@ fn is_speaker_gap(raw: &str) -> bool {
     )
 }
 
-/// Flags of one token; `between` is the text since the previous token.
-pub fn flags(raw: &str, between: &str, first: bool, function_word: bool) -> u8 {
+/// The speaker cues of a word wherever it stands (`SPEECH`, `SPEAKER_GAP`, `ACCORDING`), kept
+/// with its other facts (`WordFacts`) so that each distinct word is matched once.
+pub fn speaker_cues(raw: &str) -> u8 {
+    if is_speech_verb(raw) {
+        SPEECH
+    } else if is_speaker_gap(raw) {
+        SPEAKER_GAP
+    } else if raw.eq_ignore_ascii_case("according") {
+        ACCORDING
+    } else {
+        0
+    }
+}
+
+/// Flags of one token from its facts; `between` is the text since the previous token.
+pub fn flags(raw: &str, between: &str, first: bool, facts: &WordFacts) -> u8 {
     // Most tokens are one space after the one before.
     let sentence_start = first
         || (between != " "
             && between
                 .chars()
                 .any(|c| matches!(c, '.' | '!' | '?' | '"' | '“')));
-    let mut flags = 0;
+    let mut flags = facts.speaker_cues;
     let capital = match raw.as_bytes().first() {
         Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
         _ => raw.chars().next().is_some_and(char::is_uppercase),
@@ -115,15 +130,8 @@ pub fn flags(raw: &str, between: &str, first: bool, function_word: bool) -> u8 {
     if !sentence_start && capital {
         flags |= CAPITAL;
     }
-    if function_word {
+    if facts.function_word {
         flags |= FUNCTION;
-    }
-    if is_speech_verb(raw) {
-        flags |= SPEECH;
-    } else if is_speaker_gap(raw) {
-        flags |= SPEAKER_GAP;
-    } else if raw.eq_ignore_ascii_case("according") {
-        flags |= ACCORDING;
     }
     flags
 }

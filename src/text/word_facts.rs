@@ -1,6 +1,6 @@
 //! What the analyzer asks of each word — its stem, lexicon valence, and whether it is a function
-//! word, a clause opener or a negation cue — answered once per distinct word and thread: news
-//! vocabulary repeats, so most words cost one hash look-up instead of five.
+//! word, a clause opener, a negation cue or a speaker cue — answered once per distinct word and
+//! thread: news vocabulary repeats, so most words cost one hash look-up instead of six.
 
 use rustc_hash::FxHashMap;
 
@@ -15,6 +15,9 @@ pub struct WordFacts {
     pub function_word: bool,
     pub opens_clause: bool,
     pub negation: bool,
+    /// `roles::speaker_cues`: a verb of saying, a word that may stand between a speaker and its
+    /// verb, or "according".
+    pub speaker_cues: u8,
 }
 
 impl WordFacts {
@@ -24,6 +27,7 @@ impl WordFacts {
             function_word: roles::is_function_word(raw),
             opens_clause: marks::opens_clause(raw),
             negation: marks::is_negation(raw),
+            speaker_cues: roles::speaker_cues(raw),
         }
     }
 }
