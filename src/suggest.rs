@@ -50,11 +50,16 @@ pub fn uncertainty(strategy: Strategy, candidate: &Candidate, seed: u64) -> f64 
     }
 }
 
-/// Indices of up to `n` candidates to label next, most useful first: each party's rows ranked
+/// Up to `n` candidates to label next, most useful first, as (index, uncertainty): each party's rows ranked
 /// by uncertainty (ties in input order), the parties taken in turn (the party with the most
 /// uncertain row first), skipping a row whose statement was already chosen or whose words
 /// overlap a chosen row's by `MAX_OVERLAP` or more. Deterministic for a given seed.
-pub fn choose(candidates: &[Candidate], n: usize, strategy: Strategy, seed: u64) -> Vec<usize> {
+pub fn choose(
+    candidates: &[Candidate],
+    n: usize,
+    strategy: Strategy,
+    seed: u64,
+) -> Vec<(usize, f64)> {
     let scores: Vec<f64> = candidates
         .iter()
         .map(|c| uncertainty(strategy, c, seed))
@@ -93,7 +98,7 @@ pub fn choose(candidates: &[Candidate], n: usize, strategy: Strategy, seed: u64)
                 {
                     continue;
                 }
-                chosen.push(i);
+                chosen.push((i, scores[i]));
                 chosen_texts.insert(text);
                 chosen_words.push(words);
                 break;
@@ -173,13 +178,15 @@ mod tests {
             candidate("Moscow warned of escalation", "Russia", [0.1, 0.5, 0.4]),
             candidate("The Kremlin said little", "Russia", [0.1, 0.1, 0.8]),
         ];
-        let chosen = choose(&rows, 4, Strategy::Margin, 1);
+        let indices =
+            |chosen: Vec<(usize, f64)>| chosen.into_iter().map(|(i, _)| i).collect::<Vec<_>>();
+        let chosen = indices(choose(&rows, 4, Strategy::Margin, 1));
         // Most uncertain first (row 1, margin 0.05), then Russia's best, then NATO's next that is
         // not a near-duplicate of row 1 (row 0 is), then Russia's next.
         assert_eq!(chosen, [1, 3, 2, 4]);
-        assert_eq!(choose(&rows, 2, Strategy::Margin, 1), [1, 3]);
-        let random = choose(&rows, 5, Strategy::Random, 7);
-        assert_eq!(random, choose(&rows, 5, Strategy::Random, 7));
+        assert_eq!(indices(choose(&rows, 2, Strategy::Margin, 1)), [1, 3]);
+        let random = indices(choose(&rows, 5, Strategy::Random, 7));
+        assert_eq!(random, indices(choose(&rows, 5, Strategy::Random, 7)));
         let unique: HashSet<usize> = random.iter().copied().collect();
         assert_eq!(unique.len(), random.len());
     }

@@ -66,30 +66,18 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
     } else {
         args.top
     };
-    // Rows are numbered across the files in the order read: the file is the one whose running
-    // total covers the row.
-    let file_of = |index: usize| {
-        let mut end = 0;
-        for (file, rows) in args.files.iter().zip(&labeled.rows_per_file) {
-            end += rows;
-            if index < end {
-                return file.display().to_string();
-            }
-        }
-        String::new()
-    };
     for suspect in suspects.iter().take(shown) {
         let example = &examples[suspect.index];
         let row = Row {
             id: example.id.as_deref(),
-            file: file_of(suspect.index),
+            file: args.files[example.source].display().to_string(),
             line: example.line,
             text: &example.text,
             target: example.target.as_deref(),
             stance: suspect.given.name(),
             suggested: suspect.suggested.name(),
-            p_given: rounded(suspect.p_given),
-            p_suggested: rounded(suspect.p_suggested),
+            p_given: super::rounded(suspect.p_given.into()),
+            p_suggested: super::rounded(suspect.p_suggested.into()),
         };
         let line = serde_json::to_string(&row).expect("a row of strings and numbers serializes");
         outln!("{line}");
@@ -109,9 +97,4 @@ struct Row<'a> {
     suggested: &'static str,
     p_given: f64,
     p_suggested: f64,
-}
-
-/// Six decimals: a probability's f32 digits beyond them are noise.
-fn rounded(p: f32) -> f64 {
-    (f64::from(p) * 1e6).round() / 1e6
 }

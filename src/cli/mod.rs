@@ -133,6 +133,12 @@ fn first_line(message: &str) -> String {
     line.strip_prefix("error: ").unwrap_or(line).to_string()
 }
 
+/// Six decimals, for probabilities and scores printed as JSON: an f32's digits beyond them are
+/// noise.
+fn rounded(value: f64) -> f64 {
+    (value * 1e6).round() / 1e6
+}
+
 /// Loads the model named by `--model`, or the embedded default.
 fn load_scorer(model: Option<&PathBuf>) -> Result<Scorer> {
     let model = crate::load_model(model.map(PathBuf::as_path))?;

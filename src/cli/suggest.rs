@@ -75,15 +75,13 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
             probabilities: [p.favor, p.against, p.none],
         })
         .collect();
-    for c in suggest::choose(&candidates, args.n, args.strategy, args.seed) {
+    for (c, uncertainty) in suggest::choose(&candidates, args.n, args.strategy, args.seed) {
         let (i, target, probabilities) = &scored[c];
         let row = Row {
             id: examples[*i].id.as_deref(),
             text: &examples[*i].text,
             target,
-            uncertainty: (suggest::uncertainty(args.strategy, &candidates[c], args.seed) * 1e6)
-                .round()
-                / 1e6,
+            uncertainty: super::rounded(uncertainty),
             probabilities: *probabilities,
         };
         let line = serde_json::to_string(&row).expect("a row of strings and numbers serializes");
