@@ -7,13 +7,16 @@ use std::collections::HashMap;
 
 use crate::data::{Example, Stance};
 use crate::error::{Error, Result};
+use crate::features::SparseVec;
 use crate::metrics::Confusion;
+use crate::model::LinearModel;
 use crate::model::{CvResult, TrainOptions};
 use crate::parties::Registry;
 use crate::pooling::PoolingOptions;
 use crate::text::AnalyzerConfig;
-use crate::train::{fit_models, prepare, vectorize_rows};
+use crate::train::{fit_models, prepare, vectorize_rows, FitMode, Prepared, WarmStarts};
 use crate::vectors::WordVectors;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Metric {
@@ -33,6 +36,15 @@ impl Metric {
             Metric::Accuracy => c.accuracy(),
         }
     }
+
+    /// The metric as the command line spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::FAvg => "f_avg",
+            Metric::MacroF1 => "macro_f1",
+            Metric::Accuracy => "accuracy",
+        }
+    }
 }
 
 /// A named configuration of the features in the grid: the analyzer's, and how word vectors are
@@ -42,6 +54,9 @@ pub struct FeatureSet {
     pub name: String,
     pub analyzer: AnalyzerConfig,
     pub vectors: Option<PoolingOptions>,
+    /// How many extras the set adds to the plainest features (e.g. character n-grams), for the
+    /// one-standard-error rule's preference for the simplest candidate.
+    pub extras: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +100,11 @@ impl FitConfig {
 }
 
 impl Grid {
+    /// How many candidates the grid holds.
+    pub fn len(&self) -> usize {
+        self.features.len() * self.fit_configs().len()
+    }
+
     /// Every fit configuration, in grid order, without the ones that would repeat another.
     fn fit_configs(&self) -> Vec<FitConfig> {
         let mut configs = Vec::new();
@@ -185,7 +205,11 @@ pub fn out_of_fold_probabilities(
             )));
         }
         let data = vectorize_rows(&prepared, &train_rows, options)?;
-        let (pooled, targets, _) = fit_models(&data, options)?;
+        let (pooled, targets, _) = fit_models(
+            &data,
+            options,
+            FitMode::Selection(&mut WarmStarts::default()),
+        )?;
         for i in held_out {
             let model = targets.get(&prepared.targets[i]).unwrap_or(&pooled);
             let x = prepared.row(&data.vocabulary, i);
@@ -195,7 +219,182 @@ pub fn out_of_fold_probabilities(
     Ok(probabilities)
 }
 
-/// Runs the grid; returns the options that scored best and the whole table.
+/// What selection chose: the options, the table of every candidate, and why.
+pub struct Selected {
+    pub options: TrainOptions,
+    pub table: Vec<CvResult>,
+    pub reason: String,
+    /// The chosen candidate's temperature, fit on its held-out predictions (`fit_temperature`).
+    pub temperature: f64,
+}
+
+/// One candidate of the grid: a feature set and fit settings.
+struct Candidate {
+    features: usize,
+    config: FitConfig,
+}
+
+impl Candidate {
+    /// What a candidate adds over the plainest model; with the L2 strength (stronger is simpler)
+    /// it orders candidates for the one-standard-error rule.
+    fn extras(&self, grid: &Grid) -> usize {
+        grid.features[self.features].extras
+            + usize::from(self.config.min_target_rows.is_some())
+            + usize::from(self.config.balance)
+            + usize::from(self.config.augment_targets.is_some())
+    }
+}
+
+/// The best row by mean held-out score (the first in grid order on ties), and the row chosen:
+/// of those within one standard error of the best, the fewest `extras`, then the strongest L2,
+/// then the first in grid order — deterministic whatever the scores.
+fn one_standard_error_choice(table: &[CvResult], extras: &[usize]) -> (usize, usize) {
+    let mut best = 0;
+    for (i, row) in table.iter().enumerate() {
+        if row.mean > table[best].mean {
+            best = i;
+        }
+    }
+    let floor = table[best].mean - table[best].se;
+    let chosen = (0..table.len())
+        .filter(|&i| table[i].mean >= floor)
+        .min_by(|&a, &b| {
+            extras[a]
+                .cmp(&extras[b])
+                .then(table[b].l2.total_cmp(&table[a].l2))
+                .then(a.cmp(&b))
+        })
+        .unwrap_or(best);
+    (best, chosen)
+}
+
+/// Mean and standard error of per-fold scores.
+fn mean_and_se(scores: &[f64]) -> (f64, f64) {
+    let n = scores.len() as f64;
+    let mean = scores.iter().sum::<f64>() / n;
+    if scores.len() < 2 {
+        return (mean, 0.0);
+    }
+    let var = scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, (var / n).sqrt())
+}
+
+/// One candidate's predictions on one held-out fold.
+struct HeldOut {
+    confusion: Confusion,
+    /// Each row's class and logits, for the temperature fit.
+    logits: Vec<(usize, [f32; 3])>,
+}
+
+/// The predictions of a fold's fit on its held-out rows: each row by its target's own model,
+/// or by the pooled one (`pooled_only`, or a target without a model).
+fn held_out_scores(
+    held_out: &[usize],
+    rows: &[SparseVec],
+    prepared: &Prepared,
+    models: &(LinearModel, BTreeMap<String, LinearModel>),
+    pooled_only: bool,
+) -> HeldOut {
+    let mut confusion = Confusion::default();
+    let mut logits = Vec::with_capacity(held_out.len());
+    for (&i, x) in held_out.iter().zip(rows) {
+        let own = (!pooled_only).then(|| models.1.get(&prepared.targets[i]));
+        let model = own.flatten().unwrap_or(&models.0);
+        let z = model.logits(x);
+        let label = prepared.labels[i];
+        confusion.add(Stance::ALL[label], Stance::ALL[crate::model::argmax(&z)]);
+        logits.push((label, z));
+    }
+    HeldOut { confusion, logits }
+}
+
+/// The temperature T that makes softmax(z / T) fit the held-out classes best (least mean
+/// negative log-likelihood; Guo et al. 2017), by golden-section search on log T in [1/20, 20].
+/// Dividing a linear model's weights by T changes no decision, only how sure it says it is.
+pub fn fit_temperature(logits: &[(usize, [f32; 3])]) -> f64 {
+    let loss = |log_t: f64| {
+        let t = log_t.exp();
+        logits
+            .iter()
+            .map(|&(label, z)| {
+                let z = z.map(|v| v as f64 / t);
+                let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let log_norm = max + z.iter().map(|v| (v - max).exp()).sum::<f64>().ln();
+                log_norm - z[label]
+            })
+            .sum::<f64>()
+    };
+    if logits.is_empty() {
+        return 1.0;
+    }
+    let ratio = (5f64.sqrt() - 1.0) / 2.0;
+    let (mut a, mut b) = (-(20f64.ln()), 20f64.ln());
+    let (mut c, mut d) = (b - ratio * (b - a), a + ratio * (b - a));
+    let (mut fc, mut fd) = (loss(c), loss(d));
+    for _ in 0..60 {
+        if fc < fd {
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - ratio * (b - a);
+            fc = loss(c);
+        } else {
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + ratio * (b - a);
+            fd = loss(d);
+        }
+    }
+    ((a + b) / 2.0).exp()
+}
+
+/// Chains of the fit configurations that differ only in L2, strongest first, so that each fit
+/// starts from the one before (the L2 path). A configuration with pooled models only, whose
+/// twin with per-target models is in the grid, is no chain of its own: the twin's fit holds
+/// the same pooled model, and scores it too (`twins`).
+fn chains(configs: &[FitConfig]) -> (Vec<Vec<usize>>, Vec<Option<usize>>) {
+    let same_path = |a: &FitConfig, b: &FitConfig| {
+        a.min_target_rows == b.min_target_rows
+            && a.balance == b.balance
+            && a.augment_targets == b.augment_targets
+    };
+    let twin_of = |c: &FitConfig| {
+        configs.iter().position(|t| {
+            c.min_target_rows.is_some()
+                && c.augment_targets.is_none()
+                && t.min_target_rows.is_none()
+                && t.balance == c.balance
+                && t.augment_targets.is_none()
+                && t.l2 == c.l2
+        })
+    };
+    let twins: Vec<Option<usize>> = configs.iter().map(twin_of).collect();
+    let shadowed = |i: usize| twins.contains(&Some(i));
+    let mut chains: Vec<Vec<usize>> = Vec::new();
+    for (i, config) in configs.iter().enumerate() {
+        if shadowed(i) {
+            continue;
+        }
+        match chains
+            .iter_mut()
+            .find(|chain| same_path(&configs[chain[0]], config))
+        {
+            Some(chain) => chain.push(i),
+            None => chains.push(vec![i]),
+        }
+    }
+    for chain in &mut chains {
+        chain.sort_by(|&a, &b| configs[b].l2.total_cmp(&configs[a].l2).then(a.cmp(&b)));
+    }
+    (chains, twins)
+}
+
+/// Runs the grid on K folds (repeated R times) and chooses by the one-standard-error rule: of
+/// the candidates whose mean held-out score is within one standard error of the best, the one
+/// with the fewest extras (per-target models, balancing, augmentation, character n-grams), then
+/// the strongest L2, so that a difference the folds cannot tell apart does not pick an exotic
+/// setting.
 pub fn cross_validate(
     examples: &[Example],
     base: &TrainOptions,
@@ -203,9 +402,11 @@ pub fn cross_validate(
     registry: &Registry,
     vectors: Option<&WordVectors>,
     progress: &(dyn Fn(&str) + Sync),
-) -> Result<(TrainOptions, Vec<CvResult>)> {
+) -> Result<Selected> {
     if grid.folds < 2 {
-        return Err(Error::Usage("--cv needs at least 2 folds".into()));
+        return Err(Error::Usage(
+            "cross-validation needs at least 2 folds".into(),
+        ));
     }
     if grid.repeats < 1 {
         return Err(Error::Usage("--cv-repeats must be at least 1".into()));
@@ -213,89 +414,174 @@ pub fn cross_validate(
     let dealings: Vec<Vec<usize>> = (0..grid.repeats as u64)
         .map(|r| assign_folds(examples, grid.folds, grid.seed.wrapping_add(r)))
         .collect();
-    let mut results = Vec::new();
+    let configs = grid.fit_configs();
+    let (chains, twins) = chains(&configs);
     let mut candidates = Vec::new();
-    for features in &grid.features {
+    let mut scores: Vec<Vec<HeldOut>> = Vec::new();
+    for (f, features) in grid.features.iter().enumerate() {
         let mut options = base.clone();
         options.analyzer = features.analyzer.clone();
         options.vectors = features.vectors.filter(|_| vectors.is_some());
         let prepared = prepare(examples, &options, registry, vectors);
-        let configs = grid.fit_configs();
-        let mut confusions = vec![Confusion::default(); configs.len()];
-        for (repeat, fold) in (0..grid.repeats).flat_map(|r| (0..grid.folds).map(move |f| (r, f))) {
-            let fold_of = &dealings[repeat];
-            let repeat_note = if grid.repeats > 1 {
-                format!(", repeat {}/{}", repeat + 1, grid.repeats)
-            } else {
-                String::new()
-            };
-            progress(&format!(
-                "features {}: fold {}/{}{repeat_note}",
-                features.name,
-                fold + 1,
-                grid.folds
-            ));
-            let train_rows: Vec<usize> = (0..examples.len())
-                .filter(|&i| fold_of[i] != fold)
-                .collect();
-            let held_out: Vec<usize> = (0..examples.len())
-                .filter(|&i| fold_of[i] == fold)
-                .collect();
-            let data = vectorize_rows(&prepared, &train_rows, &options)?;
-            let held_out_rows: Vec<_> = held_out
-                .iter()
-                .map(|&i| prepared.row(&data.vocabulary, i))
-                .collect();
-            let fold_results: Vec<Result<Confusion>> = configs
-                .par_iter()
-                .map(|config| {
-                    let (pooled, targets, _) = fit_models(&data, &config.apply(&options))?;
-                    let mut confusion = Confusion::default();
-                    for (&i, x) in held_out.iter().zip(&held_out_rows) {
-                        let model = targets.get(&prepared.targets[i]).unwrap_or(&pooled);
-                        let predicted = crate::model::argmax(&model.logits(x));
-                        confusion.add(Stance::ALL[prepared.labels[i]], Stance::ALL[predicted]);
-                    }
-                    Ok(confusion)
-                })
-                .collect();
-            for (total, fold_result) in confusions.iter_mut().zip(fold_results) {
-                let c = fold_result?;
-                for g in 0..3 {
-                    for p in 0..3 {
-                        total.matrix[g][p] += c.matrix[g][p];
-                    }
+        let mut per_config: Vec<Vec<HeldOut>> = (0..configs.len()).map(|_| Vec::new()).collect();
+        // Every fold of every dealing at once (each with its own vocabulary), and within a fold
+        // every chain of the L2 path: the work spreads over all cores while each chain stays in
+        // order. Results are collected in fold order, so the table does not depend on threads.
+        let folds: Vec<(usize, usize)> = (0..grid.repeats)
+            .flat_map(|r| (0..grid.folds).map(move |f| (r, f)))
+            .collect();
+        let fold_results: Vec<Result<Vec<(usize, HeldOut)>>> = folds
+            .par_iter()
+            .map(|&(repeat, fold)| {
+                let fold_of = &dealings[repeat];
+                let (held_out, train_rows): (Vec<usize>, Vec<usize>) =
+                    (0..examples.len()).partition(|&i| fold_of[i] == fold);
+                if held_out.is_empty() || train_rows.is_empty() {
+                    return Err(Error::Usage(format!(
+                        "{} folds need at least {} statements; these rows hold fewer",
+                        grid.folds, grid.folds
+                    )));
+                }
+                let data = vectorize_rows(&prepared, &train_rows, &options)?;
+                let held_out_rows: Vec<_> = held_out
+                    .iter()
+                    .map(|&i| prepared.row(&data.vocabulary, i))
+                    .collect();
+                let chain_results: Vec<Result<Vec<(usize, HeldOut)>>> = chains
+                    .par_iter()
+                    .map(|chain| {
+                        let mut starts = WarmStarts::default();
+                        let mut out = Vec::new();
+                        for &c in chain {
+                            let fit_options = configs[c].apply(&options);
+                            let (pooled, targets, _) =
+                                fit_models(&data, &fit_options, FitMode::Selection(&mut starts))?;
+                            let models = (pooled, targets);
+                            let score = |pooled_only| {
+                                held_out_scores(
+                                    &held_out,
+                                    &held_out_rows,
+                                    &prepared,
+                                    &models,
+                                    pooled_only,
+                                )
+                            };
+                            out.push((c, score(false)));
+                            if let Some(twin) = twins[c] {
+                                out.push((twin, score(true)));
+                            }
+                        }
+                        Ok(out)
+                    })
+                    .collect();
+                let repeat_note = if grid.repeats > 1 {
+                    format!(", repeat {}/{}", repeat + 1, grid.repeats)
+                } else {
+                    String::new()
+                };
+                progress(&format!(
+                    "features {}: fold {}/{}{repeat_note} done",
+                    features.name,
+                    fold + 1,
+                    grid.folds
+                ));
+                let mut out = Vec::new();
+                for result in chain_results {
+                    out.extend(result?);
+                }
+                Ok(out)
+            })
+            .collect();
+        for result in fold_results {
+            for (c, held_out) in result? {
+                per_config[c].push(held_out);
+            }
+        }
+        for (c, &config) in configs.iter().enumerate() {
+            candidates.push(Candidate {
+                features: f,
+                config,
+            });
+            scores.push(std::mem::take(&mut per_config[c]));
+        }
+    }
+    let mut table = Vec::new();
+    for (candidate, folds) in candidates.iter().zip(&scores) {
+        let mut pooled = Confusion::default();
+        for c in folds.iter().map(|f| &f.confusion) {
+            for g in 0..3 {
+                for p in 0..3 {
+                    pooled.matrix[g][p] += c.matrix[g][p];
                 }
             }
         }
-        for (config, c) in configs.into_iter().zip(confusions) {
-            results.push(CvResult {
-                l2: config.l2,
-                features: setting_name(&features.name, &config),
-                min_target_rows: config.min_target_rows,
-                accuracy: c.accuracy(),
-                macro_f1: c.macro_f1(),
-                f_avg: c.f_avg(),
-                chosen: false,
-            });
-            candidates.push((grid.metric.of(&c), options.clone(), config));
-        }
+        let per_fold: Vec<f64> = folds.iter().map(|f| grid.metric.of(&f.confusion)).collect();
+        let (mean, se) = mean_and_se(&per_fold);
+        table.push(CvResult {
+            l2: candidate.config.l2,
+            features: setting_name(&grid.features[candidate.features].name, &candidate.config),
+            min_target_rows: candidate.config.min_target_rows,
+            accuracy: pooled.accuracy(),
+            macro_f1: pooled.macro_f1(),
+            f_avg: pooled.f_avg(),
+            mean,
+            se,
+            chosen: false,
+        });
     }
-    // The first best in grid order wins ties, so the result is deterministic.
-    let mut best = 0;
-    for (i, c) in candidates.iter().enumerate() {
-        if c.0 > candidates[best].0 {
-            best = i;
-        }
-    }
-    results[best].chosen = true;
-    let (_, features, config) = candidates.swap_remove(best);
+    let extras: Vec<usize> = candidates.iter().map(|c| c.extras(grid)).collect();
+    let (best, simplest) = one_standard_error_choice(&table, &extras);
+    table[simplest].chosen = true;
+    let describe = |i: usize| {
+        let row = &table[i];
+        let own = row
+            .min_target_rows
+            .map_or(String::new(), |m| format!(", own models >= {m} rows"));
+        format!(
+            "{}, l2 {}{own} ({} {:.4} ± {:.4})",
+            row.features,
+            row.l2,
+            grid.metric.name(),
+            row.mean,
+            row.se
+        )
+    };
+    let reason = if simplest == best {
+        format!(
+            "chose {}: the best of {} candidates by {}-fold cross-validation{}",
+            describe(best),
+            table.len(),
+            grid.folds,
+            if grid.repeats > 1 {
+                format!(" × {}", grid.repeats)
+            } else {
+                String::new()
+            }
+        )
+    } else {
+        format!(
+            "chose {}: the simplest candidate within one standard error of the best, {}",
+            describe(simplest),
+            describe(best)
+        )
+    };
+    let Candidate { features, config } = &candidates[simplest];
+    let features = &grid.features[*features];
     let chosen = TrainOptions {
-        analyzer: features.analyzer,
-        vectors: features.vectors,
+        analyzer: features.analyzer.clone(),
+        vectors: features.vectors.filter(|_| vectors.is_some()),
         ..base.clone()
     };
-    Ok((config.apply(&chosen), results))
+    let held_out: Vec<(usize, [f32; 3])> = scores[simplest]
+        .iter()
+        .flat_map(|f| f.logits.iter().copied())
+        .collect();
+    Ok(Selected {
+        options: config.apply(&chosen),
+        table,
+        reason,
+        temperature: fit_temperature(&held_out),
+    })
 }
 
 #[cfg(test)]
@@ -368,6 +654,7 @@ mod tests {
                 name: "words".into(),
                 analyzer: AnalyzerConfig::default(),
                 vectors: None,
+                extras: 0,
             }],
             min_target_rows: vec![Some(10), None],
             balance: vec![false, true],
@@ -378,8 +665,11 @@ mod tests {
             ..TrainOptions::default()
         };
         let registry = Registry::default_registry();
-        let (chosen, table) =
-            cross_validate(&examples, &base, &grid, &registry, None, &|_| {}).unwrap();
+        let Selected {
+            options: chosen,
+            table,
+            ..
+        } = cross_validate(&examples, &base, &grid, &registry, None, &|_| {}).unwrap();
         let rows: Vec<(&str, Option<usize>)> = table
             .iter()
             .map(|r| (r.features.as_str(), r.min_target_rows))
@@ -401,14 +691,46 @@ mod tests {
         assert!(table[1].f_avg > table[0].f_avg && table[2].f_avg > table[0].f_avg);
         let marked: Vec<_> = table.iter().filter(|r| r.chosen).collect();
         assert_eq!(marked.len(), 1);
-        let best = table.iter().map(|r| r.f_avg).fold(f64::MIN, f64::max);
-        assert_eq!(marked[0].f_avg, best);
+        let best = table
+            .iter()
+            .max_by(|a, b| a.mean.total_cmp(&b.mean))
+            .unwrap();
+        assert!(marked[0].mean >= best.mean - best.se);
         assert_eq!(chosen.balance, marked[0].features.contains("balanced"));
         assert_eq!(
             chosen.augment_targets.is_some(),
             marked[0].features.contains("augmented")
         );
         assert_eq!(chosen.min_target_rows, marked[0].min_target_rows);
+    }
+
+    #[test]
+    fn the_simplest_candidate_within_one_standard_error_of_the_best_is_chosen() {
+        let row = |mean: f64, se: f64, l2: f64| CvResult {
+            mean,
+            se,
+            l2,
+            ..CvResult::default()
+        };
+        // 0: the best, with two extras; 1: 0.015 behind, within its 0.02 standard error, no
+        // extras; 2: as simple but outside; 3: within, no extras, stronger L2.
+        let table = [
+            row(0.70, 0.02, 1.0),
+            row(0.685, 0.01, 1.0),
+            row(0.67, 0.01, 10.0),
+            row(0.681, 0.01, 3.0),
+        ];
+        assert_eq!(one_standard_error_choice(&table, &[2, 0, 0, 0]), (0, 3));
+        // A tight best keeps its place.
+        let tight = [row(0.70, 0.001, 1.0), row(0.685, 0.01, 3.0)];
+        assert_eq!(one_standard_error_choice(&tight, &[2, 0]), (0, 0));
+        // Equal extras: the stronger L2 wins; equal everything: the first in grid order.
+        let ties = [
+            row(0.70, 0.02, 1.0),
+            row(0.70, 0.02, 3.0),
+            row(0.70, 0.02, 3.0),
+        ];
+        assert_eq!(one_standard_error_choice(&ties, &[1, 1, 1]), (0, 1));
     }
 
     #[test]
@@ -455,9 +777,9 @@ mod tests {
                 balance: vec![false],
                 augment_targets: vec![None],
             };
-            let (_, table) =
+            let selected =
                 cross_validate(&examples, &base, &grid, &registry, None, &|_| {}).unwrap();
-            table[0].accuracy
+            selected.table[0].accuracy
         };
         // Each dealing holds every row out once, so the pooled accuracy is the mean of the
         // dealings' accuracies.

@@ -121,6 +121,9 @@ impl Default for TrainOptions {
     }
 }
 
+/// The intercept training gives a class absent from a model's rows (never predicted).
+pub const ABSENT_CLASS_INTERCEPT: f32 = -30.0;
+
 /// Multinomial logistic regression weights over the vocabulary, classes in `Stance::ALL` order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinearModel {
@@ -132,6 +135,17 @@ pub struct LinearModel {
 }
 
 impl LinearModel {
+    /// Divides the logits by `temperature` for every input: weights and intercepts alike,
+    /// except the very low intercept of a class the model never saw, which stays out of reach.
+    pub fn soften(&mut self, temperature: f32) {
+        self.weights.iter_mut().for_each(|w| *w /= temperature);
+        for b in &mut self.intercept {
+            if *b > ABSENT_CLASS_INTERCEPT {
+                *b /= temperature;
+            }
+        }
+    }
+
     pub fn logits(&self, x: &SparseVec) -> [f32; 3] {
         self.scaled_logits(x, |_| 1.0)
     }
@@ -201,8 +215,15 @@ pub struct Metadata {
     pub options: TrainOptions,
     /// Warnings from training (fallbacks, non-convergence), kept for `inspect`.
     pub notes: Vec<String>,
-    /// The cross-validation table when the options were chosen by `train --cv`.
+    /// The cross-validation table when training chose its options (every candidate).
     pub cross_validation: Vec<CvResult>,
+    /// Which candidate selection chose and why; absent when the options were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<String>,
+    /// The temperature the weights were divided by, fit on selection's held-out predictions so
+    /// that probabilities mean what they say; absent: 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
 }
 
 /// One row of a cross-validation grid: the options tried and the pooled out-of-fold figures.
@@ -215,6 +236,9 @@ pub struct CvResult {
     pub accuracy: f64,
     pub macro_f1: f64,
     pub f_avg: f64,
+    /// The selection metric: mean over the held-out folds, and its standard error.
+    pub mean: f64,
+    pub se: f64,
     pub chosen: bool,
 }
 
@@ -231,6 +255,15 @@ pub struct StanceModel {
 }
 
 impl StanceModel {
+    /// Calibrates the probabilities of every model (pooled and per target) by `temperature`
+    /// (see `cv::fit_temperature`) and records it; decisions do not change.
+    pub fn calibrate(&mut self, temperature: f64) {
+        let t = temperature as f32;
+        self.pooled.soften(t);
+        self.targets.values_mut().for_each(|m| m.soften(t));
+        self.metadata.temperature = Some(temperature);
+    }
+
     /// Columns of the linear models: the vocabulary's, then the dense block's.
     pub fn width(&self) -> usize {
         self.vocabulary.len() + self.dense_width()

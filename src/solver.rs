@@ -104,12 +104,21 @@ fn norm(a: &[f64]) -> f64 {
     dot(a, a).sqrt()
 }
 
-/// L-BFGS (memory 10) with a backtracking Armijo line search, from zero, until the gradient norm
-/// is below `tolerance` or `max_iterations` pass. Returns the parameters and the iterations used.
-pub fn minimize(problem: &Problem, tolerance: f64, max_iterations: usize) -> (Vec<f64>, usize) {
+/// L-BFGS (memory 10) with a backtracking Armijo line search, from `start` (zero if `None`, or
+/// if its length does not fit the problem), until the gradient norm is below `tolerance` or
+/// `max_iterations` pass. Returns the parameters and the iterations used.
+pub fn minimize(
+    problem: &Problem,
+    start: Option<&[f64]>,
+    tolerance: f64,
+    max_iterations: usize,
+) -> (Vec<f64>, usize) {
     const MEMORY: usize = 10;
     let n = problem.len();
-    let mut w = vec![0.0; n];
+    let mut w = match start {
+        Some(start) if start.len() == n => start.to_vec(),
+        _ => vec![0.0; n],
+    };
     let mut grad = vec![0.0; n];
     let mut f = problem.evaluate(&w, &mut grad);
     let mut history: Vec<(Vec<f64>, Vec<f64>, f64)> = Vec::with_capacity(MEMORY);
@@ -237,7 +246,7 @@ mod tests {
             n_classes: 2,
             alpha: 1.0,
         };
-        let (w, _) = minimize(&problem, 1e-8, 500);
+        let (w, _) = minimize(&problem, None, 1e-8, 500);
         let mut grad = vec![0.0; w.len()];
         problem.evaluate(&w, &mut grad);
         assert!(norm(&grad) < 1e-6);

@@ -711,6 +711,9 @@ fn format5_and_format6_models_still_load_and_score_as_before() {
 /// the model's metadata as `stance inspect --json` shows it.
 fn cv_mini(dir: &Path, grid: &[&str]) -> serde_json::Value {
     let mut args = vec!["--cv", "2", "--cv-l2", "1", "--cv-min-target-rows", "none"];
+    if !grid.contains(&"--cv-balance") {
+        args.push("--balance=off");
+    }
     args.extend_from_slice(grid);
     let model = train_mini(dir, &args);
     let r = run(stance().args(["inspect", "--json", "--model"]).arg(&model));
@@ -738,12 +741,169 @@ fn assert_cv_value_refused(dir: &Path, flag: &str, value: &str) {
     assert!(r.stderr.contains(value), "{}", r.stderr);
 }
 
+/// `stance inspect --json` metadata of a model.
+fn metadata_of(model: &Path) -> serde_json::Value {
+    let r = run(stance().args(["inspect", "--json", "--model"]).arg(model));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let info: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    info["metadata"].clone()
+}
+
+#[test]
+fn plain_train_selects_its_settings_and_keeps_the_ones_given() {
+    let dir = tempfile::tempdir().unwrap();
+    // No options: selection runs over L2, balancing and character n-grams, says what it chose,
+    // and the model holds the table and the reason.
+    let r = run(stance()
+        .args(["train", "--min-df", "1", "--out"])
+        .arg(dir.path().join("auto.model"))
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("selection: chose"), "{}", r.stderr);
+    let metadata = metadata_of(&dir.path().join("auto.model"));
+    let table = metadata["cross_validation"].as_array().unwrap();
+    let l2s: std::collections::BTreeSet<String> =
+        table.iter().map(|r| r["l2"].to_string()).collect();
+    assert!(l2s.len() >= 4, "{l2s:?}");
+    assert!(cv_row_names(&metadata).iter().any(|n| n.contains("chars")));
+    assert!(metadata["selection"].as_str().unwrap().starts_with("chose"));
+    let chosen = table.iter().find(|r| r["chosen"] == true).unwrap();
+    assert_eq!(metadata["options"]["l2"], chosen["l2"]);
+    let inspect = run(stance()
+        .arg("inspect")
+        .arg("--model")
+        .arg(dir.path().join("auto.model")));
+    assert!(
+        inspect.stdout.contains("selection: chose"),
+        "{}",
+        inspect.stdout
+    );
+
+    // Options given explicitly are fixed: every candidate has them, and so does the model.
+    let r = run(stance()
+        .args([
+            "train",
+            "--min-df",
+            "1",
+            "--l2",
+            "7",
+            "--char-ngrams",
+            "off",
+            "--out",
+        ])
+        .arg(dir.path().join("fixed.model"))
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let metadata = metadata_of(&dir.path().join("fixed.model"));
+    let table = metadata["cross_validation"].as_array().unwrap();
+    assert!(table.len() > 1, "balancing is still searched");
+    assert!(table.iter().all(|r| r["l2"] == 7.0), "{table:?}");
+    assert!(cv_row_names(&metadata).iter().all(|n| !n.contains("chars")));
+    assert_eq!(metadata["options"]["l2"], 7.0);
+    assert_eq!(metadata["options"]["analyzer"]["char_max"], 0);
+
+    // Everything given: nothing to choose, no table.
+    let r = run(stance()
+        .args([
+            "train",
+            "--min-df",
+            "1",
+            "--l2",
+            "7",
+            "--char-ngrams",
+            "off",
+            "--balance",
+        ])
+        .args(["--min-target-rows", "none", "--out"])
+        .arg(dir.path().join("all.model"))
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let metadata = metadata_of(&dir.path().join("all.model"));
+    assert!(metadata["cross_validation"].as_array().unwrap().is_empty());
+    assert_eq!(metadata["options"]["balance"], true);
+}
+
+#[test]
+fn no_select_trains_exactly_the_given_or_default_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.model");
+    let r = run(stance()
+        .args(["train", "--min-df", "1", "--no-select", "--out"])
+        .arg(&model)
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("selection"), "{}", r.stderr);
+    let metadata = metadata_of(&model);
+    assert!(metadata["cross_validation"].as_array().unwrap().is_empty());
+    assert!(metadata.get("selection").is_none());
+    let options = &metadata["options"];
+    assert_eq!(options["l2"], 0.5);
+    assert_eq!(options["balance"], false);
+    assert_eq!(options["analyzer"]["char_max"], 0);
+    assert!(options["min_target_rows"].is_null());
+    let r = run(stance()
+        .args([
+            "train",
+            "--min-df",
+            "1",
+            "--no-select",
+            "--l2",
+            "2",
+            "--balance",
+        ])
+        .args(["--char-ngrams", "2-4", "--out"])
+        .arg(&model)
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let options = metadata_of(&model)["options"].clone();
+    assert_eq!(options["l2"], 2.0);
+    assert_eq!(options["balance"], true);
+    assert_eq!(options["analyzer"]["char_min"], 2);
+    assert_eq!(options["analyzer"]["char_max"], 4);
+}
+
+#[test]
+fn selection_is_deterministic_the_same_files_give_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let train = |name: &str| {
+        let model = dir.path().join(name);
+        let r = run(stance()
+            .args(["train", "--min-df", "1", "--out"])
+            .arg(&model)
+            .arg(fixture("mini.jsonl")));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        std::fs::read(model).unwrap()
+    };
+    assert_eq!(train("a.model"), train("b.model"));
+}
+
+#[test]
+fn explicit_options_and_their_candidate_lists_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    for (a, b) in [
+        (["--l2", "1"], ["--cv-l2", "1,3"]),
+        (["--balance=on", "--quiet"], ["--cv-balance", "off,on"]),
+        (["--char-ngrams", "2-5"], ["--cv-chars", "off,2-5"]),
+    ] {
+        let r = run(stance()
+            .arg("train")
+            .args(a)
+            .args(b)
+            .arg("--out")
+            .arg(dir.path().join("x.model"))
+            .arg(fixture("mini.jsonl")));
+        assert_eq!(r.code, 2, "{a:?} {b:?}: {}", r.stderr);
+        assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
+    }
+}
+
 #[test]
 fn cv_can_choose_class_balancing_and_says_what_it_chose() {
     let dir = tempfile::tempdir().unwrap();
+    // One candidate: nothing to choose, no cross-validation, the setting as listed.
     let metadata = cv_mini(dir.path(), &["--cv-chars", "off", "--cv-balance", "on"]);
     assert_eq!(metadata["options"]["balance"], true);
-    assert_eq!(cv_row_names(&metadata), ["words, balanced"]);
+    assert_eq!(cv_row_names(&metadata), Vec::<String>::new());
     let metadata = cv_mini(dir.path(), &["--cv-chars", "off", "--cv-balance", "off,on"]);
     assert_eq!(cv_row_names(&metadata), ["words", "words, balanced"]);
     assert_cv_value_refused(dir.path(), "--cv-balance", "maybe");

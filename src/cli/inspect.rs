@@ -97,8 +97,14 @@ fn print_metadata(model: &StanceModel) -> Result<()> {
     for note in &m.notes {
         outln!("note: {note}");
     }
+    if let Some(selection) = &m.selection {
+        outln!("selection: {selection}");
+    }
+    if let Some(t) = m.temperature {
+        outln!("temperature: {t:.3} (weights divided by it: probabilities fit to the held-out folds of selection)");
+    }
     if !m.cross_validation.is_empty() {
-        outln!("cross-validation (out-of-fold, all folds pooled):");
+        outln!("cross-validation (out-of-fold: all folds pooled, and the selection metric's mean over folds):");
         out!("{}", super::cv_table(&m.cross_validation, "  "));
     }
     Ok(())

@@ -197,21 +197,22 @@ pub fn cv_table(table: &[crate::model::CvResult], indent: &str) -> String {
         .unwrap_or(0)
         .max(22);
     let mut out = format!(
-        "{indent}{:<width$}{:>8}{:>12}{:>10}{:>10}{:>10}\n",
-        "features", "l2", "own models", "accuracy", "macro-F1", "F_avg"
+        "{indent}{:<width$}{:>8}{:>12}{:>10}{:>10}{:>10}{:>18}\n",
+        "features", "l2", "own models", "accuracy", "macro-F1", "F_avg", "fold mean ± se"
     );
     for row in table {
         let own = row
             .min_target_rows
             .map_or("none".to_string(), |m| format!(">={m}"));
         out += &format!(
-            "{indent}{:<width$}{:>8}{:>12}{:>10.4}{:>10.4}{:>10.4}{}\n",
+            "{indent}{:<width$}{:>8}{:>12}{:>10.4}{:>10.4}{:>10.4}{:>18}{}\n",
             row.features,
             row.l2,
             own,
             row.accuracy,
             row.macro_f1,
             row.f_avg,
+            format!("{:.4} ± {:.4}", row.mean, row.se),
             if row.chosen { "  <- chosen" } else { "" }
         );
     }

@@ -5,13 +5,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::cv::{self, FeatureSet, Grid, Metric};
-use crate::data::Format;
+use crate::data::{Example, Format};
 use crate::model::{TrainOptions, TrainingFile};
 use crate::parties::Registry;
 use crate::pooling::PoolingOptions;
 use crate::text::{AnalyzerConfig, Language};
 use crate::vectors::{self, WordVectors};
 use crate::{model_file, train, Error, Result};
+use std::collections::{HashMap, HashSet};
 
 /// The default model's recipe: the project's corpus, then every file of licensed real data in
 /// labeled/external/ (by name), their rows pooled.
@@ -119,8 +120,9 @@ pub struct TrainArgs {
     /// Tokens before and after a mention pooled as its context; 0: the whole side.
     #[arg(long, default_value_t = 6, value_name = "N")]
     vector_window: usize,
-    /// Character n-grams of each term, e.g. 2-5; off by default.
-    #[arg(long, value_name = "MIN-MAX", value_parser = parse_range)]
+    /// Character n-grams of each term, e.g. 2-5, or `off`. Not given: selection tries off and
+    /// 2-5 (off with --no-select).
+    #[arg(long, value_name = "MIN-MAX|off", value_parser = parse_chars, conflicts_with = "cv_chars")]
     char_ngrams: Option<(usize, usize)>,
     /// Weight of the character n-gram block against the word block.
     #[arg(long, default_value_t = 1.0, value_parser = super::weight)]
@@ -139,14 +141,14 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 256)]
     dense_budget_mib: usize,
     /// Rows a target needs for a model of its own (e.g. 100); others use the pooled model.
-    /// `none`: the pooled model serves every target (best on news text by cross-validation;
-    /// SemEval-style topic targets do better with their own models).
-    #[arg(long, default_value = "none", value_name = "N|none")]
-    min_target_rows: String,
-    /// L2 regularization strength (scikit-learn's C = 1 / l2). With word vectors, 0.5 is within
-    /// 0.3 points of 5-fold CV's best on both the project's corpus and NewsMTSC.
-    #[arg(long, default_value_t = 0.5, value_parser = super::l2_strength)]
-    l2: f64,
+    /// `none`: the pooled model serves every target. Not given: selection tries `none` and,
+    /// when a target has 100 rows, 100 (`none` with --no-select).
+    #[arg(long, value_name = "N|none", conflicts_with = "cv_min_target_rows")]
+    min_target_rows: Option<String>,
+    /// L2 regularization strength (scikit-learn's C = 1 / l2). Not given: selection tries 0.3,
+    /// 1, 3 and 10 (0.5 with --no-select).
+    #[arg(long, value_parser = super::l2_strength, conflicts_with = "cv_l2")]
+    l2: Option<f64>,
     /// Solver iteration limit.
     #[arg(long, default_value_t = 200)]
     max_iter: u64,
@@ -156,9 +158,11 @@ pub struct TrainArgs {
     /// Leave out invalid rows (reported on stderr) instead of stopping at the first.
     #[arg(long)]
     skip_invalid: bool,
-    /// Repeat rows of smaller classes so every stance weighs about the same.
-    #[arg(long)]
-    balance: bool,
+    /// Repeat rows of smaller classes so every stance weighs about the same: `--balance` or
+    /// `--balance=off`. Not given: selection tries both (off with --no-select).
+    #[arg(long, value_enum, num_args = 0..=1, require_equals = true, default_missing_value = "on",
+          value_name = "on|off", conflicts_with = "cv_balance")]
+    balance: Option<Switch>,
     /// With --min-target-rows: fit one model over all rows in which every feature has a shared
     /// copy and a copy for the row's target (Daumé III's feature augmentation), instead of
     /// separate per-target models, so targets borrow evidence from each other.
@@ -178,42 +182,47 @@ pub struct TrainArgs {
     /// With --augment-sources: weight of the shared copy against each file's own.
     #[arg(long, default_value_t = 1.0, requires = "augment_sources", value_parser = super::weight)]
     source_shared_weight: f32,
-    /// Choose --l2, character n-grams, --min-target-rows (and, if asked, --balance,
-    /// --augment-targets and --language) by K-fold cross-validation, then train the final model on all rows with
-    /// the best.
-    #[arg(long, value_name = "K")]
-    cv: Option<usize>,
-    /// What cross-validation maximizes.
-    #[arg(long, value_enum, default_value_t = Metric::FAvg)]
+    /// Train exactly the given (or default) settings: no selection.
+    #[arg(long)]
+    no_select: bool,
+    /// Folds of the cross-validation that selection judges candidates by (rows of one
+    /// statement stay in one fold).
+    #[arg(long, visible_alias = "cv", value_name = "K", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(2..=50))]
+    folds: u64,
+    /// What selection maximizes (`f_avg`: SemEval-2016's mean F1 of favor and against, the
+    /// F1_PN of RuSentNE-2023).
+    #[arg(long, value_enum, default_value_t = Metric::MacroF1)]
     metric: Metric,
     /// Seed of the cross-validation folds.
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Repeated K-fold: deal the folds R times (seeds --seed, --seed + 1, …) and judge each
-    /// setting on all R × K held-out folds, so that settings a few tenths apart are not picked
-    /// by how one dealing fell.
-    #[arg(long, default_value_t = 1, value_name = "R", value_parser = clap::value_parser!(u64).range(1..))]
-    cv_repeats: u64,
-    /// L2 strengths tried by --cv.
-    #[arg(long, value_delimiter = ',', default_value = "0.1,0.3,1,3", value_parser = super::l2_strength)]
+    /// setting on all R × K held-out folds. Default: 3 under 1,500 statements, else 1.
+    #[arg(long, value_name = "R", value_parser = clap::value_parser!(u64).range(1..=20))]
+    cv_repeats: Option<u64>,
+    /// L2 strengths selection tries (default 10,3,1,0.3,0.1).
+    #[arg(long, value_delimiter = ',', value_parser = super::l2_strength)]
     cv_l2: Vec<f64>,
-    /// Character n-gram settings tried by --cv: `off` or MIN-MAX.
-    #[arg(long, value_delimiter = ',', default_value = "off,2-5")]
-    cv_chars: Vec<String>,
-    /// Per-target model thresholds tried by --cv; `none` means the pooled model only.
-    #[arg(long, value_delimiter = ',', default_value = "100,none")]
-    cv_min_target_rows: Vec<String>,
-    /// Class balancing tried by --cv: `off`, `on` or `off,on` (default: --balance as given).
+    /// Character n-gram settings selection tries: `off` or MIN-MAX (default off,2-5).
+    #[arg(long, value_delimiter = ',', value_parser = parse_chars)]
+    cv_chars: Vec<(usize, usize)>,
+    /// Per-target model thresholds selection tries; `none` means the pooled model only
+    /// (default: none, and 100 when a target has 100 rows).
+    #[arg(long, value_delimiter = ',', value_parser = parse_threshold)]
+    cv_min_target_rows: Vec<Option<usize>>,
+    /// Class balancing selection tries: `off`, `on` or `off,on` (default off,on when balancing
+    /// would repeat rows).
     #[arg(long, value_delimiter = ',', value_enum)]
     cv_balance: Vec<Switch>,
-    /// Target augmentation tried by --cv with per-target models: `off`, `on` (at
+    /// Target augmentation tried by selection with per-target models: `off`, `on` (at
     /// --shared-weight) or `off,on` (default: --augment-targets as given).
     #[arg(long, value_delimiter = ',', value_enum)]
     cv_augment_targets: Vec<Switch>,
-    /// Stemming languages tried by --cv, e.g. `english,none` (default: --language as given).
+    /// Stemming languages tried by selection, e.g. `english,none` (default: --language as given).
     #[arg(long, value_delimiter = ',', value_enum)]
     cv_language: Vec<Language>,
-    /// Weights of the pooled-vectors block tried by --cv, `off` for none, e.g. `off,0.5,1`
+    /// Weights of the pooled-vectors block tried by selection, `off` for none, e.g. `off,0.5,1`
     /// (default: --vector-weight as given).
     #[arg(long, value_delimiter = ',', value_name = "W|off")]
     cv_vector_weight: Vec<String>,
@@ -224,7 +233,7 @@ pub struct TrainArgs {
 /// vector weight (`weights` empty: the base pooling alone).
 fn feature_grid(
     base: &TrainOptions,
-    chars: &[String],
+    chars: &[(usize, usize)],
     languages: &[Language],
     weights: &[String],
 ) -> Result<Vec<FeatureSet>> {
@@ -254,13 +263,7 @@ fn feature_grid(
         vec![base.language]
     };
     let mut sets = Vec::new();
-    for c in chars {
-        let (char_min, char_max) = match c.trim() {
-            "off" => (0, 0),
-            range => {
-                parse_range(range).map_err(|e| Error::Usage(format!("--cv-chars {range}: {e}")))?
-            }
-        };
+    for &(char_min, char_max) in chars {
         for &language in &languages {
             let mut name = if char_max == 0 {
                 "words".to_string()
@@ -280,6 +283,7 @@ fn feature_grid(
                 }
                 sets.push(FeatureSet {
                     name,
+                    extras: usize::from(char_max > 0),
                     analyzer: AnalyzerConfig {
                         char_min,
                         char_max,
@@ -323,22 +327,134 @@ fn parse_threshold(value: &str) -> std::result::Result<Option<usize>, String> {
     }
 }
 
-fn threshold_grid(values: &[String]) -> Result<Vec<Option<usize>>> {
-    values
-        .iter()
-        .map(|v| parse_threshold(v).map_err(|e| Error::Usage(format!("--cv-min-target-rows: {e}"))))
-        .collect()
+/// The values a searched setting takes: the one given on the command line (fixed), else its
+/// `--cv-*` list, else the automatic candidates; with --no-select, the given value or the
+/// default. A value listed twice is tried once.
+fn candidates<T: PartialEq + Copy>(
+    given: Option<T>,
+    listed: &[T],
+    automatic: &[T],
+    default: T,
+    select: bool,
+) -> Vec<T> {
+    match (given, select) {
+        (Some(value), _) => vec![value],
+        (None, false) => vec![default],
+        (None, true) if listed.is_empty() => dedup(automatic),
+        (None, true) => dedup(listed),
+    }
 }
 
-/// A `--cv-*` list of switches as grid values, or the option as given when the list is empty; a
-/// value listed twice is tried once.
-fn switch_grid(switches: &[Switch], given: bool) -> Vec<bool> {
-    if switches.is_empty() {
-        return vec![given];
+/// The candidates selection judges: each searched setting given on the command line stays
+/// fixed; the others take their `--cv-*` lists or the automatic candidates.
+fn selection_grid(args: &TrainArgs, base: &TrainOptions, examples: &[Example]) -> Result<Grid> {
+    let mut rows_per_target: HashMap<&str, usize> = HashMap::new();
+    for e in examples {
+        *rows_per_target
+            .entry(e.target.as_deref().unwrap_or_default())
+            .or_default() += 1;
     }
-    let on: Vec<bool> = switches.iter().map(|&s| s == Switch::On).collect();
-    dedup(&on)
+    let own_models =
+        rows_per_target.values().any(|&n| n >= OWN_MODEL_ROWS) && rows_per_target.len() > 1;
+    let statements: HashSet<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let thresholds = match &args.min_target_rows {
+        Some(_) => vec![base.min_target_rows],
+        None if args.cv_min_target_rows.is_empty() && own_models => {
+            vec![None, Some(OWN_MODEL_ROWS)]
+        }
+        None if args.cv_min_target_rows.is_empty() => vec![None],
+        None => dedup(&args.cv_min_target_rows),
+    };
+    // Character n-grams earn their cost on small sets of short, noisy text (SemEval-2016: +2
+    // points of F_avg in CV); on NewsMTSC's 8,739 rows they tied with words alone and doubled
+    // the time of selection.
+    let automatic_chars: &[(usize, usize)] = if examples.len() < LARGE_DATA {
+        &[(0, 0), (2, 5)]
+    } else {
+        &[(0, 0)]
+    };
+    let chars = candidates(
+        args.char_ngrams,
+        &args.cv_chars,
+        automatic_chars,
+        (0, 0),
+        true,
+    );
+    let repeats = args
+        .cv_repeats
+        .map_or(if statements.len() < SMALL_DATA { 3 } else { 1 }, |r| {
+            r as usize
+        });
+    let augment = candidates(
+        args.augment_targets.then_some(true),
+        &args
+            .cv_augment_targets
+            .iter()
+            .map(|&s| s == Switch::On)
+            .collect::<Vec<_>>(),
+        &[false],
+        false,
+        true,
+    );
+    Ok(Grid {
+        folds: args.folds as usize,
+        repeats,
+        metric: args.metric,
+        seed: args.seed,
+        l2: candidates(
+            args.l2,
+            &args.cv_l2,
+            &[10.0, 3.0, 1.0, 0.3, 0.1],
+            DEFAULT_L2,
+            true,
+        ),
+        features: feature_grid(base, &chars, &args.cv_language, &args.cv_vector_weight)?,
+        min_target_rows: thresholds,
+        balance: candidates(
+            args.balance.map(|b| b == Switch::On),
+            &args
+                .cv_balance
+                .iter()
+                .map(|&s| s == Switch::On)
+                .collect::<Vec<_>>(),
+            if balancing_changes_rows(examples) {
+                &[false, true]
+            } else {
+                &[false]
+            },
+            false,
+            true,
+        ),
+        augment_targets: augment
+            .into_iter()
+            .map(|on| on.then_some(args.shared_weight))
+            .collect(),
+    })
 }
+
+/// Whether `--balance` would repeat any row: classes within 1.5× of each other are left as
+/// they are (rows are repeated a whole number of times), so balancing is no candidate there.
+fn balancing_changes_rows(examples: &[Example]) -> bool {
+    let mut counts = [0usize; 3];
+    for e in examples {
+        counts[e.stance.unwrap_or(crate::data::Stance::None).index()] += 1;
+    }
+    let largest = counts.iter().copied().max().unwrap_or(0) as f64;
+    counts
+        .iter()
+        .any(|&c| c > 0 && (largest / c as f64).round() >= 2.0)
+}
+
+/// L2 strength with --no-select: within 0.3 points of 5-fold CV's best on both the project's
+/// corpus and NewsMTSC, with word vectors.
+const DEFAULT_L2: f64 = 0.5;
+
+/// Per-target models are a candidate when some target has this many rows.
+const OWN_MODEL_ROWS: usize = 100;
+/// From this many rows on, character n-grams are no automatic candidate.
+const LARGE_DATA: usize = 5000;
+/// Under this many statements, selection deals the folds three times.
+const SMALL_DATA: usize = 1500;
 
 /// The word vectors training uses: `--vectors FILE`, none, or the bundled ones for English.
 fn load_vectors(
@@ -362,6 +478,14 @@ fn load_vectors(
     }
 }
 
+/// `off` (no character n-grams, as (0, 0)) or MIN-MAX.
+fn parse_chars(s: &str) -> std::result::Result<(usize, usize), String> {
+    match s.trim() {
+        "off" => Ok((0, 0)),
+        range => parse_range(range),
+    }
+}
+
 fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
     let (a, b) = s.split_once('-').ok_or("expected MIN-MAX, e.g. 2-5")?;
     let (a, b): (usize, usize) = (
@@ -375,9 +499,13 @@ fn parse_range(s: &str) -> std::result::Result<(usize, usize), String> {
 }
 
 pub fn run(args: TrainArgs) -> Result<ExitCode> {
-    let (files, out) = match (args.files.is_empty(), args.out) {
+    // The default model's recipe is fixed (chosen by per-source CV, reproduced byte for byte
+    // by CI): no selection.
+    let recipe = args.files.is_empty();
+    let select = !(args.no_select || recipe);
+    let (files, out) = match (recipe, args.out.clone()) {
         (true, out) => (default_training_files()?, out.unwrap_or(DEFAULT_OUT.into())),
-        (false, Some(out)) => (args.files, out),
+        (false, Some(out)) => (args.files.clone(), out),
         (false, None) => {
             return Err(Error::Usage(
                 "--out MODEL is required when training files are given".into(),
@@ -406,6 +534,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         ));
     }
     let (char_min, char_max) = args.char_ngrams.unwrap_or((0, 0));
+    let balance = args.balance.map(|b| b == Switch::On);
     let options = TrainOptions {
         analyzer: AnalyzerConfig {
             language: args.language,
@@ -426,12 +555,16 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         context_weight: args.context_weight,
         min_df: args.min_df.max(1),
         max_features: args.max_features,
-        min_target_rows: parse_threshold(&args.min_target_rows)
-            .map_err(|e| Error::Usage(format!("--min-target-rows: {e}")))?,
-        l2: args.l2,
+        min_target_rows: match &args.min_target_rows {
+            Some(m) => {
+                parse_threshold(m).map_err(|e| Error::Usage(format!("--min-target-rows: {e}")))?
+            }
+            None => None,
+        },
+        l2: args.l2.unwrap_or(DEFAULT_L2),
         max_iterations: args.max_iter,
         warm_start: !args.no_warm_start,
-        balance: args.balance,
+        balance: balance.unwrap_or(false),
         dense_budget_mib: args.dense_budget_mib.max(1),
         augment_targets: args.augment_targets.then_some(args.shared_weight),
         augment_sources: args.augment_sources.then_some(args.source_shared_weight),
@@ -453,33 +586,32 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         .collect();
     let examples = labeled.examples;
     let registry = Registry::default_registry();
-    let (options, table) = match args.cv {
-        Some(folds) => {
-            let grid = Grid {
-                folds,
-                repeats: args.cv_repeats as usize,
-                metric: args.metric,
-                seed: args.seed,
-                l2: args.cv_l2.clone(),
-                features: feature_grid(
-                    &options,
-                    &args.cv_chars,
-                    &args.cv_language,
-                    &args.cv_vector_weight,
-                )?,
-                min_target_rows: threshold_grid(&args.cv_min_target_rows)?,
-                balance: switch_grid(&args.cv_balance, options.balance),
-                augment_targets: switch_grid(
-                    &args.cv_augment_targets,
-                    options.augment_targets.is_some(),
-                )
-                .into_iter()
-                .map(|on| on.then_some(args.shared_weight))
-                .collect(),
-            };
+    let grid = if select {
+        Some(selection_grid(&args, &options, &examples)?)
+    } else {
+        None
+    };
+    let statements = examples
+        .iter()
+        .map(|e| e.text.as_str())
+        .collect::<HashSet<_>>()
+        .len();
+    let mut skipped = None;
+    let grid = grid.filter(|grid| {
+        let too_few = statements < 2 * grid.folds;
+        if too_few && grid.len() > 1 {
+            skipped = Some(format!(
+                "selection skipped: {statements} statements are too few for {}-fold cross-validation; trained the default settings",
+                grid.folds
+            ));
+        }
+        grid.len() > 1 && !too_few
+    });
+    let (options, selected) = match grid {
+        Some(grid) => {
             let steps = (grid.features.len() * grid.folds * grid.repeats) as u64;
-            let bar = super::progress::bar(steps, "cross-validation", false);
-            let (best, table) = cv::cross_validate(
+            let bar = super::progress::bar(steps, "selection", false);
+            let selected = cv::cross_validate(
                 &examples,
                 &options,
                 &grid,
@@ -491,16 +623,24 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
                 },
             )?;
             bar.finish_and_clear();
-            eprint!("{}", super::cv_table(&table, ""));
-            (best, table)
+            eprintln!(
+                "selection: {} (`stance inspect` shows every candidate)",
+                selected.reason
+            );
+            (selected.options.clone(), Some(selected))
         }
-        None => (options, Vec::new()),
+        None => (options, None),
     };
     let spinner = super::progress::spinner(&format!("training on {} rows", examples.len()));
     let chosen_vectors = word_vectors.as_ref().filter(|_| options.vectors.is_some());
     let mut model = train::train(&examples, fingerprints, &options, &registry, chosen_vectors)?;
     spinner.finish_and_clear();
-    model.metadata.cross_validation = table;
+    if let Some(selected) = selected {
+        model.calibrate(selected.temperature);
+        model.metadata.cross_validation = selected.table;
+        model.metadata.selection = Some(selected.reason);
+    }
+    model.metadata.notes.extend(skipped);
     model_file::save(&model, &out)?;
     eprintln!(
         "trained on {} rows ({} targets, {} with a model of their own), {} features → {}",

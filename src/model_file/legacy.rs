@@ -127,6 +127,8 @@ fn convert<A: Into<AnalyzerConfig>>(old: OldModel<A>) -> bincode::Result<StanceM
             options,
             notes: m.notes,
             cross_validation: m.cross_validation,
+            selection: None,
+            temperature: None,
         },
         vectors: None,
     })
