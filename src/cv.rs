@@ -105,6 +105,18 @@ impl Grid {
         self.features.len() * self.fit_configs().len()
     }
 
+    /// The options of the grid's only candidate, when it has one: nothing to choose.
+    pub fn sole_candidate(&self, base: &TrainOptions) -> Option<TrainOptions> {
+        match (self.features.as_slice(), self.fit_configs().as_slice()) {
+            ([features], [config]) => Some(config.apply(&TrainOptions {
+                analyzer: features.analyzer.clone(),
+                vectors: features.vectors.filter(|_| base.vectors.is_some()),
+                ..base.clone()
+            })),
+            _ => None,
+        }
+    }
+
     /// Every fit configuration, in grid order, without the ones that would repeat another.
     fn fit_configs(&self) -> Vec<FitConfig> {
         let mut configs = Vec::new();
@@ -705,6 +717,22 @@ mod tests {
     }
 
     #[test]
+    fn the_temperature_fit_recovers_the_temperature_of_the_classes() {
+        // Logits (2, 0, 0); classes drawn as softmax((2, 0, 0) / 2) = (0.576, 0.212, 0.212):
+        // the model is twice as sure as the rows, so T = 2.
+        let mut rows = Vec::new();
+        for (label, n) in [(0, 576), (1, 212), (2, 212)] {
+            rows.extend(std::iter::repeat_n((label, [2.0f32, 0.0, 0.0]), n));
+        }
+        let t = fit_temperature(&rows);
+        assert!((t - 2.0).abs() < 0.02, "{t}");
+        // Underconfident: the rows always agree with a weak lean, T well below 1.
+        let sure = vec![(0, [0.5f32, 0.0, 0.0]); 100];
+        assert!(fit_temperature(&sure) < 0.1);
+        assert_eq!(fit_temperature(&[]), 1.0);
+    }
+
+    #[test]
     fn the_simplest_candidate_within_one_standard_error_of_the_best_is_chosen() {
         let row = |mean: f64, se: f64, l2: f64| CvResult {
             mean,
@@ -772,6 +800,7 @@ mod tests {
                     name: "words".into(),
                     analyzer: AnalyzerConfig::default(),
                     vectors: None,
+                    extras: 0,
                 }],
                 min_target_rows: vec![None],
                 balance: vec![false],

@@ -638,6 +638,49 @@ mod tests {
         )
     }
 
+    #[test]
+    fn calibrating_changes_how_sure_not_what_is_decided() {
+        let model = crate::load_model(None).unwrap();
+        let mut calibrated = model.clone();
+        calibrated.calibrate(2.0);
+        assert_eq!(calibrated.metadata.temperature, Some(2.0));
+        let (plain, soft) = (
+            Scorer::new(model, Registry::default_registry()),
+            Scorer::new(calibrated, Registry::default_registry()),
+        );
+        for text in [
+            "Russia condemned the strikes on Kyiv.",
+            "The EU praised Ukraine's reforms.",
+            "Officials from Iran met in Geneva.",
+        ] {
+            let target = if text.contains("Iran") {
+                "Iran"
+            } else {
+                "Ukraine"
+            };
+            let (a, b) = (
+                plain.predict(text, target, None),
+                soft.predict(text, target, None),
+            );
+            assert_eq!(a.stance, b.stance, "{text}");
+            let top = |p: &[f32; 3]| p.iter().copied().fold(0.0, f32::max);
+            assert!(top(&b.probabilities) < top(&a.probabilities), "{text}");
+            // The explanation still adds up to the (softened) logit.
+            let (_, e) = soft.explain(text, target, None, 5);
+            let sum: f32 = e.intercept + e.all.iter().map(|c| c.value).sum::<f32>();
+            assert!((sum - e.logit).abs() < 1e-3, "{text}: {sum} vs {}", e.logit);
+        }
+        // A class absent from a model's rows stays out of reach.
+        let mut absent = LinearModel {
+            weights: vec![0.5; 6],
+            intercept: [1.0, ABSENT_CLASS_INTERCEPT, 0.0],
+            rows: 2,
+        };
+        absent.soften(4.0);
+        assert_eq!(absent.intercept, [0.25, ABSENT_CLASS_INTERCEPT, 0.0]);
+        assert_eq!(absent.weights, vec![0.125; 6]);
+    }
+
     /// Scoring counts features without sorting them; its probabilities must still be those of
     /// the sorted training row, and `explain` must agree with `predict`.
     #[test]

@@ -597,15 +597,21 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         .collect::<HashSet<_>>()
         .len();
     let mut skipped = None;
+    let mut options = options;
     let grid = grid.filter(|grid| {
+        // One candidate: nothing to choose, its settings as they are.
+        if let Some(sole) = grid.sole_candidate(&options) {
+            options = sole;
+            return false;
+        }
         let too_few = statements < 2 * grid.folds;
-        if too_few && grid.len() > 1 {
+        if too_few {
             skipped = Some(format!(
                 "selection skipped: {statements} statements are too few for {}-fold cross-validation; trained the default settings",
                 grid.folds
             ));
         }
-        grid.len() > 1 && !too_few
+        !too_few
     });
     let (options, selected) = match grid {
         Some(grid) => {
