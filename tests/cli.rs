@@ -547,6 +547,21 @@ fn the_html_report_carries_the_metrics_that_eval_prints() {
         assert!(page.contains(&value), "{key} {value} not in the report");
     }
     assert!(page.contains("<svg") && !page.contains("<script"));
+    // The reliability diagram, with the ECE that --json prints and a bar per non-empty bin.
+    let ece = format!("{:.4}", report["ece"].as_f64().unwrap());
+    assert!(page.contains(&format!("(ECE): <b>{ece}</b>")), "ECE {ece}");
+    assert!(page.contains("<svg id=\"reliability\""));
+    let bars = page.matches("<rect class=\"bin\"").count();
+    assert!((1..=10).contains(&bars), "{bars} bins");
+    let binned: usize = page
+        .split("<rect class=\"bin\"")
+        .skip(1)
+        .map(|bar| {
+            let rows = bar.split("data-rows=\"").nth(1).unwrap();
+            rows[..rows.find('"').unwrap()].parse::<usize>().unwrap()
+        })
+        .sum();
+    assert_eq!(binned as u64, report["n"].as_u64().unwrap());
 }
 
 #[test]
