@@ -112,6 +112,11 @@ mod tests {
         for stance in crate::data::Stance::ALL {
             assert!(CONFIG.contains(&format!("<Choice value=\"{}\"/>", stance.name())));
         }
+        // XML allows no "--" inside a comment, and Label Studio refuses a config that has one.
+        for comment in CONFIG.split("<!--").skip(1) {
+            let body = &comment[..comment.find("-->").expect("comment closed")];
+            assert!(!body.contains("--"), "{body}");
+        }
     }
 
     #[test]
