@@ -12,7 +12,7 @@ use crate::Result;
 
 #[derive(Args)]
 #[command(
-    about = "Pick the unlabeled (statement, party) rows worth labeling next (JSONL)",
+    about = "Pick the unlabeled (statement, party) rows worth labeling next (JSONL or Label Studio tasks)",
     after_help = "Examples:\n  stance suggest --n 50 drafts.jsonl > to-label.jsonl\n  \
 stance suggest --model news.model --strategy entropy --n 100 articles.txt\n  \
 stance suggest --format label-studio --n 50 drafts.jsonl > tasks.json\n\n\
