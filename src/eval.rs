@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use crate::data::{Example, Stance};
-use crate::metrics::{ClassScores, Confusion};
+use crate::metrics::{Calibration, ClassScores, Confusion};
 use crate::model::{Prediction, Scorer};
 
 /// The headline figures of a set of rows.
@@ -40,6 +40,9 @@ pub struct Evaluation {
     pub confusion: [[usize; 3]; 3],
     /// Expected calibration error of the predicted class's probability (`metrics`).
     pub ece: f64,
+    /// The confidence bins the ECE is computed from (the report's reliability diagram).
+    #[serde(skip)]
+    pub calibration: Calibration,
     pub per_target: BTreeMap<String, Summary>,
 }
 
@@ -104,6 +107,15 @@ pub fn evaluate(scorer: &Scorer, examples: &[Example]) -> (Evaluation, Vec<Predi
             .to_string();
         per_target.entry(target).or_default().add(gold, predicted);
     }
+    let calibration = Calibration::of(examples.iter().zip(&predictions).map(
+        |(example, prediction)| {
+            let confidence = prediction.probabilities[prediction.stance.index()];
+            (
+                confidence,
+                example.stance.unwrap_or(Stance::None) == prediction.stance,
+            )
+        },
+    ));
     let evaluation = Evaluation {
         overall: Summary::of(&overall),
         classes: Stance::ALL
@@ -111,15 +123,8 @@ pub fn evaluate(scorer: &Scorer, examples: &[Example]) -> (Evaluation, Vec<Predi
             .map(|&s| (s.name(), overall.class(s)))
             .collect(),
         confusion: overall.matrix,
-        ece: crate::metrics::expected_calibration_error(examples.iter().zip(&predictions).map(
-            |(example, prediction)| {
-                let confidence = prediction.probabilities[prediction.stance.index()];
-                (
-                    confidence,
-                    example.stance.unwrap_or(Stance::None) == prediction.stance,
-                )
-            },
-        )),
+        ece: calibration.ece(),
+        calibration,
         per_target: per_target
             .iter()
             .map(|(t, c)| (t.clone(), Summary::of(c)))

@@ -14,6 +14,7 @@ pub mod feature_keys;
 pub mod features;
 pub mod folding;
 pub mod io;
+pub mod label_studio;
 pub mod metrics;
 pub mod model;
 pub mod model_file;

@@ -63,32 +63,93 @@ impl Confusion {
     }
 }
 
-/// Bins of the expected calibration error.
+/// Bins of the expected calibration error and the reliability diagram.
 pub const CALIBRATION_BINS: usize = 10;
 
-/// Expected calibration error: predictions binned by confidence (the probability of the
-/// predicted class) into `CALIBRATION_BINS` equal-width bins; the rows-weighted mean gap between
-/// each bin's accuracy and its mean confidence. 0 for no rows. Each item: (confidence, correct).
+/// The predictions whose confidence fell in one bin.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CalibrationBin {
+    pub rows: usize,
+    /// Sum of the rows' confidences (clamped to [0, 1]).
+    pub confidence_sum: f64,
+    /// Rows whose predicted class was the gold one.
+    pub correct: usize,
+}
+
+impl CalibrationBin {
+    /// Mean confidence of the bin's rows; 0 for an empty bin.
+    pub fn confidence(&self) -> f64 {
+        if self.rows == 0 {
+            0.0
+        } else {
+            self.confidence_sum / self.rows as f64
+        }
+    }
+
+    /// Share of the bin's rows predicted right; 0 for an empty bin.
+    pub fn accuracy(&self) -> f64 {
+        ratio(self.correct, self.rows)
+    }
+}
+
+/// Predictions binned by confidence (the probability of the predicted class) into
+/// `CALIBRATION_BINS` equal-width bins: bin k holds confidences in [k/10, (k+1)/10), the last
+/// bin also 1.0. The one binning behind both the ECE and the report's reliability diagram.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Calibration {
+    pub bins: [CalibrationBin; CALIBRATION_BINS],
+}
+
+impl Calibration {
+    /// Bins predictions given as (confidence, correct); a NaN confidence counts as 0.
+    pub fn of(predictions: impl IntoIterator<Item = (f32, bool)>) -> Calibration {
+        let mut calibration = Calibration::default();
+        for (confidence, correct) in predictions {
+            let c = f64::from(confidence).clamp(0.0, 1.0);
+            let c = if c.is_nan() { 0.0 } else { c };
+            let bin = &mut calibration.bins[Self::bin_of(c)];
+            bin.rows += 1;
+            bin.confidence_sum += c;
+            bin.correct += usize::from(correct);
+        }
+        calibration
+    }
+
+    /// The bin of a confidence in [0, 1].
+    pub fn bin_of(confidence: f64) -> usize {
+        ((confidence * CALIBRATION_BINS as f64) as usize).min(CALIBRATION_BINS - 1)
+    }
+
+    /// The lower and upper edge of bin `k`.
+    pub fn edges(k: usize) -> (f64, f64) {
+        let width = 1.0 / CALIBRATION_BINS as f64;
+        (k as f64 * width, (k + 1) as f64 * width)
+    }
+
+    pub fn rows(&self) -> usize {
+        self.bins.iter().map(|b| b.rows).sum()
+    }
+
+    /// Expected calibration error: the rows-weighted mean gap between each bin's accuracy and
+    /// its mean confidence. 0 for no rows.
+    pub fn ece(&self) -> f64 {
+        let total = self.rows();
+        if total == 0 {
+            return 0.0;
+        }
+        // Σ n_b / N · |accuracy_b − confidence_b| = Σ |correct_b − Σ confidence_b| / N.
+        self.bins
+            .iter()
+            .map(|b| (b.correct as f64 - b.confidence_sum).abs())
+            .sum::<f64>()
+            / total as f64
+    }
+}
+
+/// Expected calibration error of predictions given as (confidence, correct), binned by
+/// [`Calibration::of`]. 0 for no rows.
 pub fn expected_calibration_error(predictions: impl IntoIterator<Item = (f32, bool)>) -> f64 {
-    // Per bin: rows, summed confidence, correct rows.
-    let mut bins = [(0usize, 0f64, 0usize); CALIBRATION_BINS];
-    let mut total = 0;
-    for (confidence, correct) in predictions {
-        let c = f64::from(confidence).clamp(0.0, 1.0);
-        let bin = ((c * CALIBRATION_BINS as f64) as usize).min(CALIBRATION_BINS - 1);
-        bins[bin].0 += 1;
-        bins[bin].1 += c;
-        bins[bin].2 += usize::from(correct);
-        total += 1;
-    }
-    if total == 0 {
-        return 0.0;
-    }
-    // Σ n_b / N · |accuracy_b − confidence_b| = Σ |correct_b − Σ confidence_b| / N.
-    bins.iter()
-        .map(|&(_, confidence, correct)| (correct as f64 - confidence).abs())
-        .sum::<f64>()
-        / total as f64
+    Calibration::of(predictions).ece()
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -150,6 +211,44 @@ mod tests {
         assert_eq!(expected_calibration_error([]), 0.0);
         // Confidence 1.0 falls in the top bin, not past it.
         assert!(close(expected_calibration_error([(1.0, true)]), 0.0));
+    }
+
+    #[test]
+    fn calibration_bins_by_hand() {
+        let c = Calibration::of([
+            (0.05, false),
+            (0.35, true),
+            (0.45, true),
+            (0.55, false),
+            (0.95, true),
+            (0.91, false),
+            (1.0, true),
+            (f32::NAN, false),
+        ]);
+        assert_eq!(c.rows(), 8);
+        let rows: Vec<usize> = c.bins.iter().map(|b| b.rows).collect();
+        // NaN counts as 0 (bin 0); 1.0 belongs to the top bin.
+        assert_eq!(rows, [2, 0, 0, 1, 1, 1, 0, 0, 0, 3]);
+        let top = c.bins[9];
+        assert_eq!(top.correct, 2);
+        assert!((top.confidence() - (0.95 + 0.91 + 1.0) / 3.0).abs() < 1e-6);
+        assert!((top.accuracy() - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(c.bins[1].accuracy(), 0.0);
+        assert_eq!(c.bins[1].confidence(), 0.0);
+        assert!((c.bins[0].confidence() - 0.025).abs() < 1e-6);
+        let (lo, hi) = Calibration::edges(3);
+        assert!((lo - 0.3).abs() < 1e-12 && (hi - 0.4).abs() < 1e-12);
+        assert_eq!(Calibration::bin_of(0.3), 3);
+        assert_eq!(Calibration::bin_of(0.0), 0);
+        // The ECE is the same whether computed from the bins or from the predictions.
+        let ece = c.ece();
+        let by_hand = (0.05f32 as f64
+            + (1.0 - 0.35f32 as f64)
+            + (1.0 - 0.45f32 as f64)
+            + 0.55f32 as f64
+            + (0.95f32 as f64 + 0.91f32 as f64 + 1.0 - 2.0).abs())
+            / 8.0;
+        assert!((ece - by_hand).abs() < 1e-9, "{ece} {by_hand}");
     }
 
     #[test]

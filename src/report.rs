@@ -2,11 +2,13 @@
 //! and inline SVG, no script and no network reference, readable in any browser or printed.
 //!
 //! Sections: header (title, model, files), headline metrics, confusion-matrix heatmap, per-class
-//! precision/recall/F1 bars, per-target table, the most confident mistakes with the features that
-//! drove them, and a metadata table. Every string from the input is HTML-escaped: statements are
+//! precision/recall/F1 bars, a reliability diagram (calibration), per-target table, the most
+//! confident mistakes with the features that drove them, and a metadata table. Every string from the input is HTML-escaped: statements are
 //! untrusted. Metrics are written as `format!("{:.4}", x)`, the same figures as `eval --json`.
 
 use std::fmt::Write as _;
+
+use crate::metrics::{Calibration, CALIBRATION_BINS};
 
 /// Precision, recall and F1 of one class.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -71,6 +73,8 @@ pub struct ReportInput {
     pub classes: Vec<ClassRow>,
     /// Rows gold, columns predicted, order favor/against/none.
     pub confusion: [[usize; 3]; 3],
+    /// The predictions binned by confidence; the reliability diagram and the ECE come from it.
+    pub calibration: Calibration,
     /// Sorted by the caller (largest first); at most [`MAX_TARGETS`] are shown.
     pub per_target: Vec<TargetRow>,
     /// Sorted by the caller, most confident first; at most [`MAX_MISTAKES`] are shown.
@@ -112,6 +116,7 @@ pub fn render(input: &ReportInput) -> String {
     confusion(&mut out, input);
     per_class(&mut out, input);
     out.push_str("</div>\n");
+    reliability(&mut out, input);
     per_target(&mut out, input);
     mistakes(&mut out, input);
     metadata(&mut out, input);
@@ -199,10 +204,17 @@ mark { background: #fde68a; color: inherit; padding: 0 2px; border-radius: 3px; 
 .empty { color: var(--muted); font-style: italic; }
 table.meta td:first-child { color: var(--muted); white-space: nowrap; width: 1%; }
 table.meta td:last-child { overflow-wrap: anywhere; }
+.calib { display: grid; grid-template-columns: auto 1fr; gap: 24px; align-items: start; }
+.calib svg { margin: 6px 0 0; }
+p.ece b { color: var(--fg); font-size: 16px; font-variant-numeric: tabular-nums; }
+.calib-legend { display: flex; flex-wrap: wrap; gap: 6px 16px; font-size: 13px; color: var(--muted); margin: 6px 0 10px; }
+.key { display: inline-block; width: 14px; height: 10px; border-radius: 2px; margin-right: 6px; }
+.key.gapkey { border: 1px solid #c53030;
+  background: repeating-linear-gradient(-45deg, rgba(197, 48, 48, .6) 0 1px, rgba(197, 48, 48, .08) 1px 4px); }
 footer { margin-top: 28px; color: var(--muted); font-size: 13px; text-align: center; }
 @media (max-width: 900px) {
   .cards { grid-template-columns: 1fr 1fr; }
-  .grid2, .contribs { grid-template-columns: 1fr; }
+  .grid2, .contribs, .calib { grid-template-columns: 1fr; }
 }
 @media print {
   html { background: #fff; }
@@ -240,7 +252,8 @@ fn header(out: &mut String, input: &ReportInput) {
     out.push_str("</dl>\n");
     out.push_str(
         "<nav><a href=\"#metrics\">Metrics</a><a href=\"#confusion\">Confusion matrix</a>\
-         <a href=\"#classes\">Per class</a><a href=\"#targets\">Per target</a>\
+         <a href=\"#classes\">Per class</a><a href=\"#calibration\">Calibration</a>\
+         <a href=\"#targets\">Per target</a>\
          <a href=\"#mistakes\">Confident mistakes</a><a href=\"#metadata\">Metadata</a></nav>\n",
     );
     out.push_str("</header>\n");
@@ -544,6 +557,236 @@ fn per_class(out: &mut String, input: &ReportInput) {
         );
     }
     out.push_str("</tbody></table>\n</section>\n");
+}
+
+/// Reliability diagram: for each confidence bin with rows, a bar as high as the bin's accuracy,
+/// the gap up or down to its mean confidence shaded, the diagonal where a calibrated model's
+/// bars would end, and a strip of row counts below; next to it the bins as a table.
+fn reliability(out: &mut String, input: &ReportInput) {
+    let calibration = &input.calibration;
+    let total = calibration.rows();
+    out.push_str("<section id=\"calibration\" class=\"card\">\n<h2>Calibration</h2>\n");
+    let _ = writeln!(
+        out,
+        "<p class=\"note ece\">Expected calibration error (ECE): <b>{}</b> &mdash; the gap between \
+         how often the model is right and how sure it is, averaged over {CALIBRATION_BINS} \
+         equal-width bins of the chosen stance&rsquo;s probability, weighted by their rows. \
+         0 is perfectly calibrated. A bar below the diagonal is overconfident, above it underconfident; \
+         with three stances the chosen one&rsquo;s probability is at least 1/3.</p>",
+        f4(calibration.ece())
+    );
+    if total == 0 {
+        out.push_str("<p class=\"empty\">No predictions to bin.</p>\n</section>\n");
+        return;
+    }
+    let (width, height) = (520.0, 432.0);
+    let (left, right, top) = (58.0, 14.0, 14.0);
+    let (pw, ph) = (width - left - right, 300.0);
+    // Row-count strip under the plot.
+    let (strip_top, strip_h) = (top + ph + 16.0, 52.0);
+    let x_of = |v: f64| left + pw * unit(v);
+    let y_of = |v: f64| top + ph * (1.0 - unit(v));
+    let most = calibration
+        .bins
+        .iter()
+        .map(|b| b.rows)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    out.push_str("<div class=\"calib\">\n");
+    let _ = writeln!(
+        out,
+        "<svg id=\"reliability\" class=\"reliability\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" \
+         height=\"{height}\" role=\"img\" aria-label=\"Reliability diagram: accuracy against confidence \
+         per bin, ECE {}\">",
+        f4(calibration.ece())
+    );
+    // Grid and y ticks.
+    for tick in [0.0, 0.2, 0.4, 0.6, 0.8, 1.0] {
+        let (x, y) = (x_of(tick), y_of(tick));
+        let _ = writeln!(
+            out,
+            "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"{}\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#7b8794\">{tick:.1}</text>\
+             <line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{top}\" y2=\"{:.1}\" stroke=\"#eef1f4\"/>",
+            left + pw,
+            if tick == 0.0 { "#9aa5b1" } else { "#e3e7ec" },
+            left - 7.0,
+            y + 4.0,
+            top + ph
+        );
+    }
+    // Bars: accuracy; their opacity grows with the bin's rows.
+    for (k, bin) in calibration.bins.iter().enumerate() {
+        if bin.rows == 0 {
+            continue;
+        }
+        let (lo, hi) = Calibration::edges(k);
+        let (x0, x1) = (x_of(lo) + 2.0, x_of(hi) - 2.0);
+        let (accuracy, confidence) = (bin.accuracy(), bin.confidence());
+        let opacity = 0.35 + 0.65 * (bin.rows as f64 / most as f64).sqrt();
+        let _ = writeln!(
+            out,
+            "<rect class=\"bin\" data-bin=\"{k}\" data-rows=\"{}\" x=\"{x0:.1}\" y=\"{:.1}\" width=\"{:.1}\" \
+             height=\"{:.1}\" fill=\"#4f86c6\" fill-opacity=\"{opacity:.2}\"><title>confidence {lo:.1}&ndash;{hi:.1}: \
+             {} rows, accuracy {}, mean confidence {}</title></rect>",
+            bin.rows,
+            y_of(accuracy),
+            x1 - x0,
+            top + ph - y_of(accuracy),
+            group(bin.rows),
+            f4(accuracy),
+            f4(confidence)
+        );
+        // The gap between accuracy and mean confidence, hatched.
+        let (ya, yc) = (y_of(accuracy), y_of(confidence));
+        hatch(out, (x0, ya.min(yc)), (x1 - x0, (ya - yc).abs()));
+        // Accuracy at the bin's mean confidence.
+        let _ = writeln!(
+            out,
+            "<circle cx=\"{:.1}\" cy=\"{ya:.1}\" r=\"3.5\" fill=\"#1d3f6e\"/>",
+            x_of(confidence)
+        );
+    }
+    // The diagonal: accuracy equal to confidence.
+    let _ = writeln!(
+        out,
+        "<line class=\"diagonal\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#1f2933\" \
+         stroke-width=\"1.5\" stroke-dasharray=\"6 4\" stroke-opacity=\"0.7\"/>",
+        x_of(0.0),
+        y_of(0.0),
+        x_of(1.0),
+        y_of(1.0)
+    );
+    let _ = writeln!(
+        out,
+        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11.5\" fill=\"#3e4c59\" transform=\"rotate(-{:.2} {:.1} {:.1})\">\
+         perfectly calibrated</text>",
+        x_of(0.06),
+        y_of(0.06) - 6.0,
+        (ph / pw).atan().to_degrees(),
+        x_of(0.06),
+        y_of(0.06) - 6.0
+    );
+    // Axis titles.
+    let ay = top + ph / 2.0;
+    let _ = writeln!(
+        out,
+        "<text x=\"14\" y=\"{ay}\" text-anchor=\"middle\" font-size=\"12.5\" font-weight=\"600\" fill=\"#5f6b7a\" \
+         transform=\"rotate(-90 14 {ay})\">accuracy (share right)</text>"
+    );
+    // Row counts: a bar per bin, scaled to the fullest bin, with its count.
+    let _ = writeln!(
+        out,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#7b8794\">rows</text>\
+         <line x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#9aa5b1\"/>",
+        left - 7.0,
+        strip_top + strip_h - 2.0,
+        left + pw,
+        strip_top + strip_h,
+        strip_top + strip_h
+    );
+    for (k, bin) in calibration.bins.iter().enumerate() {
+        if bin.rows == 0 {
+            continue;
+        }
+        let (lo, hi) = Calibration::edges(k);
+        let (x0, x1) = (x_of(lo) + 2.0, x_of(hi) - 2.0);
+        let h = (strip_h - 16.0) * bin.rows as f64 / most as f64;
+        let _ = writeln!(
+            out,
+            "<rect class=\"count\" x=\"{x0:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"#9aa5b1\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"10.5\" fill=\"#3e4c59\">{}</text>",
+            strip_top + strip_h - h,
+            x1 - x0,
+            (x0 + x1) / 2.0,
+            strip_top + strip_h - h - 4.0,
+            group(bin.rows)
+        );
+    }
+    let label_y = strip_top + strip_h + 16.0;
+    for tick in [0.0, 0.2, 0.4, 0.6, 0.8, 1.0] {
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"{label_y:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#7b8794\">{tick:.1}</text>",
+            x_of(tick)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12.5\" font-weight=\"600\" fill=\"#5f6b7a\">\
+         confidence (probability of the chosen stance)</text>",
+        left + pw / 2.0,
+        label_y + 22.0
+    );
+    out.push_str("</svg>\n");
+    // Legend and the bins as numbers.
+    out.push_str("<div>\n<p class=\"calib-legend\">");
+    out.push_str(
+        "<span><span class=\"key\" style=\"background:#4f86c6\"></span>accuracy of the bin \
+         (darker: more rows)</span>\
+         <span><span class=\"key gapkey\"></span>gap to its mean confidence</span>\
+         <span><span class=\"dot\" style=\"background:#1d3f6e\"></span>accuracy at the mean confidence</span>",
+    );
+    out.push_str("</p>\n");
+    out.push_str(
+        "<table class=\"bins\"><thead><tr><th>confidence</th><th class=\"num\">rows</th>\
+         <th class=\"num\">mean conf.</th><th class=\"num\">accuracy</th><th class=\"num\">gap</th></tr></thead>\n<tbody>\n",
+    );
+    for (k, bin) in calibration.bins.iter().enumerate() {
+        if bin.rows == 0 {
+            continue;
+        }
+        let (lo, hi) = Calibration::edges(k);
+        let gap = bin.accuracy() - bin.confidence();
+        let _ = writeln!(
+            out,
+            "<tr><td>{lo:.1}&ndash;{hi:.1}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num {}\">{:+.4}</td></tr>",
+            group(bin.rows),
+            f4(bin.confidence()),
+            f4(bin.accuracy()),
+            if gap >= 0.0 { "pos" } else { "neg" },
+            gap
+        );
+    }
+    let _ = writeln!(
+        out,
+        "</tbody></table>\n<p class=\"note\">{} rows; gap is accuracy minus mean confidence \
+         (negative: overconfident). Empty bins are left out.</p>\n</div>\n</div>\n</section>",
+        group(total)
+    );
+}
+
+/// A rectangle outlined and hatched in red at 45 degrees (the lines drawn one by one: the report
+/// uses no `url(` reference, not even to a pattern of its own).
+fn hatch(out: &mut String, (x, y): (f64, f64), (w, h): (f64, f64)) {
+    if w <= 0.0 || h < 0.5 {
+        return;
+    }
+    let _ = write!(
+        out,
+        "<g class=\"gap\" stroke=\"#c53030\" stroke-width=\"1\"><rect x=\"{x:.1}\" y=\"{y:.1}\" \
+         width=\"{w:.1}\" height=\"{h:.1}\" fill=\"#c53030\" fill-opacity=\"0.08\" stroke-opacity=\"0.8\"/>"
+    );
+    // Lines from the bottom edge (offset c) up and to the right, clipped to the rectangle.
+    let step = 5.0;
+    let mut c = -h + step / 2.0;
+    while c < w {
+        let (s0, s1) = ((-c).max(0.0), h.min(w - c));
+        if s1 > s0 {
+            let _ = write!(
+                out,
+                "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke-opacity=\"0.6\"/>",
+                x + c + s0,
+                y + h - s0,
+                x + c + s1,
+                y + h - s1
+            );
+        }
+        c += step;
+    }
+    out.push_str("</g>\n");
 }
 
 fn per_target(out: &mut String, input: &ReportInput) {
@@ -878,6 +1121,29 @@ pub(crate) mod tests {
         }
     }
 
+    /// 412 (confidence, correct) pairs, 319 right as in the sample's confusion matrix: most
+    /// rows confident, the middle bins a little overconfident.
+    fn sample_confidences() -> Vec<(f32, bool)> {
+        // (bin centre, rows, right)
+        let bins = [
+            (0.38, 9, 3),
+            (0.45, 21, 9),
+            (0.55, 38, 19),
+            (0.65, 52, 33),
+            (0.75, 71, 53),
+            (0.85, 93, 80),
+            (0.95, 128, 122),
+        ];
+        let mut out = Vec::new();
+        for (centre, rows, right) in bins {
+            for i in 0..rows {
+                let spread = (i % 5) as f32 * 0.015 - 0.03;
+                out.push((centre + spread, i < right));
+            }
+        }
+        out
+    }
+
     /// A small but complete input; also used to render the sample for screenshots.
     pub(crate) fn sample() -> ReportInput {
         let class = |name: &str, precision, recall, f1, support| ClassRow {
@@ -909,6 +1175,7 @@ pub(crate) mod tests {
                 class("none", 0.8228, 0.8013, 0.81192, 156),
             ],
             confusion: [[92, 20, 12], [18, 102, 12], [5, 26, 125]],
+            calibration: Calibration::of(sample_confidences()),
             per_target: vec![
                 target("Ukraine", 120, 0.8, 0.79, 0.77),
                 target("Labour Party", 96, 0.76, 0.74, 0.73),
@@ -1056,6 +1323,50 @@ pub(crate) mod tests {
         assert_eq!(heat(0.0).1, "#1f2933");
         assert_eq!(heat(1.0), ("#1d3f6e".to_string(), "#ffffff"));
         assert_eq!(heat(f64::NAN).0, heat(0.0).0);
+    }
+
+    #[test]
+    fn report_has_a_reliability_diagram_with_the_ece() {
+        let input = sample();
+        let html = render(&input);
+        assert!(html.contains("<svg id=\"reliability\""));
+        assert!(html.contains("<line class=\"diagonal\""));
+        assert!(html.contains("href=\"#calibration\""));
+        let ece = format!("{:.4}", input.calibration.ece());
+        assert!(html.contains(&format!("(ECE): <b>{ece}</b>")), "{ece}");
+        // One bar per non-empty bin, carrying its bin and its rows.
+        let bars: Vec<&str> = html.split("<rect class=\"bin\"").skip(1).collect();
+        let filled: Vec<(usize, usize)> = input
+            .calibration
+            .bins
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.rows > 0)
+            .map(|(k, b)| (k, b.rows))
+            .collect();
+        assert_eq!(bars.len(), filled.len());
+        assert_eq!(filled.len(), 7);
+        for (bar, (k, rows)) in bars.iter().zip(&filled) {
+            assert!(
+                bar.starts_with(&format!(" data-bin=\"{k}\" data-rows=\"{rows}\"")),
+                "{bar}"
+            );
+        }
+        // Counts are shown under the bars and in the table.
+        assert!(html.contains(">128</text>"));
+        assert!(html.contains("<td class=\"num\">128</td>"));
+        // Accuracy of the top bin: 122 of 128.
+        assert!(html.contains(&format!("{:.4}", 122.0 / 128.0)));
+    }
+
+    #[test]
+    fn report_without_predictions_has_no_bins() {
+        let mut input = sample();
+        input.calibration = Calibration::default();
+        let html = render(&input);
+        assert!(html.contains("No predictions to bin."));
+        assert!(!html.contains("<rect class=\"bin\""));
+        assert!(html.contains("(ECE): <b>0.0000</b>"));
     }
 
     #[test]

@@ -547,6 +547,21 @@ fn the_html_report_carries_the_metrics_that_eval_prints() {
         assert!(page.contains(&value), "{key} {value} not in the report");
     }
     assert!(page.contains("<svg") && !page.contains("<script"));
+    // The reliability diagram, with the ECE that --json prints and a bar per non-empty bin.
+    let ece = format!("{:.4}", report["ece"].as_f64().unwrap());
+    assert!(page.contains(&format!("(ECE): <b>{ece}</b>")), "ECE {ece}");
+    assert!(page.contains("<svg id=\"reliability\""));
+    let bars = page.matches("<rect class=\"bin\"").count();
+    assert!((1..=10).contains(&bars), "{bars} bins");
+    let binned: usize = page
+        .split("<rect class=\"bin\"")
+        .skip(1)
+        .map(|bar| {
+            let rows = bar.split("data-rows=\"").nth(1).unwrap();
+            rows[..rows.find('"').unwrap()].parse::<usize>().unwrap()
+        })
+        .sum();
+    assert_eq!(binned as u64, report["n"].as_u64().unwrap());
 }
 
 #[test]
@@ -1415,4 +1430,117 @@ fn suggest_returns_n_distinct_rows_deterministically() {
         .arg(fixture("mini.jsonl")));
     let all = json_lines(&r.stdout);
     assert!(all.len() > 7 && all.len() < 1000, "{}", all.len());
+}
+
+/// The value of attribute `name` in the first `<tag ...>` of an XML text.
+fn xml_attribute(xml: &str, tag: &str, name: &str) -> String {
+    let start = xml
+        .find(&format!("<{tag} "))
+        .unwrap_or_else(|| panic!("no <{tag}>"));
+    let element = &xml[start..start + xml[start..].find('>').unwrap()];
+    let value = element
+        .split(&format!(" {name}=\""))
+        .nth(1)
+        .unwrap_or_else(|| panic!("<{tag}> has no {name}"));
+    value[..value.find('"').unwrap()].to_string()
+}
+
+#[test]
+fn suggest_writes_label_studio_tasks_for_the_shipped_config() {
+    // The labeling config users import into Label Studio, read as they would.
+    let config = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/label-studio.xml"),
+    )
+    .unwrap();
+    let control = xml_attribute(&config, "Choices", "name");
+    let object = xml_attribute(&config, "Choices", "toName");
+    assert_eq!(xml_attribute(&config, "Text", "name"), object);
+    let text_field = xml_attribute(&config, "Text", "value");
+    assert_eq!(text_field, "$text");
+    assert!(config.contains("value=\"$target\""), "the party is shown");
+    let choices: Vec<String> = config
+        .split("<Choice value=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_string())
+        .collect();
+    assert_eq!(choices, ["favor", "against", "none"]);
+
+    let r = run(stance()
+        .args(["suggest", "--n", "7", "--format", "label-studio"])
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let tasks: serde_json::Value = serde_json::from_str(&r.stdout).expect("one JSON document");
+    let tasks = tasks.as_array().expect("a JSON array of tasks");
+    assert_eq!(tasks.len(), 7);
+    // The same rows, in the same order, as the default JSONL.
+    let jsonl = run(stance()
+        .args(["suggest", "--n", "7"])
+        .arg(fixture("mini.jsonl")));
+    let rows = json_lines(&jsonl.stdout);
+    let mut result_ids = std::collections::HashSet::new();
+    for (task, row) in tasks.iter().zip(&rows) {
+        let data = &task["data"];
+        assert!(
+            data["text"].as_str().is_some_and(|t| !t.is_empty()),
+            "{task}"
+        );
+        assert_eq!(data["text"], row["text"]);
+        assert_eq!(data["target"], row["target"]);
+        assert_eq!(data["id"], row["id"]);
+        assert!(
+            task.get("annotations").is_none(),
+            "predictions, not annotations"
+        );
+        let predictions = task["predictions"].as_array().unwrap();
+        assert_eq!(predictions.len(), 1);
+        let prediction = &predictions[0];
+        assert!(prediction["model_version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("stance ")));
+        let score = prediction["score"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&score), "{task}");
+        let result = prediction["result"].as_array().unwrap();
+        assert_eq!(result.len(), 1);
+        let item = &result[0];
+        assert_eq!(item["type"], "choices");
+        assert_eq!(item["from_name"].as_str(), Some(control.as_str()));
+        assert_eq!(item["to_name"].as_str(), Some(object.as_str()));
+        assert!(
+            result_ids.insert(item["id"].as_str().unwrap().to_string()),
+            "ids unique"
+        );
+        let chosen = item["value"]["choices"].as_array().unwrap();
+        assert_eq!(chosen.len(), 1);
+        let label = chosen[0].as_str().unwrap();
+        assert!(choices.iter().any(|c| c == label), "{label}");
+        // The choice is the model's most probable stance, and the score its probability.
+        let p = &row["probabilities"];
+        let best = ["favor", "against", "none"]
+            .into_iter()
+            .max_by(|a, b| p[a].as_f64().unwrap().total_cmp(&p[b].as_f64().unwrap()))
+            .unwrap();
+        assert_eq!(label, best, "{task}");
+        assert!((score - p[label].as_f64().unwrap()).abs() < 1e-5, "{task}");
+    }
+    // Nothing to suggest is an empty array, still valid JSON.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = write(
+        dir.path(),
+        "none.jsonl",
+        b"{\"text\": \"It rained all day.\"}\n",
+    );
+    let r = run(stance()
+        .args(["suggest", "--format", "label-studio"])
+        .arg(&empty));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.trim(), "[]");
+    // The input's format has its own flag; an input format given to --format is refused.
+    let r = run(stance()
+        .args(["suggest", "--input-format", "jsonl", "--n", "2"])
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(json_lines(&r.stdout).len(), 2);
+    let r = run(stance()
+        .args(["suggest", "--format", "csv"])
+        .arg(fixture("mini.jsonl")));
+    assert_eq!(r.code, 2);
 }

@@ -55,6 +55,7 @@ pub(super) fn render(
             })
             .collect(),
         confusion: report.confusion,
+        calibration: report.calibration.clone(),
         per_target,
         mistakes: mistakes(scorer, examples, predictions),
         metadata: metadata(scorer),
