@@ -48,6 +48,8 @@ pub struct Registry {
     /// party and ambiguity of each.
     matcher: AliasMatcher,
     owner: Vec<(usize, bool)>,
+    /// Each alias as written in the registry, in the matcher's order.
+    alias_names: Vec<String>,
     /// This registry's number among all made in the process (see `party_index`).
     id: u32,
 }
@@ -98,6 +100,7 @@ impl Registry {
         }
         Ok(Registry {
             matcher: AliasMatcher::new(&patterns)?,
+            alias_names: patterns.iter().map(|(alias, _)| alias.clone()).collect(),
             owner,
             parties,
             by_alias,
@@ -164,6 +167,35 @@ impl Registry {
                 }
             })
             .collect()
+    }
+
+    /// `mentions`, each with the alias (as the registry writes it) that matched.
+    pub fn mentions_with_aliases(&self, text: &str) -> Vec<(Mention, &str)> {
+        self.matcher
+            .find(text)
+            .into_iter()
+            .map(|found| {
+                let (party, ambiguous) = self.owner[found.alias];
+                let mention = Mention {
+                    party,
+                    start: found.start,
+                    end: found.end,
+                    ambiguous,
+                };
+                (mention, self.alias_names[found.alias].as_str())
+            })
+            .collect()
+    }
+
+    /// The alias of `party` that `matched` (text found in a statement) spells, in any case.
+    pub fn alias_spelled<'a>(&'a self, party: &str, matched: &str) -> Option<&'a str> {
+        let index = self.party_index(party)?;
+        let key = fold(matched.trim());
+        let party = &self.parties[index];
+        std::iter::once(&party.name)
+            .chain(&party.aliases)
+            .find(|alias| fold(alias) == key)
+            .map(String::as_str)
     }
 
     /// Spans of the target (as given, or found by `target_spans`) and of every other registered

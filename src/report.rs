@@ -104,7 +104,7 @@ pub fn render(input: &ReportInput) -> String {
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(out, "<title>{}</title>", esc(&input.title));
     out.push_str("<style>\n");
-    out.push_str(CSS);
+    out.push_str(BASE_CSS);
     out.push_str("</style>\n</head>\n<body>\n<main>\n");
     header(&mut out, input);
     headline(&mut out, input);
@@ -124,7 +124,8 @@ pub fn render(input: &ReportInput) -> String {
     out
 }
 
-const CSS: &str = r#"
+/// The stylesheet, shared with the article report (`crate::article_report`).
+pub(crate) const BASE_CSS: &str = r#"
 :root { --fg: #1f2933; --muted: #5f6b7a; --line: #e3e7ec; --bg: #f4f6f9; --card: #ffffff;
   --favor: #2f855a; --against: #c53030; --none: #718096; --accent: #1d3f6e; }
 * { box-sizing: border-box; }
@@ -777,7 +778,7 @@ fn badge(stance: &str) -> String {
     format!("<span class=\"badge {class}\">{}</span>", esc(stance))
 }
 
-fn stance_color(name: &str) -> &'static str {
+pub(crate) fn stance_color(name: &str) -> &'static str {
     match name.to_lowercase().as_str() {
         "favor" | "favour" => "#2f855a",
         "against" => "#c53030",
@@ -822,7 +823,7 @@ fn highlight(text: &str, target: &str) -> String {
 
 /// HTML-escapes text for element content and attribute values. "://" is written with an entity
 /// colon, so that a URL in a statement shows as text but the file holds no link-like reference.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut rest = s;
     while let Some(c) = rest.chars().next() {

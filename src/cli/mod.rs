@@ -15,6 +15,7 @@ macro_rules! outln {
     }};
 }
 
+mod article;
 mod audit;
 mod eval;
 mod eval_report;
@@ -60,6 +61,7 @@ pub struct Cli {
 enum Command {
     Train(Box<train::TrainArgs>),
     Score(score::ScoreArgs),
+    Article(article::ArticleArgs),
     Eval(eval::EvalArgs),
     Audit(audit::AuditArgs),
     Suggest(suggest::SuggestArgs),
@@ -77,6 +79,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Train(args) => train::run(*args),
         Command::Score(args) => score::run(args),
+        Command::Article(args) => article::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Audit(args) => audit::run(args),
         Command::Suggest(args) => suggest::run(args),
