@@ -203,6 +203,10 @@ pub struct Metadata {
     pub notes: Vec<String>,
     /// The cross-validation table when the options were chosen by `train --cv`.
     pub cross_validation: Vec<CvResult>,
+    /// The party registry the model was trained with (models written before it was recorded
+    /// have none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry: Option<crate::parties::RegistryRecord>,
 }
 
 /// One row of a cross-validation grid: the options tried and the pooled out-of-fold figures.

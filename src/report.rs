@@ -63,7 +63,10 @@ pub struct ReportInput {
     /// e.g. "embedded default model" or a path
     pub model: String,
     pub files: Vec<String>,
+    /// (statement, party) rows evaluated.
     pub n: usize,
+    /// Distinct statements among them (one statement naming two parties is two rows).
+    pub statements: usize,
     pub accuracy: f64,
     pub macro_f1: f64,
     pub f_avg: f64,
@@ -266,9 +269,13 @@ fn headline(out: &mut String, input: &ReportInput) {
             "mean F1 of favor and against (SemEval-2016)".to_string(),
         ),
         (
-            "Statements",
+            "(Statement, party) rows",
             group(input.n),
-            format!("{} misclassified", group(input.n.saturating_sub(correct))),
+            format!(
+                "from {} statements; {} rows misclassified",
+                group(input.statements),
+                group(input.n.saturating_sub(correct))
+            ),
         ),
     ];
     out.push_str("<section id=\"metrics\" class=\"cards\">\n");
@@ -901,6 +908,7 @@ pub(crate) mod tests {
             model: "embedded default model".into(),
             files: vec!["labeled/test.jsonl".into()],
             n: 412,
+            statements: 230,
             accuracy: 0.781553,
             macro_f1: 0.7612345,
             f_avg: 0.74499,

@@ -151,6 +151,7 @@ pub fn train(
             options: options.clone(),
             notes: fit.notes,
             cross_validation: Vec::new(),
+            registry: Some(registry.record()),
         },
         vectors: vectors.cloned(),
     })

@@ -36,6 +36,8 @@ pub struct ArticleArgs {
     /// party (a party picker that needs no script), the summary as a chart, the telling sentences.
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
+    #[command(flatten)]
+    registry: super::RegistryArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -67,7 +69,7 @@ pub fn run(args: ArticleArgs) -> Result<ExitCode> {
             .collect();
         super::refuse_overwriting_an_input("--report", report, &inputs)?;
     }
-    let scorer = super::load_scorer(args.model.as_ref())?;
+    let scorer = super::load_scorer(args.model.as_ref(), args.registry.registry()?)?;
     let mut documents: Vec<(String, ScoredDocument, Vec<PartySummary>)> = Vec::new();
     for path in &args.files {
         let (name, text) = super::score::read_document(path)?;

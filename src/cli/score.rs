@@ -71,6 +71,8 @@ pub struct ScoreArgs {
     /// Leave out invalid rows (reported on stderr) instead of stopping at the first.
     #[arg(long)]
     skip_invalid: bool,
+    #[command(flatten)]
+    registry: super::RegistryArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -187,7 +189,7 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
                 .into(),
         ));
     }
-    let scorer = super::load_scorer(args.model.as_ref())?;
+    let scorer = super::load_scorer(args.model.as_ref(), args.registry.registry()?)?;
     let format = args.output_format.unwrap_or_else(|| {
         let extension = args
             .output

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use crate::cv::{self, FeatureSet, Grid, Metric};
 use crate::data::Format;
 use crate::model::{TrainOptions, TrainingFile};
-use crate::parties::Registry;
 use crate::pooling::PoolingOptions;
 use crate::text::{AnalyzerConfig, Language};
 use crate::vectors::{self, WordVectors};
@@ -217,6 +216,8 @@ pub struct TrainArgs {
     /// (default: --vector-weight as given).
     #[arg(long, value_delimiter = ',', value_name = "W|off")]
     cv_vector_weight: Vec<String>,
+    #[command(flatten)]
+    registry: super::RegistryArgs,
 }
 
 /// The feature sets of the grid: every character n-gram setting with every stemming language
@@ -452,7 +453,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         })
         .collect();
     let examples = labeled.examples;
-    let registry = Registry::default_registry();
+    let registry = args.registry.registry()?;
     let (options, table) = match args.cv {
         Some(folds) => {
             let grid = Grid {

@@ -127,6 +127,7 @@ fn convert<A: Into<AnalyzerConfig>>(old: OldModel<A>) -> bincode::Result<StanceM
             options,
             notes: m.notes,
             cross_validation: m.cross_validation,
+            registry: None,
         },
         vectors: None,
     })
