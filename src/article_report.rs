@@ -89,7 +89,7 @@ const CSS: &str = r#"
 .example { margin: 10px 0 0; }
 .example .text { margin: 6px 0; font-size: 14px; }
 .example .why { font-size: 13px; color: var(--muted); }
-.example .why span { white-space: nowrap; margin-right: 10px; }
+.example .why span { white-space: nowrap; margin-right: 6px; }
 table.summary td, table.summary th { white-space: nowrap; }
 @media (max-width: 900px) { .examples { grid-template-columns: 1fr; } }
 "#;
@@ -436,7 +436,7 @@ fn reader(out: &mut String, d: usize, doc: &DocumentReport) {
                 for c in e.explanation.toward.iter().take(4) {
                     let _ = write!(
                         out,
-                        "<span><span class=\"pos\">+{:.2}</span> {}</span>",
+                        "<span><span class=\"pos\">+{:.2}</span> {}</span> ",
                         c.value,
                         esc(if c.words.trim().is_empty() {
                             &c.feature
