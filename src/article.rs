@@ -420,6 +420,41 @@ mod tests {
         assert!(split(" \r\n\r\n ").is_empty());
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 512, ..Default::default()
+        })]
+        /// Any document: sentences in order, never overlapping, trimmed, each `document[start..end]`,
+        /// and together they hold every character that is not white space.
+        #[test]
+        fn sentences_cover_the_document_in_order(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "Mr.", " ", "U.S.", "2.5", "\r\n", "\n\n", "\n", "“", "”", "\"", "日本", "Kyiv",
+                ".", "?", "!", "a", "B", "No.", "10", "# ", "\u{feff}", "é", "\t",
+            ]), 0..40)
+        ) {
+            let document: String = pieces.concat();
+            let chars: Vec<char> = document.chars().collect();
+            let sentences = split(&document);
+            let mut covered = vec![false; chars.len()];
+            let mut last_end = 0;
+            for (i, s) in sentences.iter().enumerate() {
+                proptest::prop_assert_eq!(s.index, i);
+                proptest::prop_assert!(s.start >= last_end && s.start < s.end);
+                proptest::prop_assert_eq!(chars[s.start..s.end].iter().collect::<String>(), s.text.clone());
+                proptest::prop_assert_eq!(s.text.trim(), s.text.as_str());
+                covered[s.start..s.end].iter_mut().for_each(|c| *c = true);
+                last_end = s.end;
+            }
+            for (i, c) in chars.iter().enumerate() {
+                proptest::prop_assert!(
+                    covered[i] || c.is_whitespace() || *c == '\u{feff}',
+                    "{:?} at {} of {:?}", c, i, document
+                );
+            }
+        }
+    }
+
     #[test]
     fn the_bootstrap_is_seeded_and_brackets_the_mean() {
         let values = [0.5, -0.25, 0.75, 0.0, 0.1];
