@@ -144,10 +144,14 @@ fn print_table(
         .map(|r| r.sentence)
         .collect::<std::collections::BTreeSet<_>>()
         .len();
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     outln!(
-        "{name}: {} sentences in {paragraphs} paragraphs; {named} name one of {} parties",
-        scored.sentences.len(),
-        summary.len()
+        "{name}: {} in {}; {} named, in {}",
+        count(scored.sentences.len(), "sentence", "sentences"),
+        count(paragraphs, "paragraph", "paragraphs"),
+        count(summary.len(), "party", "parties"),
+        count(named, "sentence", "sentences")
     );
     if summary.is_empty() {
         outln!("  no registered party is named");
