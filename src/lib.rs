@@ -4,6 +4,8 @@
 //! → model file → scores and evaluations.
 
 pub mod alias_matcher;
+pub mod article;
+pub mod article_report;
 pub mod audit;
 pub mod cli;
 pub mod cv;

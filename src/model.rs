@@ -224,6 +224,10 @@ pub struct Metadata {
     /// that probabilities mean what they say; absent: 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
+    /// The party registry the model was trained with (models written before it was recorded
+    /// have none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry: Option<crate::parties::RegistryRecord>,
 }
 
 /// One row of a cross-validation grid: the options tried and the pooled out-of-fold figures.

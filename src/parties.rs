@@ -4,7 +4,8 @@
 //! aliases ("US", "UN", "PA", "EU") match only in capitals, because "us" is a pronoun.
 
 use rustc_hash::FxHashMap as HashMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 use crate::alias_matcher::{AliasMatcher, Found};
 use crate::error::{Error, Result};
@@ -14,6 +15,7 @@ use crate::folding::{find_words, fold, fold_into, SortedSpans};
 pub const DEFAULT_REGISTRY: &str = include_str!("../labeled/parties.toml");
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Party {
     pub name: String,
     #[serde(default)]
@@ -24,6 +26,7 @@ pub struct Party {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RegistryFile {
     party: Vec<Party>,
 }
@@ -48,6 +51,8 @@ pub struct Registry {
     /// party and ambiguity of each.
     matcher: AliasMatcher,
     owner: Vec<(usize, bool)>,
+    /// Each alias as written in the registry, in the matcher's order.
+    alias_names: Vec<String>,
     /// This registry's number among all made in the process (see `party_index`).
     id: u32,
 }
@@ -60,7 +65,125 @@ fn is_acronym(alias: &str) -> bool {
     letters.len() <= 4 && letters.iter().all(|c| c.is_uppercase())
 }
 
+/// What a model records of the registry it was trained with (see `Registry::record`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegistryRecord {
+    /// SHA-256 of the parties, their aliases and ambiguous aliases, in order.
+    pub sha256: String,
+    pub parties: Vec<String>,
+}
+
+/// The line (1-based) of byte `offset` in `source`.
+fn line_at(source: &str, offset: usize) -> usize {
+    1 + source.as_bytes()[..offset.min(source.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
 impl Registry {
+    /// The built-in registry with the parties of a registry file (TOML, as labeled/parties.toml)
+    /// added: a party of a name already known gains the file's aliases. `only`: the file's
+    /// parties alone. Errors name the file, the line and the problem.
+    pub fn with_file(path: &Path, only: bool) -> Result<Self> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let source = String::from_utf8(bytes).map_err(|e| {
+            let line = line_at(
+                std::str::from_utf8(&e.as_bytes()[..e.utf8_error().valid_up_to()]).unwrap_or(""),
+                usize::MAX,
+            );
+            Error::input(&name, line, "is not valid UTF-8")
+        })?;
+        let file: RegistryFile = toml::from_str(&source).map_err(|e| {
+            let line = e.span().map_or(1, |span| line_at(&source, span.start));
+            Error::input(
+                &name,
+                line,
+                format!(
+                    "{} (see labeled/parties.toml for the format)",
+                    e.message().trim().replace('\n', "; ")
+                ),
+            )
+        })?;
+        if file.party.is_empty() {
+            return Err(Error::file(&name, "holds no [[party]]"));
+        }
+        // The line of the first quoted `word` in the file, for messages.
+        let line_of = |word: &str| {
+            let quoted = format!("{word:?}");
+            source
+                .lines()
+                .position(|l| l.contains(&quoted))
+                .map_or(1, |i| i + 1)
+        };
+        let mut parties = if only {
+            Vec::new()
+        } else {
+            Self::default_registry().parties
+        };
+        for party in file.party {
+            if party.name.trim().is_empty() {
+                return Err(Error::input(
+                    &name,
+                    line_of(&party.name),
+                    "a party's name is empty",
+                ));
+            }
+            match parties
+                .iter_mut()
+                .find(|p| fold(&p.name) == fold(&party.name))
+            {
+                Some(known) => {
+                    for alias in party.aliases {
+                        if !known.aliases.iter().any(|a| fold(a) == fold(&alias)) {
+                            known.aliases.push(alias);
+                        }
+                    }
+                    for alias in party.ambiguous {
+                        if !known.ambiguous.iter().any(|a| fold(a) == fold(&alias)) {
+                            known.ambiguous.push(alias);
+                        }
+                    }
+                }
+                None => parties.push(party),
+            }
+        }
+        Self::build(parties)
+            .map_err(|(message, alias)| Error::input(&name, line_of(&alias), message))
+    }
+
+    /// What a model records of this registry: a SHA-256 of every party's name, aliases and
+    /// ambiguous aliases in order, and the party names.
+    pub fn record(&self) -> RegistryRecord {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for party in &self.parties {
+            for (kind, list) in [
+                ("name", std::slice::from_ref(&party.name)),
+                ("aliases", party.aliases.as_slice()),
+                ("ambiguous", party.ambiguous.as_slice()),
+            ] {
+                hasher.update(kind.as_bytes());
+                for item in list {
+                    hasher.update([0x1f]);
+                    hasher.update(item.as_bytes());
+                }
+                hasher.update([0x1e]);
+            }
+        }
+        let sha256 = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        RegistryRecord {
+            sha256,
+            parties: self.parties.iter().map(|p| p.name.clone()).collect(),
+        }
+    }
+
     pub fn default_registry() -> Self {
         // The embedded registry is checked by the test suite; failing here is a build defect.
         Self::from_toml(DEFAULT_REGISTRY, "labeled/parties.toml")
@@ -74,19 +197,30 @@ impl Registry {
     }
 
     pub fn new(parties: Vec<Party>) -> std::result::Result<Self, String> {
+        Self::build(parties).map_err(|(message, _)| message)
+    }
+
+    /// `new`, with the alias at fault beside each message.
+    fn build(parties: Vec<Party>) -> std::result::Result<Self, (String, String)> {
         let mut by_alias: HashMap<String, usize> = HashMap::default();
         let (mut patterns, mut owner) = (Vec::new(), Vec::new());
         for (index, party) in parties.iter().enumerate() {
             for alias in std::iter::once(&party.name).chain(&party.aliases) {
                 if alias.trim().is_empty() {
-                    return Err(format!("party {:?} has an empty alias", party.name));
+                    return Err((
+                        format!("party {:?} has an empty alias", party.name),
+                        alias.clone(),
+                    ));
                 }
                 let key = fold(alias);
                 if let Some(&other) = by_alias.get(&key) {
                     if other != index {
-                        return Err(format!(
-                            "alias {alias:?} belongs to both {} and {}",
-                            parties[other].name, parties[index].name
+                        return Err((
+                            format!(
+                                "alias {alias:?} belongs to both {} and {}",
+                                parties[other].name, parties[index].name
+                            ),
+                            alias.clone(),
                         ));
                     }
                 }
@@ -97,7 +231,8 @@ impl Registry {
             }
         }
         Ok(Registry {
-            matcher: AliasMatcher::new(&patterns)?,
+            matcher: AliasMatcher::new(&patterns).map_err(|m| (m, String::new()))?,
+            alias_names: patterns.iter().map(|(alias, _)| alias.clone()).collect(),
             owner,
             parties,
             by_alias,
@@ -164,6 +299,35 @@ impl Registry {
                 }
             })
             .collect()
+    }
+
+    /// `mentions`, each with the alias (as the registry writes it) that matched.
+    pub fn mentions_with_aliases(&self, text: &str) -> Vec<(Mention, &str)> {
+        self.matcher
+            .find(text)
+            .into_iter()
+            .map(|found| {
+                let (party, ambiguous) = self.owner[found.alias];
+                let mention = Mention {
+                    party,
+                    start: found.start,
+                    end: found.end,
+                    ambiguous,
+                };
+                (mention, self.alias_names[found.alias].as_str())
+            })
+            .collect()
+    }
+
+    /// The alias of `party` that `matched` (text found in a statement) spells, in any case.
+    pub fn alias_spelled<'a>(&'a self, party: &str, matched: &str) -> Option<&'a str> {
+        let index = self.party_index(party)?;
+        let key = fold(matched.trim());
+        let party = &self.parties[index];
+        std::iter::once(&party.name)
+            .chain(&party.aliases)
+            .find(|alias| fold(alias) == key)
+            .map(String::as_str)
     }
 
     /// Spans of the target (as given, or found by `target_spans`) and of every other registered

@@ -65,7 +65,10 @@ pub struct ReportInput {
     /// e.g. "embedded default model" or a path
     pub model: String,
     pub files: Vec<String>,
+    /// (statement, party) rows evaluated.
     pub n: usize,
+    /// Distinct statements among them (one statement naming two parties is two rows).
+    pub statements: usize,
     pub accuracy: f64,
     pub macro_f1: f64,
     pub f_avg: f64,
@@ -108,7 +111,7 @@ pub fn render(input: &ReportInput) -> String {
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(out, "<title>{}</title>", esc(&input.title));
     out.push_str("<style>\n");
-    out.push_str(CSS);
+    out.push_str(BASE_CSS);
     out.push_str("</style>\n</head>\n<body>\n<main>\n");
     header(&mut out, input);
     headline(&mut out, input);
@@ -129,7 +132,8 @@ pub fn render(input: &ReportInput) -> String {
     out
 }
 
-const CSS: &str = r#"
+/// The stylesheet, shared with the article report (`crate::article_report`).
+pub(crate) const BASE_CSS: &str = r#"
 :root { --fg: #1f2933; --muted: #5f6b7a; --line: #e3e7ec; --bg: #f4f6f9; --card: #ffffff;
   --favor: #2f855a; --against: #c53030; --none: #718096; --accent: #1d3f6e; }
 * { box-sizing: border-box; }
@@ -278,9 +282,13 @@ fn headline(out: &mut String, input: &ReportInput) {
             "mean F1 of favor and against (SemEval-2016)".to_string(),
         ),
         (
-            "Statements",
+            "(Statement, party) rows",
             group(input.n),
-            format!("{} misclassified", group(input.n.saturating_sub(correct))),
+            format!(
+                "from {} statements; {} rows misclassified",
+                group(input.statements),
+                group(input.n.saturating_sub(correct))
+            ),
         ),
     ];
     out.push_str("<section id=\"metrics\" class=\"cards\">\n");
@@ -1020,7 +1028,7 @@ fn badge(stance: &str) -> String {
     format!("<span class=\"badge {class}\">{}</span>", esc(stance))
 }
 
-fn stance_color(name: &str) -> &'static str {
+pub(crate) fn stance_color(name: &str) -> &'static str {
     match name.to_lowercase().as_str() {
         "favor" | "favour" => "#2f855a",
         "against" => "#c53030",
@@ -1065,7 +1073,7 @@ fn highlight(text: &str, target: &str) -> String {
 
 /// HTML-escapes text for element content and attribute values. "://" is written with an entity
 /// colon, so that a URL in a statement shows as text but the file holds no link-like reference.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut rest = s;
     while let Some(c) = rest.chars().next() {
@@ -1166,6 +1174,7 @@ pub(crate) mod tests {
             model: "embedded default model".into(),
             files: vec!["labeled/test.jsonl".into()],
             n: 412,
+            statements: 230,
             accuracy: 0.781553,
             macro_f1: 0.7612345,
             f_avg: 0.74499,

@@ -26,16 +26,37 @@ pub struct Probabilities {
     pub none: f32,
 }
 
+/// One mention of a row's target in the row's text: code-point offsets (end exclusive) and the
+/// alias that matched, as the registry writes it (an unregistered target: the target as given).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MentionSpan<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub alias: &'a str,
+}
+
 /// One output row: a statement scored toward one party (or, naming none, a note saying so).
 /// Its fields and their order are those of `stance score`'s JSONL rows.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScoreRow<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<&'a str>,
+    /// Document input: the sentence's 0-based index, its paragraph, and its code-point offsets
+    /// in the document (end exclusive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentence: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<usize>,
     pub text: &'a str,
     pub target: Option<&'a str>,
     pub stance: Option<&'static str>,
     pub probabilities: Option<Probabilities>,
+    /// Where the text mentions the target (empty when no target or no mention).
+    pub mentions: Vec<MentionSpan<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mentioned: Option<bool>,
     /// Present with --threshold: no stance reached it, so the row says none.
@@ -52,10 +73,15 @@ impl<'a> ScoreRow<'a> {
     pub fn unscored(id: Option<&'a str>, text: &'a str, note: Option<&'static str>) -> Self {
         ScoreRow {
             id,
+            sentence: None,
+            paragraph: None,
+            start: None,
+            end: None,
             text,
             target: None,
             stance: None,
             probabilities: None,
+            mentions: Vec::new(),
             mentioned: None,
             abstained: None,
             explanation: None,
@@ -76,7 +102,9 @@ pub fn score_example<'a>(
     options: &RowOptions<'a>,
     mut emit: impl FnMut(&ScoreRow<'a>),
 ) {
-    let row = |target: Option<&'a str>, spans: Option<&[(usize, usize)]>| {
+    let row = |target: Option<&'a str>,
+               spans: Option<&[(usize, usize)]>,
+               mentions: Vec<MentionSpan<'a>>| {
         let mut row = ScoreRow::unscored(
             example.id.as_deref(),
             &example.text,
@@ -109,29 +137,83 @@ pub fn score_example<'a>(
             row.explanation = explanation;
         }
         row.target = target;
+        row.mentions = mentions;
         row
     };
     let registry = scorer.registry();
+    let text = example.text.as_str();
     if let Some(t) = example.target.as_deref().or(options.target) {
-        return emit(&row(Some(registry.canonical(t)), example.spans.as_deref()));
+        let target = registry.canonical(t);
+        let mentions = match example.spans.as_deref() {
+            Some(spans) => spans
+                .iter()
+                .map(|&(start, end)| {
+                    let matched: String = text.chars().skip(start).take(end - start).collect();
+                    MentionSpan {
+                        start,
+                        end,
+                        alias: registry.alias_spelled(target, &matched).unwrap_or(target),
+                    }
+                })
+                .collect(),
+            None => target_mentions(registry, text, target),
+        };
+        return emit(&row(Some(target), example.spans.as_deref(), mentions));
     }
     // No target named: every registered party the statement mentions, in order of first mention.
-    let mentions = registry.mentions(&example.text);
+    let mentions = registry.mentions_with_aliases(text);
     let mut parties: Vec<usize> = Vec::new();
-    for m in &mentions {
+    for (m, _) in &mentions {
         if !parties.contains(&m.party) {
             parties.push(m.party);
         }
     }
     if parties.is_empty() {
-        return emit(&row(None, None));
+        return emit(&row(None, None, Vec::new()));
     }
     for party in parties {
-        let spans: Vec<(usize, usize)> = mentions
+        let own: Vec<MentionSpan<'a>> = mentions
             .iter()
-            .filter(|m| m.party == party)
-            .map(|m| (m.start, m.end))
+            .filter(|(m, _)| m.party == party)
+            .map(|&(ref m, alias)| MentionSpan {
+                start: m.start,
+                end: m.end,
+                alias,
+            })
             .collect();
-        emit(&row(Some(&registry.parties()[party].name), Some(&spans)));
+        let spans: Vec<(usize, usize)> = own.iter().map(|m| (m.start, m.end)).collect();
+        emit(&row(
+            Some(&registry.parties()[party].name),
+            Some(&spans),
+            own,
+        ));
+    }
+}
+
+/// The mentions of `target` in `text`: a registered party's aliases, or the target's own words.
+pub fn target_mentions<'a>(
+    registry: &'a crate::parties::Registry,
+    text: &str,
+    target: &'a str,
+) -> Vec<MentionSpan<'a>> {
+    match registry.resolve(target) {
+        Some(party) => registry
+            .mentions_with_aliases(text)
+            .into_iter()
+            .filter(|(m, _)| registry.parties()[m.party].name == party.name)
+            .map(|(m, alias)| MentionSpan {
+                start: m.start,
+                end: m.end,
+                alias,
+            })
+            .collect(),
+        None => crate::folding::find_words(text, target.trim())
+            .into_iter()
+            .map(|(start, end)| MentionSpan {
+                start,
+                end,
+                alias: target.trim(),
+            })
+            .collect(),
     }
 }

@@ -157,6 +157,7 @@ pub fn train(
             cross_validation: Vec::new(),
             selection: None,
             temperature: None,
+            registry: Some(registry.record()),
         },
         vectors: vectors.cloned(),
     })

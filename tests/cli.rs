@@ -494,7 +494,7 @@ fn output_formats_and_abstention() {
     let mut lines = r.stdout.lines();
     assert_eq!(
         lines.next(),
-        Some("id,text,target,stance,favor,against,none,abstained")
+        Some("id,text,target,stance,favor,against,none,abstained,mentions")
     );
     assert!(lines
         .next()

@@ -406,6 +406,15 @@ fn row_dict<'py>(
         None => py.None().into_bound(py),
     };
     d.set_item(intern!(py, "probabilities"), probabilities)?;
+    let mentions = PyList::empty(py);
+    for m in &row.mentions {
+        let md = PyDict::new(py);
+        md.set_item(intern!(py, "start"), m.start)?;
+        md.set_item(intern!(py, "end"), m.end)?;
+        md.set_item(intern!(py, "alias"), m.alias)?;
+        mentions.append(md)?;
+    }
+    d.set_item(intern!(py, "mentions"), mentions)?;
     if let Some(m) = row.mentioned {
         d.set_item(intern!(py, "mentioned"), m)?;
     }

@@ -78,7 +78,9 @@ class Model:
     ) -> List[Dict[str, Any]]:
         """Scores statements; returns one dict per (statement, party) row, in input order, with
         the fields of ``stance score``'s JSONL rows: ``text``, ``target``, ``stance``,
-        ``probabilities`` (``favor``, ``against``, ``none``), ``mentioned``, and ``abstained``,
+        ``probabilities`` (``favor``, ``against``, ``none``), ``mentions`` (``start``, ``end``
+        code-point offsets of each mention of the target in ``text``, and the ``alias`` matched),
+        ``mentioned``, and ``abstained``,
         ``explanation`` or ``note`` where they apply.
 
         ``targets``: one party (any alias) per statement, or one for all, or ``None``; a

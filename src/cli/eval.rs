@@ -47,6 +47,8 @@ pub struct EvalArgs {
     /// Leave out invalid rows (reported on stderr) instead of stopping at the first.
     #[arg(long)]
     skip_invalid: bool,
+    #[command(flatten)]
+    registry: super::RegistryArgs,
 }
 
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
@@ -55,7 +57,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         inputs.extend(args.model.as_deref());
         super::refuse_overwriting_an_input("--report", report, &inputs)?;
     }
-    let scorer = super::load_scorer(args.model.as_ref())?;
+    let scorer = super::load_scorer(args.model.as_ref(), args.registry.registry()?)?;
     let examples = super::read_labeled(&args.files, args.format, args.skip_invalid)?.examples;
     let (report, predictions) = evaluate(&scorer, &examples);
     if let Some(path) = &args.report {

@@ -38,6 +38,11 @@ pub(super) fn render(
         model: model_name,
         files,
         n: report.overall.n,
+        statements: examples
+            .iter()
+            .map(|e| e.text.as_str())
+            .collect::<std::collections::HashSet<_>>()
+            .len(),
         accuracy: report.overall.accuracy,
         macro_f1: report.overall.macro_f1,
         f_avg: report.overall.f_avg,

@@ -2,6 +2,8 @@
 //! with the strongest weights.
 
 use clap::Args;
+
+use crate::parties::Registry;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,7 +31,7 @@ pub struct InspectArgs {
 }
 
 pub fn run(args: InspectArgs) -> Result<ExitCode> {
-    let scorer = super::load_scorer(args.model.as_ref())?;
+    let scorer = super::load_scorer(args.model.as_ref(), Registry::default_registry())?;
     let model = &scorer.model;
     let (views, note) = model_info::views(&scorer, args.target.as_deref(), args.top);
     if let Some(note) = note {
@@ -75,6 +77,14 @@ fn print_metadata(model: &StanceModel) -> Result<()> {
             v.origin, v.words, v.dim, v.sha256
         ),
         None => outln!("word vectors: none"),
+    }
+    match &m.registry {
+        Some(r) => outln!(
+            "party registry: {} parties, sha256 {}",
+            r.parties.len(),
+            r.sha256
+        ),
+        None => outln!("party registry: not recorded (a model written before registries were)"),
     }
     outln!("training files:");
     for f in &m.files {

@@ -15,6 +15,7 @@ macro_rules! outln {
     }};
 }
 
+mod article;
 mod audit;
 mod eval;
 mod eval_report;
@@ -60,6 +61,7 @@ pub struct Cli {
 enum Command {
     Train(Box<train::TrainArgs>),
     Score(score::ScoreArgs),
+    Article(article::ArticleArgs),
     Eval(eval::EvalArgs),
     Audit(audit::AuditArgs),
     Suggest(suggest::SuggestArgs),
@@ -77,6 +79,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Train(args) => train::run(*args),
         Command::Score(args) => score::run(args),
+        Command::Article(args) => article::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Audit(args) => audit::run(args),
         Command::Suggest(args) => suggest::run(args),
@@ -139,10 +142,53 @@ fn rounded(value: f64) -> f64 {
     (value * 1e6).round() / 1e6
 }
 
-/// Loads the model named by `--model`, or the embedded default.
-fn load_scorer(model: Option<&PathBuf>) -> Result<Scorer> {
+/// `--parties FILE` and `--parties-only`: the party registry to use.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct RegistryArgs {
+    /// A party registry file (TOML, as labeled/parties.toml: [[party]] name, aliases, ambiguous)
+    /// whose parties are added to the built-in ones; a party of a known name gains its aliases.
+    #[arg(long, value_name = "FILE")]
+    pub parties: Option<PathBuf>,
+    /// Use only the parties of the --parties file, not the built-in ones.
+    #[arg(long, requires = "parties")]
+    pub parties_only: bool,
+}
+
+impl RegistryArgs {
+    pub fn registry(&self) -> Result<Registry> {
+        match &self.parties {
+            Some(path) => Registry::with_file(path, self.parties_only),
+            None => Ok(Registry::default_registry()),
+        }
+    }
+}
+
+/// Loads the model named by `--model`, or the embedded default, to score with `registry`; says
+/// once, on stderr, when the model was trained with another registry.
+fn load_scorer(model: Option<&PathBuf>, registry: Registry) -> Result<Scorer> {
     let model = crate::load_model(model.map(PathBuf::as_path))?;
-    Ok(Scorer::new(model, Registry::default_registry()))
+    if let Some(trained) = &model.metadata.registry {
+        let now = registry.record();
+        if trained.sha256 != now.sha256 {
+            let added: Vec<&str> = now
+                .parties
+                .iter()
+                .filter(|p| !trained.parties.contains(p))
+                .map(String::as_str)
+                .collect();
+            let mut note = format!(
+                "note: the model was trained with another party registry ({} parties; this one has {}",
+                trained.parties.len(),
+                now.parties.len()
+            );
+            if !added.is_empty() {
+                note += &format!(", new: {}", added.join(", "));
+            }
+            note += "); parties it has no model of their own for are scored by its pooled model";
+            eprintln!("{note}");
+        }
+    }
+    Ok(Scorer::new(model, registry))
 }
 
 /// Reads labeled files (`data::read_labeled`) and reports on stderr the rows --skip-invalid

@@ -4,13 +4,12 @@ use clap::Args;
 use serde::Serialize;
 use std::process::ExitCode;
 
-use crate::parties::Registry;
 use crate::Result;
 
 #[derive(Args)]
 #[command(
     about = "List registered parties, or the parties mentioned in a text",
-    after_help = "Examples:\n  stance parties\n  stance parties \"Tel Aviv and the Kremlin traded accusations\"\n  stance parties --json \"Washington hosted the talks\"\n\n\
+    after_help = "Examples:\n  stance parties\n  stance parties --parties my-parties.toml\n  stance parties \"Tel Aviv and the Kremlin traded accusations\"\n  stance parties --json \"Washington hosted the talks\"\n\n\
 Spans are code-point offsets, end exclusive. Mentions through an ambiguous alias (\"Washington\" may be \
 the US state) are marked."
 )]
@@ -20,6 +19,8 @@ pub struct PartiesArgs {
     /// Print JSON lines instead of text.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    registry: super::RegistryArgs,
 }
 
 #[derive(Serialize)]
@@ -32,7 +33,7 @@ struct Found<'a> {
 }
 
 pub fn run(args: PartiesArgs) -> Result<ExitCode> {
-    let registry = Registry::default_registry();
+    let registry = args.registry.registry()?;
     if args.texts.is_empty() {
         for party in registry.parties() {
             if args.json {

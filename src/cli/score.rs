@@ -26,10 +26,14 @@ const CHUNK_ROWS: usize = 4096;
     after_help = "Examples:\n  stance score \"The Kremlin accused Washington of prolonging the war\"\n  \
 stance score --target Iran \"Lavrov called the claims against Tehran provocative\"\n  \
 stance score --model news.model --input statements.jsonl --output scores.jsonl\n  \
-stance score --format table --explain 3 \"Kyiv thanked NATO\"\n  cat statements.txt | stance score --input-format text\n\n\
+stance score --format table --explain 3 \"Kyiv thanked NATO\"\n  cat statements.txt | stance score --input-format text\n  \
+stance score --input-format article --input article.txt --output sentences.csv\n\n\
 Without --target, every registered party the statement mentions is scored (see `stance parties`); \
 a statement that mentions none gets one row saying so. Output: one JSON object per line, \
-{\"id\"?, \"text\", \"target\", \"stance\", \"probabilities\": {\"favor\", \"against\", \"none\"}, \"mentioned\"}."
+{\"id\"?, \"text\", \"target\", \"stance\", \"probabilities\": {\"favor\", \"against\", \"none\"}, \
+\"mentions\": [{\"start\", \"end\", \"alias\"}], \"mentioned\"}; text input rows have the line number as id. \
+With --input-format article the input is one document, split into sentences; each row adds \
+\"sentence\", \"paragraph\", \"start\" and \"end\" (code-point offsets in the document, end exclusive)."
 )]
 pub struct ScoreArgs {
     /// Statements to score (instead of --input or stdin).
@@ -43,33 +47,69 @@ pub struct ScoreArgs {
     /// Where to write scores (replaced atomically), or - for stdout.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// Input format, when the extension does not tell it (stdin: jsonl if it starts with `{`, else text).
+    /// Input format, when the extension does not tell it (stdin: jsonl if it starts with `{`, else
+    /// text). `article`: the whole input is one document, scored sentence by sentence.
     #[arg(long, value_enum, value_name = "FORMAT")]
-    input_format: Option<Format>,
-    /// Score toward this party (any alias) for rows that name no target.
-    #[arg(long, short)]
-    target: Option<String>,
+    input_format: Option<InputFormat>,
+    /// Score toward this party (any alias) for rows that name no target; repeat it or separate
+    /// parties with commas for one row per party.
+    #[arg(long, short, value_delimiter = ',')]
+    target: Vec<String>,
     /// Explain each row: the N features that pushed hardest toward the predicted stance and
     /// against it, as the statement's words, with their contributions to the logit.
     #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "5")]
     explain: Option<usize>,
-    /// Output format.
-    #[arg(long = "format", value_enum, default_value_t = OutputFormat::Jsonl)]
-    output_format: OutputFormat,
+    /// Output format; default: told by the --output extension (.csv, .tsv; anything else JSONL).
+    #[arg(long = "format", value_enum)]
+    output_format: Option<OutputFormat>,
+    /// Line width of --format table (default: the terminal's width, else 140).
+    #[arg(long, value_name = "N")]
+    width: Option<usize>,
     /// Abstain (stance none, `abstained: true`) when no stance reaches this probability.
     #[arg(long, value_name = "P")]
     threshold: Option<f32>,
     /// Leave out invalid rows (reported on stderr) instead of stopping at the first.
     #[arg(long)]
     skip_invalid: bool,
+    #[command(flatten)]
+    registry: super::RegistryArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    Jsonl,
+    Csv,
+    Tsv,
+    /// SemEval-2016 Task 6: ID<TAB>Target<TAB>Tweet<TAB>Stance with a header line.
+    Semeval,
+    /// One statement per line.
+    Text,
+    /// One document (an article), split into sentences.
+    Article,
+}
+
+impl InputFormat {
+    fn statements(self) -> Option<Format> {
+        match self {
+            InputFormat::Jsonl => Some(Format::Jsonl),
+            InputFormat::Csv => Some(Format::Csv),
+            InputFormat::Tsv => Some(Format::Tsv),
+            InputFormat::Semeval => Some(Format::Semeval),
+            InputFormat::Text => Some(Format::Text),
+            InputFormat::Article => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     /// One JSON object per line.
     Jsonl,
-    /// A header line, then id, text, target, stance, favor, against, none, abstained.
+    /// A header line, then id, text, target, stance, favor, against, none, abstained, mentions
+    /// (`start-end:alias` separated by `;`).
     Csv,
+    /// As csv, separated by tabs.
+    Tsv,
     /// Aligned text for people, with explanations indented under each row.
     Table,
 }
@@ -77,8 +117,31 @@ pub enum OutputFormat {
 /// How rows are scored and written, from the command line.
 struct Settings<'a> {
     rows: RowOptions<'a>,
+    /// More than one --target: each statement that names no target is scored toward each.
+    targets: &'a [String],
     skip_invalid: bool,
     format: OutputFormat,
+    /// Characters of text per --format table line.
+    text_width: usize,
+    /// Warn about text lines that hold several sentences (the format was not given).
+    warn_long_lines: bool,
+}
+
+/// Columns of --format table before the text.
+const TABLE_PREFIX: usize = 66;
+
+/// The width of the terminal on stdout, if it is one.
+fn terminal_width() -> Option<usize> {
+    #[cfg(unix)]
+    {
+        // SAFETY: TIOCGWINSZ fills a winsize struct; nothing else is touched.
+        let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+        let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+        if ok && size.ws_col > 0 {
+            return Some(usize::from(size.ws_col));
+        }
+    }
+    std::env::var("COLUMNS").ok()?.trim().parse().ok()
 }
 
 pub fn run(args: ScoreArgs) -> Result<ExitCode> {
@@ -96,10 +159,16 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
             .collect();
         super::refuse_overwriting_an_input("--output", output, &inputs)?;
     }
-    if args.target.as_deref().is_some_and(|t| t.trim().is_empty()) {
+    if args.target.iter().any(|t| t.trim().is_empty()) {
         return Err(Error::Usage(
             "--target is empty; name a party (any alias) or leave --target out".into(),
         ));
+    }
+    if args.width.is_some_and(|w| w < TABLE_PREFIX + 10) {
+        return Err(Error::Usage(format!(
+            "--width must be at least {} (the table's columns before the text take {TABLE_PREFIX})",
+            TABLE_PREFIX + 10
+        )));
     }
     if let Some(i) = args.texts.iter().position(|t| t.trim().is_empty()) {
         return Err(Error::Usage(format!(
@@ -114,21 +183,58 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
             ));
         }
     }
-    let scorer = super::load_scorer(args.model.as_ref())?;
+    if args.input_format == Some(InputFormat::Article) && !args.texts.is_empty() {
+        return Err(Error::Usage(
+            "--input-format article reads a document from --input FILE or stdin, not from arguments"
+                .into(),
+        ));
+    }
+    let scorer = super::load_scorer(args.model.as_ref(), args.registry.registry()?)?;
+    let format = args.output_format.unwrap_or_else(|| {
+        let extension = args
+            .output
+            .as_deref()
+            .and_then(Path::extension)
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("csv") => OutputFormat::Csv,
+            Some("tsv") => OutputFormat::Tsv,
+            _ => OutputFormat::Jsonl,
+        }
+    });
+    let width = args
+        .width
+        .or_else(|| args.output.is_none().then(terminal_width).flatten())
+        .unwrap_or(140)
+        .max(TABLE_PREFIX + 10);
+    let article = args.input_format == Some(InputFormat::Article);
     let settings = Settings {
         rows: RowOptions {
-            target: args.target.as_deref(),
+            target: match args.target.as_slice() {
+                [one] => Some(one.as_str()),
+                _ => None,
+            },
             explain: args.explain,
             threshold: args.threshold,
         },
+        targets: if args.target.len() > 1 {
+            &args.target
+        } else {
+            &[]
+        },
         skip_invalid: args.skip_invalid,
-        format: args.output_format,
+        format,
+        text_width: width - TABLE_PREFIX,
+        warn_long_lines: args.input_format.is_none(),
     };
     let mut output = Output::open(args.output.as_deref())?;
-    match settings.format {
-        OutputFormat::Csv => output.write(CSV_HEADER.as_bytes())?,
-        OutputFormat::Table => output.write(TABLE_HEADER.as_bytes())?,
-        OutputFormat::Jsonl => {}
+    output.write(header(settings.format, article).as_bytes())?;
+    if article {
+        let path = args.input.clone().unwrap_or_else(|| PathBuf::from("-"));
+        let (name, document) = read_document(&path)?;
+        score_document(&scorer, &name, &document, &settings, &mut output)?;
+        return output.finish().map(|_| ExitCode::SUCCESS);
     }
     if !args.texts.is_empty() {
         let examples: Vec<Example> = args
@@ -139,6 +245,13 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
                 data::parse_line("argument", i + 1, text, Format::Text, Need::Unlabeled)
             })
             .filter_map(|r| r.transpose())
+            .map(|r| {
+                // Arguments have no line numbers to serve as ids.
+                r.map(|example| Example {
+                    id: None,
+                    ..example
+                })
+            })
             .collect::<Result<_>>()?;
         output.write_pieces(&score_chunk(&scorer, &examples, &settings))?;
         return output.finish().map(|_| ExitCode::SUCCESS);
@@ -153,7 +266,7 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
             "stdin",
             None,
             reader,
-            args.input_format,
+            args.input_format.and_then(InputFormat::statements),
             &settings,
             &mut output,
         )?;
@@ -166,7 +279,7 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         let bar = super::progress::bar(size, "scoring", true);
         let reader = BufReader::with_capacity(1 << 16, Tracked::new(bar.wrap_read(file)));
-        let format = args.input_format;
+        let format = args.input_format.and_then(InputFormat::statements);
         stream(
             &scorer,
             &name,
@@ -179,6 +292,88 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
     }
     output.finish()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a whole document (`-`: stdin): its name for messages and its text.
+pub(super) fn read_document(path: &Path) -> Result<(String, String)> {
+    let (name, bytes) = if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io("stdin", e))?;
+        ("stdin".to_string(), bytes)
+    } else {
+        if path.is_dir() {
+            return Err(Error::file(path, "is a directory, not a file"));
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        (path.display().to_string(), bytes)
+    };
+    let document = crate::article::document_text(&name, bytes)?;
+    Ok((name, document))
+}
+
+/// Scores a document sentence by sentence: each row carries its sentence's place.
+fn score_document(
+    scorer: &Scorer,
+    name: &str,
+    document: &str,
+    settings: &Settings,
+    output: &mut Output,
+) -> Result<()> {
+    let sentences = crate::article::split(document);
+    if sentences.is_empty() {
+        return Err(Error::file(name, "holds no text to score"));
+    }
+    let examples: Vec<Example> = sentences
+        .iter()
+        .map(|s| Example {
+            id: None,
+            text: s.text.clone(),
+            target: None,
+            stance: None,
+            spans: None,
+            line: 0,
+            source: 0,
+        })
+        .collect();
+    let pieces: Vec<Vec<u8>> = sentences
+        .par_iter()
+        .zip(&examples)
+        .map(|(s, example)| {
+            let mut out = Vec::with_capacity(512);
+            score_each_target(scorer, example, settings, |row| {
+                let mut row = row.clone();
+                row.sentence = Some(s.index);
+                row.paragraph = Some(s.paragraph);
+                row.start = Some(s.start);
+                row.end = Some(s.end);
+                write_row(&mut out, &row, settings);
+            });
+            out
+        })
+        .collect();
+    output.write_pieces(&pieces)
+}
+
+/// `score_example`, once per --target when several were given and the row names none.
+fn score_each_target<'a>(
+    scorer: &'a Scorer,
+    example: &'a Example,
+    settings: &Settings<'a>,
+    mut emit: impl FnMut(&crate::scoring::ScoreRow<'a>),
+) {
+    if settings.targets.is_empty() || example.target.is_some() {
+        return score_example(scorer, example, &settings.rows, emit);
+    }
+    for target in settings.targets {
+        let options = RowOptions {
+            target: Some(target.as_str()),
+            ..settings.rows
+        };
+        score_example(scorer, example, &options, &mut emit);
+    }
 }
 
 /// Lines of the input read together: their bytes in one buffer, and where each line sits.
@@ -373,11 +568,14 @@ fn score_lines(
     settings: &Settings,
 ) -> Result<(Vec<Vec<u8>>, usize, Vec<Error>)> {
     let indices: Vec<usize> = (0..chunk.lines.len()).collect();
-    let slices: Vec<(Vec<u8>, usize, Vec<Error>)> = indices
+    // Per slice: its output, valid rows, invalid rows, and the first line of many sentences.
+    type Slice = (Vec<u8>, usize, Vec<Error>, Option<usize>);
+    let slices: Vec<Slice> = indices
         .par_chunks(64)
         .map(|slice| {
             let mut out = Vec::with_capacity(256 * slice.len());
             let (mut rows, mut bad) = (0, Vec::new());
+            let mut long_line = None;
             for &i in slice {
                 let (line, bytes) = chunk.line(i);
                 let parsed = std::str::from_utf8(bytes)
@@ -386,19 +584,30 @@ fn score_lines(
                 match parsed {
                     Ok(Some(example)) => {
                         rows += 1;
-                        score_example(scorer, &example, &settings.rows, |row| {
-                            write_row(&mut out, row, settings.format)
+                        if format == Format::Text
+                            && settings.warn_long_lines
+                            && long_line.is_none()
+                            && example.text.bytes().filter(|b| b".?!".contains(b)).count() > 3
+                            && crate::article::split(&example.text).len() > 3
+                        {
+                            long_line = Some(line);
+                        }
+                        score_each_target(scorer, &example, settings, |row| {
+                            write_row(&mut out, row, settings)
                         });
                     }
                     Ok(None) => {}
                     Err(e) => bad.push(e),
                 }
             }
-            (out, rows, bad)
+            (out, rows, bad, long_line)
         })
         .collect();
     let (mut pieces, mut rows, mut skipped) = (Vec::with_capacity(slices.len()), 0, Vec::new());
-    for (out, n, bad) in slices {
+    for (out, n, bad, long_line) in slices {
+        if let Some(line) = long_line {
+            warn_long_line(name, line);
+        }
         for e in bad {
             // The first invalid row, in input order, stops the run unless it may be skipped.
             if settings.skip_invalid && matches!(e, Error::Input { .. }) {
@@ -413,6 +622,17 @@ fn score_lines(
     Ok((pieces, rows, skipped))
 }
 
+/// Says, once per run, that a text line holds several sentences.
+fn warn_long_line(name: &str, line: usize) {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        eprintln!(
+            "warning: {name}:{line}: this line holds more than 3 sentences, and each line is scored \
+             as one statement; for an article, use --input-format article to score it sentence by sentence"
+        );
+    }
+}
+
 /// Scores a chunk in parallel; returns its output lines, in order, in pieces.
 fn score_chunk(scorer: &Scorer, examples: &[Example], settings: &Settings) -> Vec<Vec<u8>> {
     // Slices of rows, so that each task writes into one buffer.
@@ -421,8 +641,8 @@ fn score_chunk(scorer: &Scorer, examples: &[Example], settings: &Settings) -> Ve
         .map(|slice| {
             let mut out = Vec::with_capacity(256 * slice.len());
             for example in slice {
-                score_example(scorer, example, &settings.rows, |row| {
-                    write_row(&mut out, row, settings.format)
+                score_each_target(scorer, example, settings, |row| {
+                    write_row(&mut out, row, settings)
                 });
             }
             out
@@ -430,18 +650,27 @@ fn score_chunk(scorer: &Scorer, examples: &[Example], settings: &Settings) -> Ve
         .collect()
 }
 
-fn write_row(out: &mut Vec<u8>, row: &ScoreRow, format: OutputFormat) {
-    match format {
+fn write_row(out: &mut Vec<u8>, row: &ScoreRow, settings: &Settings) {
+    match settings.format {
         // Serializing plain strings and numbers cannot fail.
         OutputFormat::Jsonl => {
             write_jsonl_row(out, row);
             out.push(b'\n');
         }
-        OutputFormat::Csv => {
+        OutputFormat::Csv | OutputFormat::Tsv => {
             let p = row.probabilities.as_ref();
             let number = |v: Option<f32>| v.map_or(String::new(), |v| format!("{v:.6}"));
-            let fields = [
-                row.id.unwrap_or_default().to_string(),
+            let count = |v: Option<usize>| v.map_or(String::new(), |v| v.to_string());
+            let mut fields = vec![row.id.unwrap_or_default().to_string()];
+            if row.sentence.is_some() {
+                fields.extend([
+                    count(row.sentence),
+                    count(row.paragraph),
+                    count(row.start),
+                    count(row.end),
+                ]);
+            }
+            fields.extend([
                 row.text.to_string(),
                 row.target.unwrap_or_default().to_string(),
                 row.stance.unwrap_or_default().to_string(),
@@ -449,9 +678,16 @@ fn write_row(out: &mut Vec<u8>, row: &ScoreRow, format: OutputFormat) {
                 number(p.map(|p| p.against)),
                 number(p.map(|p| p.none)),
                 row.abstained.map_or(String::new(), |a| a.to_string()),
-            ];
+                compact_mentions(row),
+            ]);
+            let delimiter = if settings.format == OutputFormat::Tsv {
+                b'\t'
+            } else {
+                b','
+            };
             let mut writer = csv::WriterBuilder::new()
                 .has_headers(false)
+                .delimiter(delimiter)
                 .from_writer(&mut *out);
             let _ = writer.write_record(&fields);
             let _ = writer.flush();
@@ -466,15 +702,19 @@ fn write_row(out: &mut Vec<u8>, row: &ScoreRow, format: OutputFormat) {
             };
             let p = row.probabilities.as_ref();
             let cell = |v: Option<f32>| v.map_or("-".to_string(), |v| format!("{v:.2}"));
-            let text: String = row.text.chars().take(70).collect();
-            let ellipsis = if row.text.chars().count() > 70 {
-                "…"
+            let marked = match row.sentence {
+                Some(index) => format!("#{index} {}", bracket_mentions(row)),
+                None => bracket_mentions(row),
+            };
+            let width = settings.text_width;
+            let text: String = if marked.chars().count() > width {
+                marked.chars().take(width - 1).chain(['…']).collect()
             } else {
-                ""
+                marked
             };
             let _ = writeln!(
                 out,
-                "{:<22} {:<18} {:>6} {:>8} {:>6}  {text}{ellipsis}",
+                "{:<22} {:<18} {:>6} {:>8} {:>6}  {text}",
                 target,
                 stance,
                 cell(p.map(|p| p.favor)),
@@ -502,9 +742,55 @@ fn write_row(out: &mut Vec<u8>, row: &ScoreRow, format: OutputFormat) {
     }
 }
 
-const CSV_HEADER: &str = "id,text,target,stance,favor,against,none,abstained\n";
-const TABLE_HEADER: &str =
-    "target                 stance              favor  against   none  text\n";
+/// A row's mentions for CSV and TSV: `start-end:alias`, separated by `;`.
+fn compact_mentions(row: &ScoreRow) -> String {
+    row.mentions
+        .iter()
+        .map(|m| format!("{}-{}:{}", m.start, m.end, m.alias))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// A row's text for the table, with its target's mentions in [brackets].
+fn bracket_mentions(row: &ScoreRow) -> String {
+    let mut out = String::with_capacity(row.text.len() + 4 * row.mentions.len());
+    let mut mentions = row.mentions.iter().peekable();
+    let mut open = false;
+    for (i, c) in row.text.chars().enumerate() {
+        if open && mentions.peek().is_some_and(|m| m.end == i) {
+            out.push(']');
+            mentions.next();
+            open = false;
+        }
+        if !open && mentions.peek().is_some_and(|m| m.start == i) {
+            out.push('[');
+            open = true;
+        }
+        out.push(c);
+    }
+    if open {
+        out.push(']');
+    }
+    out
+}
+
+/// The header line of a format (none for JSONL); `article`: rows carry their sentence's place.
+fn header(format: OutputFormat, article: bool) -> String {
+    let place = if article {
+        ",sentence,paragraph,start,end"
+    } else {
+        ""
+    };
+    let columns = format!("id{place},text,target,stance,favor,against,none,abstained,mentions\n");
+    match format {
+        OutputFormat::Jsonl => String::new(),
+        OutputFormat::Csv => columns,
+        OutputFormat::Tsv => columns.replace(',', "\t"),
+        OutputFormat::Table => {
+            "target                 stance              favor  against   none  text\n".to_string()
+        }
+    }
+}
 
 /// `row` as `serde_json` would write it (the test `rows_are_written_as_serde_json_writes_them`
 /// holds them to it), with the strings escaped eight bytes at a time.
@@ -523,6 +809,17 @@ fn write_jsonl_row(out: &mut Vec<u8>, row: &ScoreRow) {
     if let Some(id) = row.id {
         key(out, "id");
         write_json_str(out, id);
+    }
+    for (name, value) in [
+        ("sentence", row.sentence),
+        ("paragraph", row.paragraph),
+        ("start", row.start),
+        ("end", row.end),
+    ] {
+        if let Some(v) = value {
+            key(out, name);
+            out.extend_from_slice(v.to_string().as_bytes());
+        }
     }
     key(out, "text");
     write_json_str(out, row.text);
@@ -543,6 +840,17 @@ fn write_jsonl_row(out: &mut Vec<u8>, row: &ScoreRow) {
         }
         None => out.extend_from_slice(b"null"),
     }
+    key(out, "mentions");
+    out.push(b'[');
+    for (i, m) in row.mentions.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let _ = write!(out, "{{\"start\":{},\"end\":{},\"alias\":", m.start, m.end);
+        write_json_str(out, m.alias);
+        out.push(b'}');
+    }
+    out.push(b']');
     let boolean = |out: &mut Vec<u8>, b: bool| {
         out.extend_from_slice(if b { b"true" } else { b"false" });
     };
@@ -639,7 +947,7 @@ mod tests {
     use super::*;
     use crate::data::Stance;
     use crate::model::{Contribution, Explanation};
-    use crate::scoring::{Probabilities, NO_PARTY};
+    use crate::scoring::{MentionSpan, Probabilities, NO_PARTY};
 
     #[test]
     fn rows_are_written_as_serde_json_writes_them() {
@@ -650,6 +958,22 @@ mod tests {
         };
         let full = ScoreRow {
             id: Some("s\"1\""),
+            sentence: Some(3),
+            paragraph: Some(1),
+            start: Some(120),
+            end: Some(190),
+            mentions: vec![
+                MentionSpan {
+                    start: 39,
+                    end: 45,
+                    alias: "Tehran",
+                },
+                MentionSpan {
+                    start: 60,
+                    end: 66,
+                    alias: "Kyiv \"x\"",
+                },
+            ],
             text: "Lavrov said \"attempts\" to blame\tTehran were\nprovocative — Kyiv’s line",
             target: Some("Iran"),
             stance: Some("favor"),

@@ -1,6 +1,8 @@
 //! `stance suggest`: the unlabeled (statement, party) rows worth labeling next.
 
 use clap::Args;
+
+use crate::parties::Registry;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,7 +71,7 @@ struct Row<'a> {
 }
 
 pub fn run(args: SuggestArgs) -> Result<ExitCode> {
-    let scorer = super::load_scorer(args.model.as_ref())?;
+    let scorer = super::load_scorer(args.model.as_ref(), Registry::default_registry())?;
     let mut examples = Vec::new();
     for file in &args.files {
         examples.extend(data::read_file(file, args.input_format, Need::Unlabeled)?);

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use crate::cv::{self, FeatureSet, Grid, Metric};
 use crate::data::{Example, Format};
 use crate::model::{TrainOptions, TrainingFile};
-use crate::parties::Registry;
 use crate::pooling::PoolingOptions;
 use crate::text::{AnalyzerConfig, Language};
 use crate::vectors::{self, WordVectors};
@@ -226,6 +225,8 @@ pub struct TrainArgs {
     /// (default: --vector-weight as given).
     #[arg(long, value_delimiter = ',', value_name = "W|off")]
     cv_vector_weight: Vec<String>,
+    #[command(flatten)]
+    registry: super::RegistryArgs,
 }
 
 /// The feature sets of the grid: every character n-gram setting with every stemming language
@@ -585,7 +586,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         })
         .collect();
     let examples = labeled.examples;
-    let registry = Registry::default_registry();
+    let registry = args.registry.registry()?;
     let grid = if select {
         Some(selection_grid(&args, &options, &examples)?)
     } else {

@@ -97,7 +97,7 @@ impl Format {
             Some("csv") => Ok(Format::Csv),
             Some("tsv") | Some("txt") if semeval_header => Ok(Format::Semeval),
             Some("tsv") => Ok(Format::Tsv),
-            Some("txt") => Ok(Format::Text),
+            Some("txt") | Some("md") => Ok(Format::Text),
             _ if semeval_header => Ok(Format::Semeval),
             _ if first_line.trim_start().starts_with('{') => Ok(Format::Jsonl),
             _ => match path {
@@ -251,7 +251,8 @@ pub fn parse_line(
         )),
         Format::Text => {
             let row = RawRow {
-                id: None,
+                // The line number: a row's place in a plain-text file is its only name.
+                id: Some(line.to_string()),
                 text: raw.to_string(),
                 target: None,
                 stance: None,

@@ -31,7 +31,8 @@ def test_readme_line_works(model):
     assert [r["target"] for r in rows] == ["Ukraine", "NATO"]
     nato = rows[1]
     assert nato["stance"] == "favor"
-    assert set(nato) == {"text", "target", "stance", "probabilities", "mentioned"}
+    assert set(nato) == {"text", "target", "stance", "probabilities", "mentions", "mentioned"}
+    assert nato["mentions"] == [{"start": 13, "end": 17, "alias": "NATO"}]
     assert math.isclose(sum(nato["probabilities"].values()), 1.0, rel_tol=1e-5)
     json.dumps(rows)  # plain, JSON-serializable dicts
 
