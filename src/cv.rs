@@ -100,11 +100,6 @@ impl FitConfig {
 }
 
 impl Grid {
-    /// How many candidates the grid holds.
-    pub fn len(&self) -> usize {
-        self.features.len() * self.fit_configs().len()
-    }
-
     /// The options of the grid's only candidate, when it has one: nothing to choose.
     pub fn sole_candidate(&self, base: &TrainOptions) -> Option<TrainOptions> {
         match (self.features.as_slice(), self.fit_configs().as_slice()) {
