@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 
 use crate::article::{PartySummary, ScoredDocument, SentenceScore};
-use crate::report::{esc, stance_color, BASE_CSS};
+use crate::report::{esc, open_page, stance_color};
 
 /// One document of the report.
 pub struct DocumentReport<'a> {
@@ -34,15 +34,7 @@ const RGB: [(u8, u8, u8); 3] = [(47, 133, 90), (197, 48, 48), (113, 128, 150)];
 /// The whole report as one HTML document.
 pub fn render(input: &ArticleReportInput) -> String {
     let mut out = String::with_capacity(64 * 1024);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str(
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-         style-src 'unsafe-inline'; img-src data:\">\n",
-    );
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    let _ = writeln!(out, "<title>{}</title>", esc(&input.title));
-    out.push_str("<style>\n");
-    out.push_str(BASE_CSS);
+    open_page(&mut out, &input.title);
     out.push_str(CSS);
     for (d, document) in input.documents.iter().enumerate() {
         for k in 0..document.summary.len() {

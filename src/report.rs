@@ -100,8 +100,9 @@ const STANCES: [&str; 3] = ["favor", "against", "none"];
 const METRIC_COLORS: [&str; 3] = ["#9cc0e6", "#4f86c6", "#1d3f6e"];
 
 /// The whole report as one HTML document.
-pub fn render(input: &ReportInput) -> String {
-    let mut out = String::with_capacity(32 * 1024 + input.mistakes.len().min(MAX_MISTAKES) * 4096);
+/// The start of a self-contained page, up to the open `<style>` holding `BASE_CSS`: the
+/// caller adds its own CSS and closes the head.
+pub fn open_page(out: &mut String, title: &str) {
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     // Defense in depth: even a browser that ran something would load nothing.
     out.push_str(
@@ -109,9 +110,14 @@ pub fn render(input: &ReportInput) -> String {
          style-src 'unsafe-inline'; img-src data:\">\n",
     );
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    let _ = writeln!(out, "<title>{}</title>", esc(&input.title));
+    let _ = writeln!(out, "<title>{}</title>", esc(title));
     out.push_str("<style>\n");
     out.push_str(BASE_CSS);
+}
+
+pub fn render(input: &ReportInput) -> String {
+    let mut out = String::with_capacity(32 * 1024 + input.mistakes.len().min(MAX_MISTAKES) * 4096);
+    open_page(&mut out, &input.title);
     out.push_str("</style>\n</head>\n<body>\n<main>\n");
     header(&mut out, input);
     headline(&mut out, input);

@@ -46,11 +46,13 @@ enum Switch {
 #[command(
     about = "Train a model from labeled files",
     after_help = "Examples:\n  stance train                                  # labeled/ + labeled/external/ → models/default.stance\n  \
-stance train --out news.model --ngrams 3 --l2 0.5 a.jsonl b.csv\n  \
-# tweets about topics: a model per target, classes balanced, character n-grams, no stemming\n  \
-stance train --out tweets.model --min-target-rows 100 --balance --l2 10 --char-ngrams 2-5 --language none --vectors none semeval/train.jsonl\n  \
-# let 3 x 5-fold cross-validation choose\n  \
-stance train --out tweets.model --cv 5 --cv-repeats 3 --metric f_avg --cv-balance off,on --cv-language english,none semeval/train.jsonl\n\n\
+# settings selected by 5-fold cross-validation (L2, balancing, per-target models, character n-grams)\n  \
+stance train --out news.model a.jsonl b.csv\n  \
+stance train --out tweets.model --metric f_avg semeval/train.jsonl\n  \
+# fixed settings, no selection\n  \
+stance train --out tweets.model --no-select --min-target-rows 100 --balance --l2 10 --char-ngrams 2-5 semeval/train.jsonl\n  \
+# other candidates: 3 dealings of the folds, stemming languages tried too\n  \
+stance train --out tweets.model --cv-repeats 3 --metric f_avg --cv-language english,none semeval/train.jsonl\n\n\
 Labeled files: JSONL {\"id\"?, \"text\", \"target\", \"stance\", \"spans\"?}, CSV/TSV with a header naming \
 text, target, stance (id optional), or SemEval-2016 TSV (ID, Target, Tweet, Stance)."
 )]
@@ -144,8 +146,8 @@ pub struct TrainArgs {
     /// when a target has 100 rows, 100 (`none` with --no-select).
     #[arg(long, value_name = "N|none", conflicts_with = "cv_min_target_rows")]
     min_target_rows: Option<String>,
-    /// L2 regularization strength (scikit-learn's C = 1 / l2). Not given: selection tries 0.3,
-    /// 1, 3 and 10 (0.5 with --no-select).
+    /// L2 regularization strength (scikit-learn's C = 1 / l2). Not given: selection tries 10,
+    /// 3, 1, 0.3 and 0.1 (0.5 with --no-select).
     #[arg(long, value_parser = super::l2_strength, conflicts_with = "cv_l2")]
     l2: Option<f64>,
     /// Solver iteration limit.
