@@ -331,20 +331,12 @@ fn parse_threshold(value: &str) -> std::result::Result<Option<usize>, String> {
 }
 
 /// The values a searched setting takes: the one given on the command line (fixed), else its
-/// `--cv-*` list, else the automatic candidates; with --no-select, the given value or the
-/// default. A value listed twice is tried once.
-fn candidates<T: PartialEq + Copy>(
-    given: Option<T>,
-    listed: &[T],
-    automatic: &[T],
-    default: T,
-    select: bool,
-) -> Vec<T> {
-    match (given, select) {
-        (Some(value), _) => vec![value],
-        (None, false) => vec![default],
-        (None, true) if listed.is_empty() => dedup(automatic),
-        (None, true) => dedup(listed),
+/// `--cv-*` list, else the automatic candidates. A value listed twice is tried once.
+fn candidates<T: PartialEq + Copy>(given: Option<T>, listed: &[T], automatic: &[T]) -> Vec<T> {
+    match given {
+        Some(value) => vec![value],
+        None if listed.is_empty() => dedup(automatic),
+        None => dedup(listed),
     }
 }
 
@@ -376,13 +368,7 @@ fn selection_grid(args: &TrainArgs, base: &TrainOptions, examples: &[Example]) -
     } else {
         &[(0, 0)]
     };
-    let chars = candidates(
-        args.char_ngrams,
-        &args.cv_chars,
-        automatic_chars,
-        (0, 0),
-        true,
-    );
+    let chars = candidates(args.char_ngrams, &args.cv_chars, automatic_chars);
     let repeats = args
         .cv_repeats
         .map_or(if statements.len() < SMALL_DATA { 3 } else { 1 }, |r| {
@@ -396,21 +382,13 @@ fn selection_grid(args: &TrainArgs, base: &TrainOptions, examples: &[Example]) -
             .map(|&s| s == Switch::On)
             .collect::<Vec<_>>(),
         &[false],
-        false,
-        true,
     );
     Ok(Grid {
         folds: args.folds as usize,
         repeats,
         metric: args.metric,
         seed: args.seed,
-        l2: candidates(
-            args.l2,
-            &args.cv_l2,
-            &[10.0, 3.0, 1.0, 0.3, 0.1],
-            DEFAULT_L2,
-            true,
-        ),
+        l2: candidates(args.l2, &args.cv_l2, &[10.0, 3.0, 1.0, 0.3, 0.1]),
         features: feature_grid(base, &chars, &args.cv_language, &args.cv_vector_weight)?,
         min_target_rows: thresholds,
         balance: candidates(
@@ -425,8 +403,6 @@ fn selection_grid(args: &TrainArgs, base: &TrainOptions, examples: &[Example]) -
             } else {
                 &[false]
             },
-            false,
-            true,
         ),
         augment_targets: augment
             .into_iter()
