@@ -125,7 +125,10 @@ def test_train_options_are_checked(tmp_path, repo):
         stance.train(data, out=tmp_path / "m", l2=-1)
     with pytest.raises(TypeError, match="vectors takes a value, not False"):
         stance.train(data, out=tmp_path / "m", vectors=False)
-    with pytest.raises(TypeError, match="balance is a switch"):
+    with pytest.raises(TypeError, match="no_select is a switch"):
+        stance.train(data, out=tmp_path / "m", no_select="yes")
+    # On/off options are checked by the CLI's own parser.
+    with pytest.raises(ValueError, match="invalid value 'yes' for '--balance"):
         stance.train(data, out=tmp_path / "m", balance="yes")
     with pytest.raises(ValueError, match="at least one labeled file"):
         stance.train([], out=tmp_path / "m")
