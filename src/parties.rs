@@ -436,6 +436,53 @@ mod tests {
     }
 
     #[test]
+    fn every_case_form_of_russian_names_finds_its_party() {
+        let registry = Registry::default_registry();
+        let cases = [
+            (
+                "Russia",
+                ["Москва", "Москвы", "Москве", "Москву", "Москвой", "Москве"],
+            ),
+            (
+                "United States",
+                [
+                    "Вашингтон",
+                    "Вашингтона",
+                    "Вашингтону",
+                    "Вашингтон",
+                    "Вашингтоном",
+                    "Вашингтоне",
+                ],
+            ),
+            (
+                "Ukraine",
+                [
+                    "Украина",
+                    "Украины",
+                    "Украине",
+                    "Украину",
+                    "Украиной",
+                    "Украине",
+                ],
+            ),
+        ];
+        for (party, forms) in cases {
+            for form in forms {
+                let text = format!("В заявлении говорится, что {form} готова к переговорам.");
+                assert_eq!(names(&registry, &text), [party], "{form}");
+                assert_eq!(registry.canonical(form), party, "{form}");
+            }
+        }
+        // Adjectives and acronyms, and no match inside a longer word.
+        assert_eq!(
+            names(&registry, "США обвинили Москву в затягивании войны"),
+            ["United States", "Russia"]
+        );
+        assert_eq!(names(&registry, "российские дипломаты"), ["Russia"]);
+        assert!(names(&registry, "москвичи вышли на улицы").is_empty());
+    }
+
+    #[test]
     fn aliases_resolve_to_canonical_names() {
         let registry = Registry::default_registry();
         assert_eq!(registry.canonical("washington"), "United States");
