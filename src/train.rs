@@ -578,8 +578,14 @@ fn class_repeats(indices: &[usize], labels: &[usize]) -> ([usize; 3], [usize; 3]
     (counts, repeats)
 }
 
-/// Tells the user when `--balance` leaves the pooled data as it is: whole-number repeats change
-/// nothing while no class is under two thirds of the largest.
+/// Whether `--balance` would repeat any of these rows (class indices): whole-number repeats
+/// change nothing while no class is under two thirds of the largest.
+pub fn balancing_repeats_rows(labels: &[usize]) -> bool {
+    let all: Vec<usize> = (0..labels.len()).collect();
+    class_repeats(&all, labels).1.iter().any(|&r| r > 1)
+}
+
+/// Tells the user when `--balance` leaves the pooled data as it is (`balancing_repeats_rows`).
 fn balance_note(labels: &[usize]) -> Option<String> {
     let all: Vec<usize> = (0..labels.len()).collect();
     let (counts, repeats) = class_repeats(&all, labels);
@@ -786,17 +792,13 @@ fn fit(
         .fit(&Dataset::new(x, y))
         .map_err(|e| Error::Training(e.to_string()))?;
 
-    // Back to all columns. linfa orders its columns by the classes it saw; a class
-    // absent from these rows gets zero weights and a very low intercept, so it is never predicted.
-    let mut weights = vec![0f32; columns.len * 3];
-    let mut intercept = [ABSENT_CLASS_INTERCEPT; 3];
+    // linfa's answer in the solver's layout (its class columns are the classes present,
+    // ascending, as `Job::present`), then back to all columns by `Job::model`.
     let params = fitted.params();
     let mut flat = vec![0.0; (n_columns + 1) * k];
-    for (column, &class) in fitted.classes().iter().enumerate() {
-        intercept[class] = fitted.intercept()[column];
+    for column in 0..fitted.classes().len() {
         flat[n_columns * k + column] = fitted.intercept()[column] as f64;
-        for (c, &feature) in job.kept.iter().enumerate() {
-            weights[3 * feature as usize + class] = params[[c, column]];
+        for c in 0..n_columns {
             flat[c * k + column] = params[[c, column]] as f64;
         }
     }
@@ -812,11 +814,7 @@ fn fit(
         )
     });
     Ok(Fitted {
-        model: LinearModel {
-            weights,
-            intercept,
-            rows: indices.len(),
-        },
+        model: job.model(&flat, columns.len, indices.len()),
         note,
         solution: None,
     })

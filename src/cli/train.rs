@@ -9,6 +9,7 @@ use crate::data::{Example, Format};
 use crate::model::{TrainOptions, TrainingFile};
 use crate::pooling::PoolingOptions;
 use crate::text::{AnalyzerConfig, Language};
+use crate::train::balancing_repeats_rows;
 use crate::vectors::{self, WordVectors};
 use crate::{model_file, train, Error, Result};
 use std::collections::{HashMap, HashSet};
@@ -342,7 +343,12 @@ fn candidates<T: PartialEq + Copy>(given: Option<T>, listed: &[T], automatic: &[
 
 /// The candidates selection judges: each searched setting given on the command line stays
 /// fixed; the others take their `--cv-*` lists or the automatic candidates.
-fn selection_grid(args: &TrainArgs, base: &TrainOptions, examples: &[Example]) -> Result<Grid> {
+fn selection_grid(
+    args: &TrainArgs,
+    base: &TrainOptions,
+    examples: &[Example],
+    statements: usize,
+) -> Result<Grid> {
     let mut rows_per_target: HashMap<&str, usize> = HashMap::new();
     for e in examples {
         *rows_per_target
@@ -351,7 +357,10 @@ fn selection_grid(args: &TrainArgs, base: &TrainOptions, examples: &[Example]) -
     }
     let own_models =
         rows_per_target.values().any(|&n| n >= OWN_MODEL_ROWS) && rows_per_target.len() > 1;
-    let statements: HashSet<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let labels: Vec<usize> = examples
+        .iter()
+        .map(|e| e.stance.unwrap_or(crate::data::Stance::None).index())
+        .collect();
     let thresholds = match &args.min_target_rows {
         Some(_) => vec![base.min_target_rows],
         None if args.cv_min_target_rows.is_empty() && own_models => {
@@ -371,9 +380,7 @@ fn selection_grid(args: &TrainArgs, base: &TrainOptions, examples: &[Example]) -
     let chars = candidates(args.char_ngrams, &args.cv_chars, automatic_chars);
     let repeats = args
         .cv_repeats
-        .map_or(if statements.len() < SMALL_DATA { 3 } else { 1 }, |r| {
-            r as usize
-        });
+        .map_or(if statements < SMALL_DATA { 3 } else { 1 }, |r| r as usize);
     let augment = candidates(
         args.augment_targets.then_some(true),
         &args
@@ -398,7 +405,7 @@ fn selection_grid(args: &TrainArgs, base: &TrainOptions, examples: &[Example]) -
                 .iter()
                 .map(|&s| s == Switch::On)
                 .collect::<Vec<_>>(),
-            if balancing_changes_rows(examples) {
+            if balancing_repeats_rows(&labels) {
                 &[false, true]
             } else {
                 &[false]
@@ -409,19 +416,6 @@ fn selection_grid(args: &TrainArgs, base: &TrainOptions, examples: &[Example]) -
             .map(|on| on.then_some(args.shared_weight))
             .collect(),
     })
-}
-
-/// Whether `--balance` would repeat any row: classes within 1.5× of each other are left as
-/// they are (rows are repeated a whole number of times), so balancing is no candidate there.
-fn balancing_changes_rows(examples: &[Example]) -> bool {
-    let mut counts = [0usize; 3];
-    for e in examples {
-        counts[e.stance.unwrap_or(crate::data::Stance::None).index()] += 1;
-    }
-    let largest = counts.iter().copied().max().unwrap_or(0) as f64;
-    counts
-        .iter()
-        .any(|&c| c > 0 && (largest / c as f64).round() >= 2.0)
 }
 
 /// L2 strength with --no-select: within 0.3 points of 5-fold CV's best on both the project's
@@ -565,16 +559,16 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         .collect();
     let examples = labeled.examples;
     let registry = args.registry.registry()?;
-    let grid = if select {
-        Some(selection_grid(&args, &options, &examples)?)
-    } else {
-        None
-    };
     let statements = examples
         .iter()
         .map(|e| e.text.as_str())
         .collect::<HashSet<_>>()
         .len();
+    let grid = if select {
+        Some(selection_grid(&args, &options, &examples, statements)?)
+    } else {
+        None
+    };
     let mut skipped = None;
     let mut options = options;
     let grid = grid.filter(|grid| {
