@@ -7,6 +7,8 @@ pub fn fold_char(c: char) -> char {
     match c {
         '\u{2019}' | '\u{2018}' | '`' => '\'',
         _ if c.is_ascii() => c.to_ascii_lowercase(),
+        // Russian writes ё as е more often than not: "Соединённые" and "Соединенные" are one word.
+        'ё' | 'Ё' => 'е',
         _ => c.to_lowercase().next().unwrap_or(c),
     }
 }

@@ -228,6 +228,10 @@ pub struct Metadata {
     /// have none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registry: Option<crate::parties::RegistryRecord>,
+    /// Under `--language auto`: how many training statements were detected in each language
+    /// (by the names `--language` takes); empty for a fixed language.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub languages: BTreeMap<String, usize>,
 }
 
 /// One row of a cross-validation grid: the options tried and the pooled out-of-fold figures.

@@ -16,6 +16,7 @@ use crate::model::{
 use crate::parties::Registry;
 use crate::pooling;
 use crate::solver;
+use crate::text::stem::{self, Language};
 use crate::text::{Analyzer, Terms, VectorRows, NO_ROW};
 use crate::vectors::WordVectors;
 
@@ -158,9 +159,23 @@ pub fn train(
             selection: None,
             temperature: None,
             registry: Some(registry.record()),
+            languages: statement_languages(examples, options.analyzer.language),
         },
         vectors: vectors.cloned(),
     })
+}
+
+/// Under `--language auto`, the training statements counted by detected language.
+fn statement_languages(examples: &[Example], language: Language) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    if language == Language::Auto {
+        let statements: std::collections::HashSet<&str> =
+            examples.iter().map(|e| e.text.as_str()).collect();
+        for text in statements {
+            *counts.entry(stem::detect(text).name()).or_insert(0) += 1;
+        }
+    }
+    counts
 }
 
 /// Targets (with 30 rows or more) whose class shares stray from all rows' by more than 25

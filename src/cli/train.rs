@@ -68,8 +68,9 @@ pub struct TrainArgs {
     /// File format, when the extension does not tell it.
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// Stemming language.
-    #[arg(long, value_enum, default_value_t = Language::English)]
+    /// Stemming language; `auto` detects each statement's language (whatlang) and stems it
+    /// in that language, `none` only lowercases.
+    #[arg(long, value_enum, default_value_t = Language::Auto)]
     language: Language,
     /// Longest word n-gram.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=5))]
@@ -429,7 +430,8 @@ const LARGE_DATA: usize = 5000;
 /// Under this many statements, selection deals the folds three times.
 const SMALL_DATA: usize = 1500;
 
-/// The word vectors training uses: `--vectors FILE`, none, or the bundled ones for English.
+/// The word vectors training uses: `--vectors FILE`, none, or the bundled English ones (for
+/// `--language auto` too: words of other languages find no row in them).
 fn load_vectors(
     given: Option<&str>,
     language: Language,
@@ -438,7 +440,11 @@ fn load_vectors(
     match given.map(str::trim) {
         Some("none") => Ok(None),
         Some(path) => WordVectors::read(std::path::Path::new(path), max_words).map(Some),
-        None if matches!(language, Language::English | Language::None) => {
+        None if matches!(
+            language,
+            Language::English | Language::None | Language::Auto
+        ) =>
+        {
             let mut bundled = WordVectors::bundled().ok_or_else(|| {
                 Error::Usage(
                     "this build has no bundled word vectors (models/glove-6b-50d.vectors was missing at build time); pass --vectors FILE or --vectors none".into(),

@@ -130,6 +130,7 @@ fn convert<A: Into<AnalyzerConfig>>(old: OldModel<A>) -> bincode::Result<StanceM
             selection: None,
             temperature: None,
             registry: None,
+            languages: BTreeMap::new(),
         },
         vectors: None,
     })

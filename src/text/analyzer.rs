@@ -1,21 +1,16 @@
 //! The analyzer: a statement's text to its terms (`push_terms`), and its terms to features
 //! (`term_features`), as its configuration says.
 
-use rust_stemmers::Stemmer;
-
 use super::config::AnalyzerConfig;
-use super::stem;
 use super::terms::Terms;
 
 pub struct Analyzer {
     pub(super) config: AnalyzerConfig,
-    pub(super) stemmer: Option<Stemmer>,
 }
 
 impl Analyzer {
     pub fn new(config: AnalyzerConfig) -> Self {
-        let stemmer = stem::stemmer(config.language);
-        Analyzer { config, stemmer }
+        Analyzer { config }
     }
 
     pub fn config(&self) -> &AnalyzerConfig {

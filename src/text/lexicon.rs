@@ -1,6 +1,8 @@
 //! A sentiment prior from the VADER lexicon (the `vader_sentiment` crate, MIT): about 7,500
-//! English words with a valence from −4 to +4. Words the training data saw rarely or never still
-//! tell the model which way they lean, through a few features shared by all of them.
+//! English words with a valence from −4 to +4; for Russian, the project's own list of word
+//! beginnings (`russian-valence.tsv`), since Russian words inflect. Words the training data
+//! saw rarely or never still tell the model which way they lean, through a few features shared
+//! by all of them.
 
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
@@ -40,7 +42,10 @@ fn table() -> &'static Table {
 /// The valence of a raw word in tenths, 0 when the lexicon does not hold it.
 pub fn valence(raw: &str) -> i8 {
     let bytes = raw.as_bytes();
-    if bytes.len() > MAX_LEN || !bytes.is_ascii() {
+    if !bytes.is_ascii() {
+        return russian_valence(raw);
+    }
+    if bytes.len() > MAX_LEN {
         return 0;
     }
     let table = table();
@@ -70,6 +75,54 @@ pub fn valence(raw: &str) -> i8 {
         .unwrap_or(0)
 }
 
+/// Shortest listed Russian beginning, in letters: shorter ones catch unrelated words.
+const RUSSIAN_MIN_PREFIX: usize = 4;
+
+/// The Russian list: word beginning → valence in tenths.
+fn russian_table() -> &'static FxHashMap<String, i8> {
+    static TABLE: OnceLock<FxHashMap<String, i8>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        include_str!("russian-valence.tsv")
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+            .filter_map(|line| {
+                let (prefix, valence) = line.split_once('\t')?;
+                let valence: i8 = valence.trim().parse().ok()?;
+                Some((prefix.to_string(), valence.clamp(-4, 4) * 10))
+            })
+            .collect()
+    })
+}
+
+/// A Cyrillic word's valence in tenths: that of the longest listed beginning it starts with
+/// ("арестован" by "арест"), 0 when none is listed or the word is not Cyrillic.
+fn russian_valence(raw: &str) -> i8 {
+    if !raw.chars().next().is_some_and(is_cyrillic) {
+        return 0;
+    }
+    let word: String = raw
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ё' { 'е' } else { c })
+        .collect();
+    let table = russian_table();
+    let ends: Vec<usize> = word
+        .char_indices()
+        .map(|(i, _)| i)
+        .skip(RUSSIAN_MIN_PREFIX)
+        .collect();
+    ends.iter()
+        .copied()
+        .chain(std::iter::once(word.len()))
+        .rev()
+        .find_map(|end| table.get(&word[..end]).copied())
+        .unwrap_or(0)
+}
+
+fn is_cyrillic(c: char) -> bool {
+    ('\u{400}'..='\u{4FF}').contains(&c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +136,18 @@ mod tests {
         assert_eq!(valence("GooD"), 19);
         assert!(valence("Disappointedly") < 0);
         assert_eq!(valence("internationalization"), 0);
+    }
+
+    #[test]
+    fn russian_words_take_the_valence_of_their_longest_listed_beginning() {
+        assert!(valence("арестован") < 0);
+        assert!(valence("Осудил") < 0);
+        assert!(valence("успешным") > 0);
+        assert!(valence("поддержал") > 0);
+        // Short or unrelated beginnings are not listed: "успел" (was in time), "мир".
+        assert_eq!(valence("успел"), 0);
+        assert_eq!(valence("мир"), 0);
+        // A longer listed beginning wins over a shorter one of the other sign.
+        assert!(valence("захват") < 0 && valence("захватывающий") > 0);
     }
 }

@@ -51,7 +51,7 @@ pub fn is_negation(word: &str) -> bool {
         return true;
     }
     let Some(lower) = ShortLower::<9>::new(word) else {
-        return false;
+        return is_russian_negation(word);
     };
     matches!(
         lower.bytes(),
@@ -59,6 +59,30 @@ pub fn is_negation(word: &str) -> bool {
             | b"nothing" | b"cannot" | b"refused" | b"refuses" | b"declined" | b"failed"
             | b"rejected" | b"rejects" | b"dismissed" | b"dismisses" | b"rebuffed" | b"refuted"
     )
+}
+
+/// Russian negation cues: не, ни, нет, без, and refusals and rejections, as in English.
+fn is_russian_negation(word: &str) -> bool {
+    const CUES: [&str; 14] = [
+        "не",
+        "ни",
+        "нет",
+        "без",
+        "никогда",
+        "отказался",
+        "отказалась",
+        "отказались",
+        "отказалось",
+        "отверг",
+        "отвергла",
+        "отвергли",
+        "отклонил",
+        "отклонили",
+    ];
+    !word.is_ascii()
+        && CUES
+            .iter()
+            .any(|cue| cue.chars().eq(word.chars().flat_map(char::to_lowercase)))
 }
 
 /// A short word lowercased on the stack, for matching against word lists: `matches!` on its

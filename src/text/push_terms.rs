@@ -6,11 +6,13 @@
 use std::cell::RefCell;
 
 use super::analyzer::Analyzer;
+use super::stem::{self, Language};
 use super::terms::{Terms, VectorWord, NUMBER, OTHER_PARTY, TARGET, URL};
 use super::tokenize::{tokenize_into, Kind, Token};
 use super::word_facts::{CachedWord, TermIds, VectorRows, WordCache, WordFacts, NO_ROW};
 use super::{lexicon, marks, roles};
 use crate::folding::{fold_into, SortedSpans};
+use rust_stemmers::Stemmer;
 
 thread_local! {
     static WORD: RefCell<String> = const { RefCell::new(String::new()) };
@@ -83,8 +85,12 @@ impl Analyzer {
             sorted_others.refill(other_spans);
             TOKENS.with_borrow_mut(|tokens| {
                 tokenize_into(text, tokens);
+                let language = match self.config.language {
+                    Language::Auto => stem::detect(text),
+                    language => language,
+                };
                 self.push_terms(
-                    text,
+                    (text, language),
                     tokens,
                     (sorted_targets, sorted_others),
                     (ids, vectors),
@@ -97,7 +103,7 @@ impl Analyzer {
     /// One term per token, or one per mention for the tokens of a mention.
     fn push_terms(
         &self,
-        text: &str,
+        (text, language): (&str, Language),
         tokens: &[Token],
         spans: Spans,
         (ids, vectors): (Option<&TermIds>, Option<&VectorRows>),
@@ -108,7 +114,7 @@ impl Analyzer {
             for (position, &token) in tokens.iter().enumerate() {
                 let raw = &text[token.byte_start..token.byte_end];
                 let between = &text[walk.previous_end_byte..token.byte_start];
-                let (word, facts) = self.word_and_facts(words, token.kind, raw);
+                let (word, facts) = self.word_and_facts(words, (token.kind, language), raw);
                 let first = walk.previous_end_byte == 0;
                 let flags = if self.config.roles {
                     roles::flags(raw, between, first, &facts)
@@ -145,13 +151,14 @@ impl Analyzer {
     fn word_and_facts<'w>(
         &self,
         words: &'w mut WordCache,
-        kind: Kind,
+        (kind, language): (Kind, Language),
         raw: &str,
     ) -> (Option<&'w mut CachedWord>, WordFacts) {
         match kind {
             Kind::Word => {
-                let language = self.config.language as u8;
-                let word = words.get(language, raw, |out| self.normalize_word(raw, out));
+                let word = words.get(language as u8, raw, |out| {
+                    normalize_word(raw, stem::stemmer(language).as_ref(), out)
+                });
                 let facts = word.facts;
                 (Some(word), facts)
             }
@@ -267,21 +274,21 @@ impl Analyzer {
         );
         terms.push_id(ids, word);
     }
+}
 
-    /// Lowercase, drop a possessive "'s", then stem; appends the result to `out`.
-    fn normalize_word(&self, raw: &str, out: &mut String) {
-        WORD.with_borrow_mut(|word| {
-            word.clear();
-            fold_into(raw, word);
-            if word.ends_with("'s") {
-                word.truncate(word.len() - 2);
-            }
-            match &self.stemmer {
-                Some(stemmer) => out.push_str(&stemmer.stem(word)),
-                None => out.push_str(word),
-            }
-        })
-    }
+/// Lowercase, drop a possessive "'s", then stem; appends the result to `out`.
+fn normalize_word(raw: &str, stemmer: Option<&Stemmer>, out: &mut String) {
+    WORD.with_borrow_mut(|word| {
+        word.clear();
+        fold_into(raw, word);
+        if word.ends_with("'s") {
+            word.truncate(word.len() - 2);
+        }
+        match stemmer {
+            Some(stemmer) => out.push_str(&stemmer.stem(word)),
+            None => out.push_str(word),
+        }
+    })
 }
 
 /// With vectors, a word's row for the dense block (a hashtag's too, by its text), kept when it
@@ -316,7 +323,7 @@ fn push_vector_word(
 
 #[cfg(test)]
 mod tests {
-    use crate::text::{Analyzer, AnalyzerConfig, Terms};
+    use crate::text::{Analyzer, AnalyzerConfig, Language, Terms};
 
     fn texts(terms: &Terms) -> Vec<&str> {
         (0..terms.len()).map(|i| terms.text(i)).collect()
@@ -349,6 +356,35 @@ mod tests {
             analyzer.features(text, &[(24, 28)], &[])
         );
         assert_eq!(texts(&toward_ukraine).last(), Some(&"<target>"));
+    }
+
+    #[test]
+    fn under_auto_each_statement_is_stemmed_in_its_own_language() {
+        let auto = Analyzer::new(AnalyzerConfig {
+            language: Language::Auto,
+            ..AnalyzerConfig::plain()
+        });
+        let russian = "Соединённые Штаты обвинили российских дипломатов в шпионаже";
+        assert_eq!(
+            texts(&auto.terms(russian, &[], &[])),
+            [
+                "соединен",
+                "штат",
+                "обвин",
+                "российск",
+                "дипломат",
+                "в",
+                "шпионаж"
+            ]
+        );
+        // The same words under a fixed English analyzer keep their endings.
+        let english = Analyzer::new(AnalyzerConfig::plain());
+        assert!(texts(&english.terms(russian, &[], &[])).contains(&"обвинили"));
+        // English text is still stemmed as English, in the same analyzer.
+        assert_eq!(
+            texts(&auto.terms("Sanctions hit the banks", &[], &[])),
+            ["sanction", "hit", "the", "bank"]
+        );
     }
 
     #[test]
