@@ -10,6 +10,9 @@ use crate::error::{Error, Result};
 use crate::features::SparseVec;
 use crate::metrics::Confusion;
 use crate::model::LinearModel;
+
+/// Index of the none class in `Stance::ALL`.
+const NONE: usize = 2;
 use crate::model::{CvResult, TrainOptions};
 use crate::parties::Registry;
 use crate::pooling::PoolingOptions;
@@ -75,6 +78,9 @@ pub struct Grid {
     /// `--augment-targets` off (`None`) and/or on with a shared weight; only tried with
     /// per-target models, since it changes nothing without them.
     pub augment_targets: Vec<Option<f32>>,
+    /// Each candidate without and/or with the none threshold (`NONE_SHIFTS`): it needs no fit
+    /// of its own, so it is no reason to run selection (`sole_candidate` leaves it out).
+    pub none_threshold: Vec<bool>,
 }
 
 /// How one configuration is fitted, beside its feature set.
@@ -100,7 +106,8 @@ impl FitConfig {
 }
 
 impl Grid {
-    /// The options of the grid's only candidate, when it has one: nothing to choose.
+    /// The options of the grid's only candidate (the none threshold aside), when it has one:
+    /// nothing to choose.
     pub fn sole_candidate(&self, base: &TrainOptions) -> Option<TrainOptions> {
         match (self.features.as_slice(), self.fit_configs().as_slice()) {
             ([features], [config]) => Some(config.apply(&TrainOptions {
@@ -137,13 +144,16 @@ impl Grid {
 }
 
 /// The table's name of a configuration: its feature set, then the fit options that are on.
-fn setting_name(features: &str, config: &FitConfig) -> String {
+fn setting_name(features: &str, config: &FitConfig, none_threshold: bool) -> String {
     let mut name = features.to_string();
     if config.balance {
         name += ", balanced";
     }
     if let Some(shared) = config.augment_targets {
         name += &format!(", augmented {shared}");
+    }
+    if none_threshold {
+        name += ", none threshold";
     }
     name
 }
@@ -233,12 +243,17 @@ pub struct Selected {
     pub reason: String,
     /// The chosen candidate's temperature, fit on its held-out predictions (`fit_temperature`).
     pub temperature: f64,
+    /// The shift of the none class's logit when the chosen candidate has the none threshold
+    /// (`fit_none_shift` on all its held-out predictions), else 0.
+    pub none_shift: f32,
 }
 
 /// One candidate of the grid: a feature set and fit settings.
 struct Candidate {
     features: usize,
     config: FitConfig,
+    /// Scored with a shift of the none class's logit chosen on the other folds (`NONE_SHIFTS`).
+    none_threshold: bool,
 }
 
 impl Candidate {
@@ -249,6 +264,7 @@ impl Candidate {
             + usize::from(self.config.min_target_rows.is_some())
             + usize::from(self.config.balance)
             + usize::from(self.config.augment_targets.is_some())
+            + usize::from(self.none_threshold)
     }
 }
 
@@ -287,6 +303,7 @@ fn mean_and_se(scores: &[f64]) -> (f64, f64) {
 }
 
 /// One candidate's predictions on one held-out fold.
+#[derive(Clone)]
 struct HeldOut {
     confusion: Confusion,
     /// Each row's class and logits, for the temperature fit.
@@ -354,6 +371,75 @@ pub fn fit_temperature(logits: &[(usize, [f32; 3])]) -> f64 {
         }
     }
     ((a + b) / 2.0).exp()
+}
+
+/// Shifts of the none class's logit that the none threshold tries: below 0, favor and against
+/// are answered more often. Neutral-heavy news (RuSentNE: 72 % none) judged by F_avg, which
+/// leaves none out, wants them answered more often than the fit's own balance does.
+const NONE_SHIFTS: [f32; 17] = [
+    -3.0, -2.75, -2.5, -2.25, -2.0, -1.75, -1.5, -1.25, -1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5,
+    0.75, 1.0,
+];
+
+/// The held-out rows' confusion when `shift` is added to each none logit.
+fn shifted_confusion(logits: &[(usize, [f32; 3])], shift: f32) -> Confusion {
+    let mut confusion = Confusion::default();
+    for &(label, mut z) in logits {
+        z[NONE] += shift;
+        confusion.add(Stance::ALL[label], Stance::ALL[crate::model::argmax(&z)]);
+    }
+    confusion
+}
+
+/// The shift of `NONE_SHIFTS` that scores these held-out rows best by `metric`; of equal
+/// scores, the smallest shift (0 first).
+pub fn fit_none_shift(logits: &[(usize, [f32; 3])], metric: Metric) -> f32 {
+    let mut best = (f64::NEG_INFINITY, 0.0f32);
+    let mut by_size = NONE_SHIFTS;
+    by_size.sort_by(|a, b| a.abs().total_cmp(&b.abs()).then(a.total_cmp(b)));
+    for shift in by_size {
+        let score = metric.of(&shifted_confusion(logits, shift));
+        if score > best.0 {
+            best = (score, shift);
+        }
+    }
+    best.1
+}
+
+/// A candidate's held-out folds scored with the none threshold, cross-fitted: each fold's shift
+/// is chosen on the other folds of its dealing, so the score is that of a threshold chosen by
+/// CV, not of one chosen on the rows it is judged on.
+fn with_none_threshold(
+    folds: &[HeldOut],
+    folds_per_dealing: usize,
+    metric: Metric,
+) -> Vec<HeldOut> {
+    folds
+        .chunks(folds_per_dealing)
+        .flat_map(|dealing| {
+            (0..dealing.len()).map(move |k| {
+                let others: Vec<(usize, [f32; 3])> = dealing
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != k)
+                    .flat_map(|(_, f)| f.logits.iter().copied())
+                    .collect();
+                let shift = fit_none_shift(&others, metric);
+                let logits: Vec<(usize, [f32; 3])> = dealing[k]
+                    .logits
+                    .iter()
+                    .map(|&(label, mut z)| {
+                        z[NONE] += shift;
+                        (label, z)
+                    })
+                    .collect();
+                HeldOut {
+                    confusion: shifted_confusion(&logits, 0.0),
+                    logits,
+                }
+            })
+        })
+        .collect()
 }
 
 /// Chains of the fit configurations that differ only in L2, strongest first, so that each fit
@@ -425,6 +511,8 @@ pub fn cross_validate(
     let (chains, twins) = chains(&configs);
     let mut candidates = Vec::new();
     let mut scores: Vec<Vec<HeldOut>> = Vec::new();
+    // Each candidate's predictions before any none threshold: the final shift is fit on them.
+    let mut unshifted: Vec<Vec<HeldOut>> = Vec::new();
     for (f, features) in grid.features.iter().enumerate() {
         let mut options = base.clone();
         options.analyzer = features.analyzer.clone();
@@ -505,11 +593,20 @@ pub fn cross_validate(
             }
         }
         for (c, &config) in configs.iter().enumerate() {
-            candidates.push(Candidate {
-                features: f,
-                config,
-            });
-            scores.push(std::mem::take(&mut per_config[c]));
+            let folds = std::mem::take(&mut per_config[c]);
+            for &none_threshold in &grid.none_threshold {
+                candidates.push(Candidate {
+                    features: f,
+                    config,
+                    none_threshold,
+                });
+                scores.push(if none_threshold {
+                    with_none_threshold(&folds, grid.folds, grid.metric)
+                } else {
+                    folds.clone()
+                });
+                unshifted.push(folds.clone());
+            }
         }
     }
     let mut table = Vec::new();
@@ -526,7 +623,11 @@ pub fn cross_validate(
         let (mean, se) = mean_and_se(&per_fold);
         table.push(CvResult {
             l2: candidate.config.l2,
-            features: setting_name(&grid.features[candidate.features].name, &candidate.config),
+            features: setting_name(
+                &grid.features[candidate.features].name,
+                &candidate.config,
+                candidate.none_threshold,
+            ),
             min_target_rows: candidate.config.min_target_rows,
             accuracy: pooled.accuracy(),
             macro_f1: pooled.macro_f1(),
@@ -572,22 +673,35 @@ pub fn cross_validate(
             describe(best)
         )
     };
-    let Candidate { features, config } = &candidates[simplest];
+    let Candidate {
+        features,
+        config,
+        none_threshold,
+    } = &candidates[simplest];
     let features = &grid.features[*features];
     let chosen = TrainOptions {
         analyzer: features.analyzer.clone(),
         vectors: features.vectors.filter(|_| vectors.is_some()),
         ..base.clone()
     };
-    let held_out: Vec<(usize, [f32; 3])> = scores[simplest]
+    // The final shift is fit on all the chosen candidate's held-out predictions, and the
+    // temperature on them shifted by it.
+    let mut held_out: Vec<(usize, [f32; 3])> = unshifted[simplest]
         .iter()
         .flat_map(|f| f.logits.iter().copied())
         .collect();
+    let none_shift = if *none_threshold {
+        fit_none_shift(&held_out, grid.metric)
+    } else {
+        0.0
+    };
+    held_out.iter_mut().for_each(|(_, z)| z[NONE] += none_shift);
     Ok(Selected {
         options: config.apply(&chosen),
         table,
         reason,
         temperature: fit_temperature(&held_out),
+        none_shift,
     })
 }
 
@@ -666,6 +780,7 @@ mod tests {
             min_target_rows: vec![Some(10), None],
             balance: vec![false, true],
             augment_targets: vec![None, Some(0.5)],
+            none_threshold: vec![false, true],
         };
         let base = TrainOptions {
             min_df: 1,
@@ -686,16 +801,22 @@ mod tests {
             rows,
             [
                 ("words", Some(10)),
+                ("words, none threshold", Some(10)),
                 ("words, augmented 0.5", Some(10)),
+                ("words, augmented 0.5, none threshold", Some(10)),
                 ("words, balanced", Some(10)),
+                ("words, balanced, none threshold", Some(10)),
                 ("words, balanced, augmented 0.5", Some(10)),
+                ("words, balanced, augmented 0.5, none threshold", Some(10)),
                 ("words", None),
+                ("words, none threshold", None),
                 ("words, balanced", None),
+                ("words, balanced, none threshold", None),
             ]
         );
         // The switches reach the fits: on these rows, with this little data per target, the
         // majority class wins unless the rows are balanced or the targets share evidence.
-        assert!(table[1].f_avg > table[0].f_avg && table[2].f_avg > table[0].f_avg);
+        assert!(table[2].f_avg > table[0].f_avg && table[4].f_avg > table[0].f_avg);
         let marked: Vec<_> = table.iter().filter(|r| r.chosen).collect();
         assert_eq!(marked.len(), 1);
         let best = table
@@ -709,6 +830,34 @@ mod tests {
             marked[0].features.contains("augmented")
         );
         assert_eq!(chosen.min_target_rows, marked[0].min_target_rows);
+    }
+
+    #[test]
+    fn the_none_threshold_is_chosen_on_other_folds_than_it_is_judged_on() {
+        // Favor rows whose none logit is 1.1 above favor's: a shift of -1.25 answers them right.
+        let row = |label: usize, favor: f32, none: f32| (label, [favor, 0.0, none]);
+        let mut leaning = vec![row(0, 0.0, 1.1); 10];
+        leaning.extend(vec![row(2, 0.0, 3.0); 10]);
+        assert_eq!(fit_none_shift(&leaning, Metric::FAvg), -1.25);
+        // Nothing to gain: no shift, not the most negative of equal ones.
+        let settled = vec![row(0, 2.0, 0.0), row(2, 0.0, 2.0)];
+        assert_eq!(fit_none_shift(&settled, Metric::MacroF1), 0.0);
+        // Cross-fitted: a fold whose own rows want a shift, beside folds that want none, is
+        // judged with the others' choice (no shift) and keeps its mistakes.
+        let fold = |logits: Vec<(usize, [f32; 3])>| HeldOut {
+            confusion: shifted_confusion(&logits, 0.0),
+            logits,
+        };
+        let folds = vec![
+            fold(leaning.clone()),
+            fold(settled.clone()),
+            fold(settled.clone()),
+        ];
+        let judged = with_none_threshold(&folds, 3, Metric::FAvg);
+        assert_eq!(judged[0].confusion.matrix, folds[0].confusion.matrix);
+        let wanting = vec![fold(leaning.clone()), fold(leaning.clone()), fold(leaning)];
+        let judged = with_none_threshold(&wanting, 3, Metric::FAvg);
+        assert!(judged[0].confusion.f_avg() > wanting[0].confusion.f_avg());
     }
 
     #[test]
@@ -799,6 +948,7 @@ mod tests {
                 }],
                 min_target_rows: vec![None],
                 balance: vec![false],
+                none_threshold: vec![false],
                 augment_targets: vec![None],
             };
             let selected =

@@ -146,6 +146,15 @@ impl LinearModel {
         }
     }
 
+    /// Adds `shift` to the none class's intercept (a class the model never saw stays out of
+    /// reach): every decision between none and a side moves by the same margin.
+    pub fn shift_none(&mut self, shift: f32) {
+        let none = Stance::None.index();
+        if self.intercept[none] > ABSENT_CLASS_INTERCEPT {
+            self.intercept[none] += shift;
+        }
+    }
+
     pub fn logits(&self, x: &SparseVec) -> [f32; 3] {
         self.scaled_logits(x, |_| 1.0)
     }
@@ -224,6 +233,9 @@ pub struct Metadata {
     /// that probabilities mean what they say; absent: 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
+    /// The shift added to the none class's logit, chosen by selection's none threshold; absent: 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub none_shift: Option<f64>,
     /// The party registry the model was trained with (models written before it was recorded
     /// have none).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -265,6 +277,14 @@ pub struct StanceModel {
 impl StanceModel {
     /// Calibrates the probabilities of every model (pooled and per target) by `temperature`
     /// (see `cv::fit_temperature`) and records it; decisions do not change.
+    /// Moves the threshold of the none class by `shift` in every model (see
+    /// `cv::fit_none_shift`) and records it.
+    pub fn shift_none(&mut self, shift: f32) {
+        self.pooled.shift_none(shift);
+        self.targets.values_mut().for_each(|m| m.shift_none(shift));
+        self.metadata.none_shift = Some(shift as f64);
+    }
+
     pub fn calibrate(&mut self, temperature: f64) {
         let t = temperature as f32;
         self.pooled.soften(t);

@@ -158,6 +158,7 @@ pub fn train(
             cross_validation: Vec::new(),
             selection: None,
             temperature: None,
+            none_shift: None,
             registry: Some(registry.record()),
             languages: statement_languages(examples, options.analyzer.language),
         },

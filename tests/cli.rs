@@ -729,6 +729,9 @@ fn cv_mini(dir: &Path, grid: &[&str]) -> serde_json::Value {
     if !grid.contains(&"--cv-balance") {
         args.push("--balance=off");
     }
+    if !grid.contains(&"--cv-none-threshold") {
+        args.extend(["--cv-none-threshold", "off"]);
+    }
     args.extend_from_slice(grid);
     let model = train_mini(dir, &args);
     let r = run(stance().args(["inspect", "--json", "--model"]).arg(&model));
@@ -922,6 +925,52 @@ fn cv_can_choose_class_balancing_and_says_what_it_chose() {
     let metadata = cv_mini(dir.path(), &["--cv-chars", "off", "--cv-balance", "off,on"]);
     assert_eq!(cv_row_names(&metadata), ["words", "words, balanced"]);
     assert_cv_value_refused(dir.path(), "--cv-balance", "maybe");
+}
+
+#[test]
+fn cv_tries_the_none_threshold_and_the_model_records_its_shift() {
+    let dir = tempfile::tempdir().unwrap();
+    let metadata = cv_mini(
+        dir.path(),
+        &[
+            "--cv-chars",
+            "off",
+            "--cv-balance",
+            "off,on",
+            "--cv-none-threshold",
+            "off,on",
+            "--metric",
+            "f_avg",
+        ],
+    );
+    assert_eq!(
+        cv_row_names(&metadata),
+        [
+            "words",
+            "words, none threshold",
+            "words, balanced",
+            "words, balanced, none threshold"
+        ]
+    );
+    let chosen: Vec<&serde_json::Value> = metadata["cross_validation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["chosen"] == true)
+        .collect();
+    // The shift is recorded exactly when a thresholded candidate won.
+    let thresholded = chosen[0]["features"]
+        .as_str()
+        .unwrap()
+        .contains("none threshold");
+    assert_eq!(metadata.get("none_shift").is_some(), thresholded);
+    // Alone, the threshold is no reason to run selection.
+    let metadata = cv_mini(
+        dir.path(),
+        &["--cv-chars", "off", "--cv-none-threshold", "off,on"],
+    );
+    assert_eq!(cv_row_names(&metadata), Vec::<String>::new());
+    assert_cv_value_refused(dir.path(), "--cv-none-threshold", "sometimes");
 }
 
 #[test]

@@ -110,6 +110,9 @@ fn print_metadata(model: &StanceModel) -> Result<()> {
     if let Some(selection) = &m.selection {
         outln!("selection: {selection}");
     }
+    if let Some(shift) = m.none_shift {
+        outln!("none threshold: {shift:+.2} added to the none logit (chosen by cross-validation)");
+    }
     if let Some(t) = m.temperature {
         outln!("temperature: {t:.3} (weights divided by it: probabilities fit to the held-out folds of selection)");
     }

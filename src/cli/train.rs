@@ -222,6 +222,11 @@ pub struct TrainArgs {
     /// --shared-weight) or `off,on` (default: --augment-targets as given).
     #[arg(long, value_delimiter = ',', value_enum)]
     cv_augment_targets: Vec<Switch>,
+    /// The none threshold tried by selection: `off`, `on` or `off,on` (default). On, a shift of
+    /// the none class's logit is chosen by CV (each fold's on the other folds) to serve
+    /// --metric: F_avg on neutral-heavy news wants favor and against answered more often.
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "on|off")]
+    cv_none_threshold: Vec<Switch>,
     /// Stemming languages tried by selection, e.g. `english,none` (default: --language as given).
     #[arg(long, value_delimiter = ',', value_enum)]
     cv_language: Vec<Language>,
@@ -416,6 +421,15 @@ fn selection_grid(
             .into_iter()
             .map(|on| on.then_some(args.shared_weight))
             .collect(),
+        none_threshold: candidates(
+            None,
+            &args
+                .cv_none_threshold
+                .iter()
+                .map(|&s| s == Switch::On)
+                .collect::<Vec<_>>(),
+            &[false, true],
+        ),
     })
 }
 
@@ -621,6 +635,9 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
     let mut model = train::train(&examples, fingerprints, &options, &registry, chosen_vectors)?;
     spinner.finish_and_clear();
     if let Some(selected) = selected {
+        if selected.none_shift != 0.0 {
+            model.shift_none(selected.none_shift);
+        }
         model.calibrate(selected.temperature);
         model.metadata.cross_validation = selected.table;
         model.metadata.selection = Some(selected.reason);

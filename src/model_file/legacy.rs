@@ -129,6 +129,7 @@ fn convert<A: Into<AnalyzerConfig>>(old: OldModel<A>) -> bincode::Result<StanceM
             cross_validation: m.cross_validation,
             selection: None,
             temperature: None,
+            none_shift: None,
             registry: None,
             languages: BTreeMap::new(),
         },

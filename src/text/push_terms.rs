@@ -35,6 +35,8 @@ struct Walk {
     negated: bool,
     /// Where the previous token ended (0 before the first).
     previous_end_byte: usize,
+    /// The statement's stemming language.
+    language: Language,
 }
 
 impl Walk {
@@ -110,7 +112,10 @@ impl Analyzer {
         terms: &mut Terms,
     ) {
         WORDS.with_borrow_mut(|words| {
-            let mut walk = Walk::default();
+            let mut walk = Walk {
+                language,
+                ..Walk::default()
+            };
             for (position, &token) in tokens.iter().enumerate() {
                 let raw = &text[token.byte_start..token.byte_end];
                 let between = &text[walk.previous_end_byte..token.byte_start];
@@ -213,6 +218,13 @@ impl Analyzer {
         if let (true, Some(word)) = (placeholder.is_target, &current.word) {
             if self.config.target_words {
                 terms.push_target_word(&word.stem);
+                // A Russian noun's ending is its case, and its case its role: "США обвинили
+                // Москву" (accusative: the accused) against "Москва обвинила" (the accuser).
+                if walk.language == Language::Russian {
+                    let folded = crate::folding::fold(current.raw);
+                    let ending = folded.strip_prefix(&*word.stem).unwrap_or("");
+                    terms.push_target_word(&format!("-{ending}"));
+                }
             }
         }
         match terms.last_mut() {

@@ -3,7 +3,7 @@
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 #[repr(u8)]
 pub enum Language {
@@ -26,6 +26,7 @@ pub enum Language {
     Tamil,
     Turkish,
     /// No stemming: words are only lowercased.
+    #[default]
     None,
     /// Each statement in its own language, detected from its text (`detect`).
     Auto,
