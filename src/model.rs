@@ -10,7 +10,7 @@ use crate::features::{SparseVec, Vocabulary};
 use crate::folding::fold;
 use crate::parties::{Registry, Span};
 use crate::pooling::{self, PoolingOptions};
-use crate::text::{Analyzer, AnalyzerConfig, TermIds, Terms, VectorRows, NO_ROW};
+use crate::text::{Analyzer, AnalyzerConfig, Language, TermIds, Terms, VectorRows, NO_ROW};
 use crate::vectors::WordVectors;
 
 /// Options that shape a model; saved in it so that it can be reproduced. Saved as JSON, so an
@@ -309,6 +309,9 @@ impl StanceModel {
     }
 }
 
+/// The share of training statements a detected language needs for the model to know it.
+const KNOWN_LANGUAGE_SHARE: f64 = 0.01;
+
 /// What the scorer says about one (statement, target).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prediction {
@@ -317,6 +320,8 @@ pub struct Prediction {
     pub probabilities: [f32; 3],
     /// Whether the target was found in the text (by spans, alias or name).
     pub target_found: bool,
+    /// The language the statement was stemmed in (detected under `--language auto`).
+    pub language: Language,
 }
 
 /// A loaded model ready to score: the analyzer, the registry and a case-insensitive target table.
@@ -373,6 +378,25 @@ impl Scorer {
             keys,
             dense_weights,
         }
+    }
+
+    /// The languages the model was trained on under `--language auto`, with their statements:
+    /// those detected in enough statements (`KNOWN_LANGUAGE_SHARE`; a few misdetected ones
+    /// teach nothing). Empty for a model with a fixed language.
+    pub fn known_languages(&self) -> Vec<(&str, usize)> {
+        let seen = &self.model.metadata.languages;
+        let total: usize = seen.values().sum();
+        seen.iter()
+            .filter(|&(_, &n)| n as f64 >= KNOWN_LANGUAGE_SHARE * total as f64)
+            .map(|(name, &n)| (name.as_str(), n))
+            .collect()
+    }
+
+    /// Whether the model was trained on statements in `language`: always for a model with a
+    /// fixed language (it stems every statement alike).
+    pub fn knows_language(&self, language: Language) -> bool {
+        let known = self.known_languages();
+        known.is_empty() || known.iter().any(|&(name, _)| name == language.name())
     }
 
     pub fn registry(&self) -> &Registry {
@@ -516,6 +540,7 @@ impl Scorer {
                 stance: Stance::ALL[argmax(&probabilities)],
                 probabilities,
                 target_found,
+                language: terms.language(),
             }
         })
     }
@@ -631,6 +656,7 @@ impl Scorer {
             stance: Stance::ALL[class],
             probabilities,
             target_found,
+            language: terms.language(),
         };
         let explanation = Explanation {
             class: Stance::ALL[class],

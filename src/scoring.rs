@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::data::{Example, Stance};
 use crate::model::{Explanation, Scorer};
+use crate::text::Language;
 
 /// How each statement is turned into rows.
 #[derive(Debug, Clone, Copy, Default)]
@@ -66,6 +67,9 @@ pub struct ScoreRow<'a> {
     pub explanation: Option<Explanation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<&'static str>,
+    /// The statement's language, when the model was trained on none of its statements in it.
+    #[serde(skip)]
+    pub unseen_language: Option<Language>,
 }
 
 impl<'a> ScoreRow<'a> {
@@ -86,6 +90,7 @@ impl<'a> ScoreRow<'a> {
             abstained: None,
             explanation: None,
             note,
+            unseen_language: None,
         }
     }
 }
@@ -134,6 +139,7 @@ pub fn score_example<'a>(
                 none,
             });
             row.mentioned = Some(p.target_found);
+            row.unseen_language = (!scorer.knows_language(p.language)).then_some(p.language);
             row.explanation = explanation;
         }
         row.target = target;

@@ -1593,3 +1593,42 @@ fn suggest_writes_label_studio_tasks_for_the_shipped_config() {
         .arg(fixture("mini.jsonl")));
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn a_language_the_model_never_saw_is_named_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // The mini fixture is English: `--language auto` (the default) records it.
+    let model = train_mini(dir.path(), &["--no-select"]);
+    let r = run(stance().args(["inspect", "--model"]).arg(&model));
+    assert!(
+        r.stdout
+            .contains("languages (--language auto, statements as detected): english"),
+        "{}",
+        r.stdout
+    );
+    let input = write(
+        dir.path(),
+        "mixed.txt",
+        "США обвинили Москву в затягивании войны\nКремль отверг обвинения Вашингтона\n\
+         Kyiv praised Brussels for the new aid package.\n"
+            .as_bytes(),
+    );
+    let r = run(stance()
+        .args(["score", "--model"])
+        .arg(&model)
+        .arg("--input")
+        .arg(&input));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(json_lines(&r.stdout).len(), 6, "{}", r.stdout);
+    let warnings: Vec<&str> = r.stderr.lines().filter(|l| l.contains("russian")).collect();
+    assert_eq!(warnings.len(), 1, "{}", r.stderr);
+    assert!(warnings[0].contains("trained on english"), "{}", r.stderr);
+    // English statements alone: no warning.
+    let english = write(dir.path(), "en.txt", b"Kyiv praised Brussels.\n");
+    let r = run(stance()
+        .args(["score", "--model"])
+        .arg(&model)
+        .arg("--input")
+        .arg(&english));
+    assert_eq!(r.stderr, "", "{}", r.stderr);
+}

@@ -107,6 +107,17 @@ fn print_metadata(model: &StanceModel) -> Result<()> {
     for note in &m.notes {
         outln!("note: {note}");
     }
+    if !m.languages.is_empty() {
+        let counts: Vec<String> = m
+            .languages
+            .iter()
+            .map(|(name, n)| format!("{name} {n}"))
+            .collect();
+        outln!(
+            "languages (--language auto, statements as detected): {}",
+            counts.join(", ")
+        );
+    }
     if let Some(selection) = &m.selection {
         outln!("selection: {selection}");
     }

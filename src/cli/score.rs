@@ -13,6 +13,7 @@ use crate::data::{self, Example, Format, Need};
 use crate::io::OutputFile;
 use crate::model::Scorer;
 use crate::scoring::{score_example, RowOptions, ScoreRow};
+use crate::text::Language;
 use crate::{Error, Result};
 
 use super::json_string::write_json_str;
@@ -364,6 +365,12 @@ fn score_each_target<'a>(
     settings: &Settings<'a>,
     mut emit: impl FnMut(&crate::scoring::ScoreRow<'a>),
 ) {
+    let mut emit = |row: &crate::scoring::ScoreRow<'a>| {
+        if let Some(language) = row.unseen_language {
+            warn_unseen_language(scorer, language);
+        }
+        emit(row)
+    };
     if settings.targets.is_empty() || example.target.is_some() {
         return score_example(scorer, example, &settings.rows, emit);
     }
@@ -374,6 +381,28 @@ fn score_each_target<'a>(
         };
         score_example(scorer, example, &options, &mut emit);
     }
+}
+
+/// Says, once per language and run, that the model never saw a statement in it: its stances
+/// there rest on names and shared words only.
+fn warn_unseen_language(scorer: &Scorer, language: Language) {
+    static WARNED: std::sync::Mutex<Vec<Language>> = std::sync::Mutex::new(Vec::new());
+    let mut warned = WARNED.lock().unwrap_or_else(|e| e.into_inner());
+    if warned.contains(&language) {
+        return;
+    }
+    warned.push(language);
+    let seen: Vec<String> = scorer
+        .known_languages()
+        .iter()
+        .map(|(name, n)| format!("{name} ({n} statements)"))
+        .collect();
+    eprintln!(
+        "warning: some statements are in {} (detected), and the model was trained on {} only: \
+         its stances there are guesses",
+        language.name(),
+        seen.join(", ")
+    );
 }
 
 /// Lines of the input read together: their bytes in one buffer, and where each line sits.
@@ -993,6 +1022,7 @@ mod tests {
                 against: vec![contribution("war\\", -0.125)],
             }),
             note: None,
+            unseen_language: None,
         };
         let bare = ScoreRow::unscored(None, "", Some(NO_PARTY));
         let mut odd_numbers = ScoreRow::unscored(None, "x", None);

@@ -91,6 +91,7 @@ impl Analyzer {
                     Language::Auto => stem::detect(text),
                     language => language,
                 };
+                terms.set_language(language);
                 self.push_terms(
                     (text, language),
                     tokens,

@@ -2,6 +2,7 @@
 //! arena), with what the features need of each (span, clause, negation, target, role flags,
 //! valence), and, when asked, their ids and the words' vector rows.
 
+use super::stem::Language;
 use super::word_facts::{CachedWord, TermIds};
 
 /// Stands for every mention of the target, so that "Kyiv" and "Moscow" in one sentence give
@@ -45,6 +46,8 @@ pub struct Terms {
     target_words: Vec<(u32, u32)>,
     /// With `VectorRows`: the words that have a vector, and the target's mention words.
     vector_words: Vec<VectorWord>,
+    /// The language the statement was stemmed in (detected under `Language::Auto`).
+    language: Language,
 }
 
 /// A word token for the dense block (see `pooling`): its vector row (`NO_ROW` for a mention
@@ -64,6 +67,16 @@ impl Terms {
         self.ids.clear();
         self.target_words.clear();
         self.vector_words.clear();
+        self.language = Language::None;
+    }
+
+    /// The language the statement was stemmed in.
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    pub(super) fn set_language(&mut self, language: Language) {
+        self.language = language;
     }
 
     /// The words with a vector row and the mention words, when made with `VectorRows`.
