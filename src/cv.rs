@@ -322,8 +322,17 @@ fn held_out_scores(
     let mut confusion = Confusion::default();
     let mut logits = Vec::with_capacity(held_out.len());
     for (&i, x) in held_out.iter().zip(rows) {
-        let own = (!pooled_only).then(|| models.1.get(&prepared.targets[i]));
-        let model = own.flatten().unwrap_or(&models.0);
+        // A language's own model does not depend on the per-target setting: pooled-only
+        // candidates have it too.
+        let own_target = (!pooled_only)
+            .then(|| models.1.get(&prepared.targets[i]))
+            .flatten();
+        let own_language = || {
+            models
+                .1
+                .get(&crate::model::language_key(prepared.languages[i]))
+        };
+        let model = own_target.or_else(own_language).unwrap_or(&models.0);
         let z = model.logits(x);
         let label = prepared.labels[i];
         confusion.add(Stance::ALL[label], Stance::ALL[crate::model::argmax(&z)]);

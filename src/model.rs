@@ -309,6 +309,30 @@ impl StanceModel {
     }
 }
 
+/// Models of their own for languages (`train::language_groups`) sit beside the targets' own
+/// models under this prefix and the language's name (`@language:russian`).
+const LANGUAGE_PREFIX: &str = "@language:";
+
+/// The key of a language's own model among the models of targets.
+pub fn language_key(language: Language) -> String {
+    format!("{LANGUAGE_PREFIX}{}", language.name())
+}
+
+impl StanceModel {
+    /// The languages with a model of their own (`train::language_groups`), by name.
+    pub fn language_models(&self) -> Vec<&str> {
+        self.targets
+            .keys()
+            .filter_map(|k| k.strip_prefix(LANGUAGE_PREFIX))
+            .collect()
+    }
+
+    /// How many targets have a model of their own.
+    pub fn target_models(&self) -> usize {
+        self.targets.len() - self.language_models().len()
+    }
+}
+
 /// The share of training statements a detected language needs for the model to know it.
 const KNOWN_LANGUAGE_SHARE: f64 = 0.01;
 
@@ -359,7 +383,12 @@ impl Scorer {
             vectors.rebuild_index();
         }
         let analyzer = Analyzer::new(model.metadata.options.analyzer.clone());
-        let target_keys = model.targets.keys().map(|k| (fold(k), k.clone())).collect();
+        let target_keys = model
+            .targets
+            .keys()
+            .filter(|k| !k.starts_with(LANGUAGE_PREFIX))
+            .map(|k| (fold(k), k.clone()))
+            .collect();
         let keys = FeatureKeys::new(&model.vocabulary);
         let (offset, width) = (model.vocabulary.len(), model.dense_width());
         let dense_weights = (
@@ -407,14 +436,23 @@ impl Scorer {
         &self.analyzer
     }
 
-    /// The model used for a target: its own if trained, else the pooled one.
-    pub fn model_for(&self, target: &str) -> (&LinearModel, Option<&str>) {
-        if self.target_keys.is_empty() {
+    /// The model used for a target in a statement in `language`: the target's own if trained,
+    /// else the language's own if trained, else the pooled one; with the own model's key.
+    pub fn model_for(
+        &self,
+        target: &str,
+        language: Option<Language>,
+    ) -> (&LinearModel, Option<&str>) {
+        if self.model.targets.is_empty() {
             return (&self.model.pooled, None);
         }
         let canonical = self.registry.canonical(target);
-        match self.target_keys.get(&fold(canonical)) {
-            Some(key) => (&self.model.targets[key], Some(key.as_str())),
+        if let Some(key) = self.target_keys.get(&fold(canonical)) {
+            return (&self.model.targets[key], Some(key.as_str()));
+        }
+        let language = language.map(language_key);
+        match language.and_then(|key| self.model.targets.get_key_value(&key)) {
+            Some((key, model)) => (model, Some(key.as_str())),
             None => (&self.model.pooled, None),
         }
     }
@@ -519,7 +557,6 @@ impl Scorer {
         target: &str,
         spans: Option<&[(usize, usize)]>,
     ) -> Prediction {
-        let (model, own) = self.model_for(target);
         SCRATCH.with_borrow_mut(|scratch| {
             let Scratch {
                 terms,
@@ -529,6 +566,7 @@ impl Scorer {
                 dense,
             } = scratch;
             let target_found = self.terms_into(text, target, spans, terms);
+            let (model, own) = self.model_for(target, Some(terms.language()));
             self.dense_into(terms, dense);
             self.feature_indices(terms, indices);
             let vocabulary = &self.model.vocabulary;
@@ -600,7 +638,7 @@ impl Scorer {
         vocabulary.scale(&mut x, scales);
         let mut dense = Vec::new();
         self.dense_into(&terms, &mut dense);
-        let (model, own) = self.model_for(target);
+        let (model, own) = self.model_for(target, Some(terms.language()));
         let mut z = model.logits(&x);
         self.add_dense_logits(own, &dense, &mut z);
         let probabilities = softmax(z);
@@ -768,7 +806,7 @@ mod tests {
                     .enumerate()
                     .map(|(j, &v)| (offset + j as u32, v)),
             );
-            let (model, _) = scorer.model_for(target);
+            let (model, _) = scorer.model_for(target, Some(terms.language()));
             let trained = softmax(model.logits(&row));
             for (t, p) in trained.iter().zip(predicted.probabilities) {
                 assert!((t - p).abs() < 1e-5);

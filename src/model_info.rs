@@ -80,7 +80,7 @@ pub fn views(
     let views = match target {
         Some(target) => {
             let canonical = scorer.registry().canonical(target).to_string();
-            let (linear, own) = scorer.model_for(&canonical);
+            let (linear, own) = scorer.model_for(&canonical, None);
             if own.is_none() && !model.metadata.rows_per_target.contains_key(&canonical) {
                 note = Some(format!(
                     "{canonical} was not in the training data; the pooled model serves it"

@@ -11,7 +11,8 @@ use crate::data::{Example, Stance};
 use crate::error::{Error, Result};
 use crate::features::{SparseVec, Vocabulary};
 use crate::model::{
-    LinearModel, Metadata, StanceModel, TrainOptions, TrainingFile, ABSENT_CLASS_INTERCEPT,
+    language_key, LinearModel, Metadata, StanceModel, TrainOptions, TrainingFile,
+    ABSENT_CLASS_INTERCEPT,
 };
 use crate::parties::Registry;
 use crate::pooling;
@@ -29,7 +30,12 @@ pub struct Prepared {
     pub docs: Vec<Vec<String>>,
     /// Each row's dense block (empty without vectors).
     pub dense: Vec<Vec<f32>>,
+    /// The language each row's statement was stemmed in.
+    pub languages: Vec<Language>,
 }
+
+/// One row of `Prepared`: canonical target, class index, features, dense block, language.
+type PreparedRow = (String, usize, Vec<String>, Vec<f32>, Language);
 
 /// Analyzes labeled examples into feature lists and, when `options.vectors` is set, pools
 /// `vectors` around each target. Every example must have target and stance.
@@ -42,7 +48,7 @@ pub fn prepare(
     let analyzer = Analyzer::new(options.analyzer.clone());
     let dense = vectors.zip(options.vectors.as_ref());
     let row_of = |raw: &str| vectors.map_or(NO_ROW, |v| pooling::row_of(v, raw));
-    let rows: Vec<(String, usize, Vec<String>, Vec<f32>)> = examples
+    let rows: Vec<PreparedRow> = examples
         .par_iter()
         .map(|example| {
             let target = example.target.as_deref().unwrap_or_default();
@@ -71,6 +77,7 @@ pub fn prepare(
                 stance.index(),
                 features,
                 pooled,
+                terms.language(),
             )
         })
         .collect();
@@ -80,12 +87,14 @@ pub fn prepare(
         labels: Vec::with_capacity(rows.len()),
         docs: Vec::with_capacity(rows.len()),
         dense: Vec::with_capacity(rows.len()),
+        languages: Vec::with_capacity(rows.len()),
     };
-    for (target, label, doc, pooled) in rows {
+    for (target, label, doc, pooled, language) in rows {
         prepared.targets.push(target);
         prepared.labels.push(label);
         prepared.docs.push(doc);
         prepared.dense.push(pooled);
+        prepared.languages.push(language);
     }
     prepared
 }
@@ -232,6 +241,7 @@ pub struct Vectorized<'a> {
     pub labels: Vec<usize>,
     pub targets: Vec<&'a str>,
     pub sources: Vec<usize>,
+    pub languages: Vec<Language>,
 }
 
 pub fn vectorize_rows<'a>(
@@ -263,6 +273,7 @@ pub fn vectorize_rows<'a>(
         .map(|&i| prepared.targets[i].as_str())
         .collect();
     let sources = rows_used.iter().map(|&i| prepared.sources[i]).collect();
+    let languages = rows_used.iter().map(|&i| prepared.languages[i]).collect();
     Ok(Vectorized {
         width: vocabulary.len() + prepared.dense_width(),
         vocabulary,
@@ -270,6 +281,7 @@ pub fn vectorize_rows<'a>(
         labels,
         targets,
         sources,
+        languages,
     })
 }
 
@@ -283,6 +295,33 @@ impl Vectorized<'_> {
             0
         }
     }
+}
+
+/// A language needs this many rows for a model of its own (`language_groups`).
+const LANGUAGE_MODEL_ROWS: usize = 1000;
+
+/// Under `--language auto`, when the rows are in two languages or more with
+/// `LANGUAGE_MODEL_ROWS` each, each such language's rows by its model's key
+/// (`model::language_key`): each language gets a model of its own, as a target with enough rows
+/// does, so that one language's data does not teach the features all languages share (the
+/// `<target>` placeholder, the lexicon signs, the context marks) their weights for the other.
+/// Empty otherwise.
+fn language_groups(data: &Vectorized, options: &TrainOptions) -> Vec<(String, Vec<usize>)> {
+    if options.analyzer.language != Language::Auto {
+        return Vec::new();
+    }
+    let mut by_language: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (position, &language) in data.languages.iter().enumerate() {
+        by_language
+            .entry(language_key(language))
+            .or_default()
+            .push(position);
+    }
+    by_language.retain(|_, rows| rows.len() >= LANGUAGE_MODEL_ROWS);
+    if by_language.len() < 2 {
+        return Vec::new();
+    }
+    by_language.into_iter().collect()
 }
 
 /// Fits the vocabulary on the given rows only, then the models.
@@ -336,6 +375,10 @@ pub fn fit_models(data: &Vectorized, options: &TrainOptions, mut mode: FitMode) 
             Some(_) => too_few.push(target),
             None => {}
         }
+    }
+    let language_groups = language_groups(data, options);
+    for (key, indices) in &language_groups {
+        jobs.push((Some(key.as_str()), indices));
     }
     let mut notes = Vec::new();
     if let (Some(m), false) = (options.min_target_rows, too_few.is_empty()) {

@@ -69,8 +69,15 @@ fn print_metadata(model: &StanceModel) -> Result<()> {
     outln!(
         "features: {}   targets with their own model: {}",
         model.vocabulary.len(),
-        model.targets.len()
+        model.target_models()
     );
+    let languages = model.language_models();
+    if !languages.is_empty() {
+        outln!(
+            "languages with their own model (--language auto): {}",
+            languages.join(", ")
+        );
+    }
     match model_info::vectors_view(model) {
         Some(v) => outln!(
             "word vectors: {}: {} words, dimension {}, sha256 {}; pooled over left context, right context, mention and statement",

@@ -60,7 +60,8 @@ text, target, stance (id optional), or SemEval-2016 TSV (ID, Target, Tweet, Stan
 pub struct TrainArgs {
     /// Labeled files. None: the default model's recipe, run from the repository root:
     /// labeled/train.jsonl and every labeled/external/*.jsonl, rows pooled (per-source 5-fold CV
-    /// chose pooling over --augment-sources: scripts/bench/sources-cv.py).
+    /// chose pooling over --augment-sources: scripts/bench/sources-cv.py), with a model per
+    /// language under --language auto (English and Russian there).
     files: Vec<PathBuf>,
     /// Where to write the model; required when FILES are given. Default: models/default.stance
     #[arg(long, short)]
@@ -644,11 +645,17 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
     }
     model.metadata.notes.extend(skipped);
     model_file::save(&model, &out)?;
+    let languages = model.language_models();
+    let languages = if languages.is_empty() {
+        String::new()
+    } else {
+        format!("; a model per language: {}", languages.join(", "))
+    };
     eprintln!(
-        "trained on {} rows ({} targets, {} with a model of their own), {} features → {}",
+        "trained on {} rows ({} targets, {} with a model of their own{languages}), {} features → {}",
         examples.len(),
         model.metadata.rows_per_target.len(),
-        model.targets.len(),
+        model.target_models(),
         model.vocabulary.len(),
         out.display()
     );

@@ -77,3 +77,72 @@ fn augmented_targets_borrow_evidence_from_each_other() {
     // With a shared copy of every feature, what Alpha's rows taught reaches Beta.
     assert_eq!(beta_stance(Some(0.5)), Stance::Favor);
 }
+
+/// `n` rows toward Alpha in English and `n` in Russian: "good"/"хорошо" favor, "bad"/"плохо"
+/// against, the rest none.
+fn two_languages(n: usize) -> Vec<Example> {
+    let mut examples = Vec::new();
+    for i in 0..n {
+        let (en, ru, stance) = match i % 3 {
+            0 => ("good", "хорошо", Stance::Favor),
+            1 => ("bad", "плохо", Stance::Against),
+            _ => ("report", "сообщение", Stance::None),
+        };
+        examples.push(example(&format!("Alpha {en} item{i}"), "Alpha", stance));
+        examples.push(example(&format!("Альфа {ru} пункт{i}"), "Alpha", stance));
+    }
+    examples
+}
+
+fn options_with(language: crate::text::Language) -> TrainOptions {
+    TrainOptions {
+        analyzer: AnalyzerConfig {
+            language,
+            ..AnalyzerConfig::default()
+        },
+        min_df: 1,
+        vectors: None,
+        ..TrainOptions::default()
+    }
+}
+
+#[test]
+fn under_auto_each_language_with_enough_rows_gets_a_model_and_scores_its_statements() {
+    use crate::text::Language;
+    let registry = Registry::default_registry();
+    let examples = two_languages(LANGUAGE_MODEL_ROWS);
+    let model = train(
+        &examples,
+        vec![],
+        &options_with(Language::Auto),
+        &registry,
+        None,
+    )
+    .unwrap();
+    assert_eq!(model.language_models(), ["english", "russian"]);
+    assert_eq!(model.target_models(), 0);
+    let scorer = Scorer::new(model, Registry::default_registry());
+    let (_, own) = scorer.model_for("Alpha", Some(Language::Russian));
+    assert_eq!(own, Some("@language:russian"));
+    let (_, own) = scorer.model_for("Alpha", Some(Language::French));
+    assert_eq!(
+        own, None,
+        "a language without a model of its own gets the pooled one"
+    );
+    assert_eq!(
+        scorer.predict("Альфа плохо", "Alpha", None).stance,
+        Stance::Against
+    );
+    // A fixed language, or too few rows of one language: one pooled model, as before.
+    let fixed = train(
+        &examples,
+        vec![],
+        &options_with(Language::English),
+        &registry,
+        None,
+    );
+    assert!(fixed.unwrap().targets.is_empty());
+    let few = two_languages(LANGUAGE_MODEL_ROWS - 1);
+    let few = train(&few, vec![], &options_with(Language::Auto), &registry, None).unwrap();
+    assert!(few.targets.is_empty());
+}
