@@ -53,7 +53,9 @@ stance train --out tweets.model --metric f_avg semeval/train.jsonl\n  \
 # fixed settings, no selection\n  \
 stance train --out tweets.model --no-select --min-target-rows 100 --balance --l2 10 --char-ngrams 2-5 semeval/train.jsonl\n  \
 # other candidates: 3 dealings of the folds, stemming languages tried too\n  \
-stance train --out tweets.model --cv-repeats 3 --metric f_avg --cv-language english,none semeval/train.jsonl\n\n\
+stance train --out tweets.model --cv-repeats 3 --metric f_avg --cv-language english,none semeval/train.jsonl\n  \
+# Russian news (language detected per statement); F1_PN is the f_avg formula\n  \
+stance train --out ru.model --metric f_avg rusentne/train.jsonl\n\n\
 Labeled files: JSONL {\"id\"?, \"text\", \"target\", \"stance\", \"spans\"?}, CSV/TSV with a header naming \
 text, target, stance (id optional), or SemEval-2016 TSV (ID, Target, Tweet, Stance)."
 )]

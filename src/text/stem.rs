@@ -28,7 +28,7 @@ pub enum Language {
     /// No stemming: words are only lowercased.
     #[default]
     None,
-    /// Each statement in its own language, detected from its text (`detect`).
+    /// Each statement in its own language, detected from its text (whatlang).
     Auto,
 }
 
