@@ -10,9 +10,6 @@ use crate::error::{Error, Result};
 use crate::features::SparseVec;
 use crate::metrics::Confusion;
 use crate::model::LinearModel;
-
-/// Index of the none class in `Stance::ALL`.
-const NONE: usize = 2;
 use crate::model::{CvResult, TrainOptions};
 use crate::parties::Registry;
 use crate::pooling::PoolingOptions;
@@ -20,6 +17,9 @@ use crate::text::AnalyzerConfig;
 use crate::train::{fit_models, prepare, vectorize_rows, FitMode, Prepared, WarmStarts};
 use crate::vectors::WordVectors;
 use std::collections::BTreeMap;
+
+/// Index of the none class in `Stance::ALL`.
+const NONE: usize = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Metric {
@@ -254,6 +254,8 @@ struct Candidate {
     config: FitConfig,
     /// Scored with a shift of the none class's logit chosen on the other folds (`NONE_SHIFTS`).
     none_threshold: bool,
+    /// Index of its fits' held-out predictions (before any threshold) in `cross_validate`.
+    fit: usize,
 }
 
 impl Candidate {
@@ -303,7 +305,6 @@ fn mean_and_se(scores: &[f64]) -> (f64, f64) {
 }
 
 /// One candidate's predictions on one held-out fold.
-#[derive(Clone)]
 struct HeldOut {
     confusion: Confusion,
     /// Each row's class and logits, for the temperature fit.
@@ -327,12 +328,10 @@ fn held_out_scores(
         let own_target = (!pooled_only)
             .then(|| models.1.get(&prepared.targets[i]))
             .flatten();
-        let own_language = || {
-            models
-                .1
-                .get(&crate::model::language_key(prepared.languages[i]))
-        };
-        let model = own_target.or_else(own_language).unwrap_or(&models.0);
+        let own_language = || crate::model::language_model(&models.1, prepared.languages[i]);
+        let model = own_target
+            .or_else(|| own_language().map(|(_, m)| m))
+            .unwrap_or(&models.0);
         let z = model.logits(x);
         let label = prepared.labels[i];
         confusion.add(Stance::ALL[label], Stance::ALL[crate::model::argmax(&z)]);
@@ -519,9 +518,9 @@ pub fn cross_validate(
     let configs = grid.fit_configs();
     let (chains, twins) = chains(&configs);
     let mut candidates = Vec::new();
-    let mut scores: Vec<Vec<HeldOut>> = Vec::new();
-    // Each candidate's predictions before any none threshold: the final shift is fit on them.
-    let mut unshifted: Vec<Vec<HeldOut>> = Vec::new();
+    // Per feature set and fit configuration, the held-out folds of its fits; a candidate with
+    // and one without the none threshold share them.
+    let mut fits: Vec<Vec<HeldOut>> = Vec::new();
     for (f, features) in grid.features.iter().enumerate() {
         let mut options = base.clone();
         options.analyzer = features.analyzer.clone();
@@ -602,24 +601,30 @@ pub fn cross_validate(
             }
         }
         for (c, &config) in configs.iter().enumerate() {
-            let folds = std::mem::take(&mut per_config[c]);
+            fits.push(std::mem::take(&mut per_config[c]));
             for &none_threshold in &grid.none_threshold {
                 candidates.push(Candidate {
                     features: f,
                     config,
                     none_threshold,
+                    fit: fits.len() - 1,
                 });
-                scores.push(if none_threshold {
-                    with_none_threshold(&folds, grid.folds, grid.metric)
-                } else {
-                    folds.clone()
-                });
-                unshifted.push(folds.clone());
             }
         }
     }
+    let thresholded: Vec<Option<Vec<HeldOut>>> = candidates
+        .iter()
+        .map(|c| {
+            c.none_threshold
+                .then(|| with_none_threshold(&fits[c.fit], grid.folds, grid.metric))
+        })
+        .collect();
+    let scores = candidates
+        .iter()
+        .zip(&thresholded)
+        .map(|(c, t)| t.as_deref().unwrap_or(&fits[c.fit]));
     let mut table = Vec::new();
-    for (candidate, folds) in candidates.iter().zip(&scores) {
+    for (candidate, folds) in candidates.iter().zip(scores) {
         let mut pooled = Confusion::default();
         for c in folds.iter().map(|f| &f.confusion) {
             for g in 0..3 {
@@ -686,6 +691,7 @@ pub fn cross_validate(
         features,
         config,
         none_threshold,
+        fit,
     } = &candidates[simplest];
     let features = &grid.features[*features];
     let chosen = TrainOptions {
@@ -695,7 +701,7 @@ pub fn cross_validate(
     };
     // The final shift is fit on all the chosen candidate's held-out predictions, and the
     // temperature on them shifted by it.
-    let mut held_out: Vec<(usize, [f32; 3])> = unshifted[simplest]
+    let mut held_out: Vec<(usize, [f32; 3])> = fits[*fit]
         .iter()
         .flat_map(|f| f.logits.iter().copied())
         .collect();

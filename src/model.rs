@@ -275,8 +275,6 @@ pub struct StanceModel {
 }
 
 impl StanceModel {
-    /// Calibrates the probabilities of every model (pooled and per target) by `temperature`
-    /// (see `cv::fit_temperature`) and records it; decisions do not change.
     /// Moves the threshold of the none class by `shift` in every model (see
     /// `cv::fit_none_shift`) and records it.
     pub fn shift_none(&mut self, shift: f32) {
@@ -285,6 +283,8 @@ impl StanceModel {
         self.metadata.none_shift = Some(shift as f64);
     }
 
+    /// Calibrates the probabilities of every model (pooled and per target) by `temperature`
+    /// (see `cv::fit_temperature`) and records it; decisions do not change.
     pub fn calibrate(&mut self, temperature: f64) {
         let t = temperature as f32;
         self.pooled.soften(t);
@@ -307,18 +307,7 @@ impl StanceModel {
             .as_ref()
             .zip(self.metadata.options.vectors.as_ref())
     }
-}
 
-/// Models of their own for languages (`train::language_groups`) sit beside the targets' own
-/// models under this prefix and the language's name (`@language:russian`).
-const LANGUAGE_PREFIX: &str = "@language:";
-
-/// The key of a language's own model among the models of targets.
-pub fn language_key(language: Language) -> String {
-    format!("{LANGUAGE_PREFIX}{}", language.name())
-}
-
-impl StanceModel {
     /// The languages with a model of their own (`train::language_groups`), by name.
     pub fn language_models(&self) -> Vec<&str> {
         self.targets
@@ -333,8 +322,40 @@ impl StanceModel {
     }
 }
 
+/// Models of their own for languages (`train::language_groups`) sit beside the targets' own
+/// models under this prefix and the language's name (`@language:russian`).
+const LANGUAGE_PREFIX: &str = "@language:";
+
+/// The key of a language's own model among the models of targets.
+pub fn language_key(language: Language) -> String {
+    format!("{LANGUAGE_PREFIX}{}", language.name())
+}
+
+/// A language's own model among the models of targets, with its key, when it has one.
+pub fn language_model(
+    targets: &BTreeMap<String, LinearModel>,
+    language: Language,
+) -> Option<(&String, &LinearModel)> {
+    if targets.is_empty() {
+        return None;
+    }
+    targets.get_key_value(&language_key(language))
+}
+
 /// The share of training statements a detected language needs for the model to know it.
 const KNOWN_LANGUAGE_SHARE: f64 = 0.01;
+
+/// The languages a model was trained on under `--language auto`, with their statements: those
+/// detected in enough statements (`KNOWN_LANGUAGE_SHARE`; a few misdetected ones teach
+/// nothing). None for a model with a fixed language.
+fn known_languages(metadata: &Metadata) -> impl Iterator<Item = (&str, usize)> {
+    let total: usize = metadata.languages.values().sum();
+    metadata
+        .languages
+        .iter()
+        .filter(move |&(_, &n)| n as f64 >= KNOWN_LANGUAGE_SHARE * total as f64)
+        .map(|(name, &n)| (name.as_str(), n))
+}
 
 /// What the scorer says about one (statement, target).
 #[derive(Debug, Clone, PartialEq)]
@@ -354,6 +375,10 @@ pub struct Scorer {
     analyzer: Analyzer,
     registry: Registry,
     target_keys: HashMap<String, String>,
+    /// The languages with a model of their own, with its key (`language_model`).
+    language_keys: Vec<(Language, String)>,
+    /// The languages the model knows (`known_languages`), looked up for every row.
+    known: Vec<Language>,
     /// Integer keys of the vocabulary's features (see `feature_keys`), when they fit.
     keys: Option<FeatureKeys>,
     /// The dense block's weights class by class (`LinearModel::by_class`): the pooled model's,
@@ -389,6 +414,16 @@ impl Scorer {
             .filter(|k| !k.starts_with(LANGUAGE_PREFIX))
             .map(|k| (fold(k), k.clone()))
             .collect();
+        let languages = <Language as clap::ValueEnum>::value_variants();
+        let language_keys = languages
+            .iter()
+            .filter_map(|&l| language_model(&model.targets, l).map(|(key, _)| (l, key.clone())))
+            .collect();
+        let known = languages
+            .iter()
+            .copied()
+            .filter(|l| known_languages(&model.metadata).any(|(name, _)| name == l.name()))
+            .collect();
         let keys = FeatureKeys::new(&model.vocabulary);
         let (offset, width) = (model.vocabulary.len(), model.dense_width());
         let dense_weights = (
@@ -404,28 +439,23 @@ impl Scorer {
             analyzer,
             registry,
             target_keys,
+            language_keys,
+            known,
             keys,
             dense_weights,
         }
     }
 
-    /// The languages the model was trained on under `--language auto`, with their statements:
-    /// those detected in enough statements (`KNOWN_LANGUAGE_SHARE`; a few misdetected ones
-    /// teach nothing). Empty for a model with a fixed language.
+    /// The languages the model was trained on under `--language auto`, with their statements
+    /// (`known_languages`).
     pub fn known_languages(&self) -> Vec<(&str, usize)> {
-        let seen = &self.model.metadata.languages;
-        let total: usize = seen.values().sum();
-        seen.iter()
-            .filter(|&(_, &n)| n as f64 >= KNOWN_LANGUAGE_SHARE * total as f64)
-            .map(|(name, &n)| (name.as_str(), n))
-            .collect()
+        known_languages(&self.model.metadata).collect()
     }
 
     /// Whether the model was trained on statements in `language`: always for a model with a
     /// fixed language (it stems every statement alike).
     pub fn knows_language(&self, language: Language) -> bool {
-        let known = self.known_languages();
-        known.is_empty() || known.iter().any(|&(name, _)| name == language.name())
+        self.known.is_empty() || self.known.contains(&language)
     }
 
     pub fn registry(&self) -> &Registry {
@@ -443,16 +473,18 @@ impl Scorer {
         target: &str,
         language: Option<Language>,
     ) -> (&LinearModel, Option<&str>) {
-        if self.model.targets.is_empty() {
-            return (&self.model.pooled, None);
+        if !self.target_keys.is_empty() {
+            let canonical = self.registry.canonical(target);
+            if let Some(key) = self.target_keys.get(&fold(canonical)) {
+                return (&self.model.targets[key], Some(key.as_str()));
+            }
         }
-        let canonical = self.registry.canonical(target);
-        if let Some(key) = self.target_keys.get(&fold(canonical)) {
-            return (&self.model.targets[key], Some(key.as_str()));
-        }
-        let language = language.map(language_key);
-        match language.and_then(|key| self.model.targets.get_key_value(&key)) {
-            Some((key, model)) => (model, Some(key.as_str())),
+        let own_language = self
+            .language_keys
+            .iter()
+            .find(|(l, _)| Some(*l) == language);
+        match own_language {
+            Some((_, key)) => (&self.model.targets[key], Some(key.as_str())),
             None => (&self.model.pooled, None),
         }
     }

@@ -17,7 +17,7 @@ use crate::model::{
 use crate::parties::Registry;
 use crate::pooling;
 use crate::solver;
-use crate::text::stem::{self, Language};
+use crate::text::Language;
 use crate::text::{Analyzer, Terms, VectorRows, NO_ROW};
 use crate::vectors::WordVectors;
 
@@ -169,20 +169,26 @@ pub fn train(
             temperature: None,
             none_shift: None,
             registry: Some(registry.record()),
-            languages: statement_languages(examples, options.analyzer.language),
+            languages: statement_languages(examples, &prepared, options.analyzer.language),
         },
         vectors: vectors.cloned(),
     })
 }
 
-/// Under `--language auto`, the training statements counted by detected language.
-fn statement_languages(examples: &[Example], language: Language) -> BTreeMap<String, usize> {
+/// Under `--language auto`, the training statements counted by the language `prepare`
+/// detected for them (each statement once, whatever its number of targets).
+fn statement_languages(
+    examples: &[Example],
+    prepared: &Prepared,
+    language: Language,
+) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     if language == Language::Auto {
-        let statements: std::collections::HashSet<&str> =
-            examples.iter().map(|e| e.text.as_str()).collect();
-        for text in statements {
-            *counts.entry(stem::detect(text).name()).or_insert(0) += 1;
+        let mut seen = std::collections::HashSet::new();
+        for (example, language) in examples.iter().zip(&prepared.languages) {
+            if seen.insert(example.text.as_str()) {
+                *counts.entry(language.name().to_string()).or_insert(0) += 1;
+            }
         }
     }
     counts

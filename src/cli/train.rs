@@ -284,7 +284,7 @@ fn feature_grid(
                 format!("words+chars {char_min}-{char_max}")
             };
             if named_languages {
-                name += &format!(", stems {}", language_name(language));
+                name += &format!(", stems {}", language.name());
             }
             for &vectors in &poolings {
                 let mut name = name.clone();
@@ -309,14 +309,6 @@ fn feature_grid(
         }
     }
     Ok(sets)
-}
-
-/// A language as the command line spells it.
-fn language_name(language: Language) -> String {
-    use clap::ValueEnum;
-    language
-        .to_possible_value()
-        .map_or_else(|| format!("{language:?}"), |v| v.get_name().to_string())
 }
 
 /// The values in their first order, each once.

@@ -100,11 +100,8 @@ fn russian_valence(raw: &str) -> i8 {
     if !raw.chars().next().is_some_and(is_cyrillic) {
         return 0;
     }
-    let word: String = raw
-        .chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == 'ё' { 'е' } else { c })
-        .collect();
+    // Lowercased, ё as е, as the list is written.
+    let word = crate::folding::fold(raw);
     let table = russian_table();
     let ends: Vec<usize> = word
         .char_indices()

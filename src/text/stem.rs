@@ -33,9 +33,31 @@ pub enum Language {
 }
 
 impl Language {
-    /// The language's name as the command line spells it (`english`, `none`, `auto`).
-    pub fn name(self) -> String {
-        format!("{self:?}").to_lowercase()
+    /// The language's name as the command line spells it (`english`, `none`, `auto`); no
+    /// allocation, since scoring asks for it per row.
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Arabic => "arabic",
+            Language::Danish => "danish",
+            Language::Dutch => "dutch",
+            Language::English => "english",
+            Language::Finnish => "finnish",
+            Language::French => "french",
+            Language::German => "german",
+            Language::Greek => "greek",
+            Language::Hungarian => "hungarian",
+            Language::Italian => "italian",
+            Language::Norwegian => "norwegian",
+            Language::Portuguese => "portuguese",
+            Language::Romanian => "romanian",
+            Language::Russian => "russian",
+            Language::Spanish => "spanish",
+            Language::Swedish => "swedish",
+            Language::Tamil => "tamil",
+            Language::Turkish => "turkish",
+            Language::None => "none",
+            Language::Auto => "auto",
+        }
     }
 }
 
@@ -139,5 +161,14 @@ mod tests {
         // Too short to tell apart from other Latin-script languages: English, by its script.
         assert_eq!(detect("Go Hillary!"), Language::English);
         assert_eq!(detect("12345 !!!"), Language::None);
+    }
+
+    #[test]
+    fn names_are_the_command_lines() {
+        use clap::ValueEnum;
+        for language in Language::value_variants() {
+            let value = language.to_possible_value().unwrap();
+            assert_eq!(language.name(), value.get_name());
+        }
     }
 }
