@@ -13,8 +13,11 @@ use crate::model::LinearModel;
 use crate::model::{CvResult, TrainOptions};
 use crate::parties::Registry;
 use crate::pooling::PoolingOptions;
-use crate::text::AnalyzerConfig;
-use crate::train::{fit_models, prepare, vectorize_rows, FitMode, Prepared, WarmStarts};
+use crate::text::stem;
+use crate::text::{AnalyzerConfig, Language};
+use crate::train::{
+    fit_models, language_rows, prepare, vectorize_rows, FitMode, Prepared, WarmStarts,
+};
 use crate::vectors::WordVectors;
 use std::collections::BTreeMap;
 
@@ -454,6 +457,45 @@ fn with_none_threshold(
 /// starts from the one before (the L2 path). A configuration with pooled models only, whose
 /// twin with per-target models is in the grid, is no chain of its own: the twin's fit holds
 /// the same pooled model, and scores it too (`twins`).
+/// For training without selection (the default model's recipe): the none threshold of each
+/// language's own model (`train::language_rows`). Each such language's rows are
+/// cross-validated alone with `options`, with and without the threshold, and the
+/// one-standard-error rule decides as it does in selection; where it prefers no threshold the
+/// shift is 0.
+pub fn language_none_shifts(
+    examples: &[Example],
+    options: &TrainOptions,
+    registry: &Registry,
+    vectors: Option<&WordVectors>,
+    (folds, seed, metric): (usize, u64, Metric),
+) -> Result<Vec<(Language, Selected)>> {
+    let languages: Vec<Language> = examples.iter().map(|e| stem::detect(&e.text)).collect();
+    let grid = Grid {
+        folds,
+        repeats: 1,
+        metric,
+        seed,
+        l2: vec![options.l2],
+        features: vec![FeatureSet {
+            name: "the given settings".into(),
+            analyzer: options.analyzer.clone(),
+            vectors: options.vectors,
+            extras: 0,
+        }],
+        min_target_rows: vec![options.min_target_rows],
+        balance: vec![options.balance],
+        augment_targets: vec![options.augment_targets],
+        none_threshold: vec![false, true],
+    };
+    language_rows(&languages, options)
+        .into_iter()
+        .map(|(language, rows)| {
+            let own: Vec<Example> = rows.iter().map(|&i| examples[i].clone()).collect();
+            cross_validate(&own, options, &grid, registry, vectors, &|_| {}).map(|s| (language, s))
+        })
+        .collect()
+}
+
 fn chains(configs: &[FitConfig]) -> (Vec<Vec<usize>>, Vec<Option<usize>>) {
     let same_path = |a: &FitConfig, b: &FitConfig| {
         a.min_target_rows == b.min_target_rows

@@ -244,6 +244,10 @@ pub struct Metadata {
     /// (by the names `--language` takes); empty for a fixed language.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub languages: BTreeMap<String, usize>,
+    /// The shift added to the none logit of a language's own model, by the language's name,
+    /// when the default model's recipe chose one (`cv::language_none_shifts`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub language_none_shifts: BTreeMap<String, f64>,
 }
 
 /// One row of a cross-validation grid: the options tried and the pooled out-of-fold figures.
@@ -281,6 +285,17 @@ impl StanceModel {
         self.pooled.shift_none(shift);
         self.targets.values_mut().for_each(|m| m.shift_none(shift));
         self.metadata.none_shift = Some(shift as f64);
+    }
+
+    /// Moves the threshold of the none class by `shift` in the own model of `language` (see
+    /// `cv::language_none_shifts`) and records it.
+    pub fn shift_language_none(&mut self, language: Language, shift: f32) {
+        if let Some(model) = self.targets.get_mut(&language_key(language)) {
+            model.shift_none(shift);
+            self.metadata
+                .language_none_shifts
+                .insert(language.name().to_string(), shift as f64);
+        }
     }
 
     /// Calibrates the probabilities of every model (pooled and per target) by `temperature`

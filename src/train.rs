@@ -170,6 +170,7 @@ pub fn train(
             none_shift: None,
             registry: Some(registry.record()),
             languages: statement_languages(examples, &prepared, options.analyzer.language),
+            language_none_shifts: BTreeMap::new(),
         },
         vectors: vectors.cloned(),
     })
@@ -313,21 +314,34 @@ const LANGUAGE_MODEL_ROWS: usize = 1000;
 /// `<target>` placeholder, the lexicon signs, the context marks) their weights for the other.
 /// Empty otherwise.
 fn language_groups(data: &Vectorized, options: &TrainOptions) -> Vec<(String, Vec<usize>)> {
+    language_rows(&data.languages, options)
+        .into_iter()
+        .map(|(language, rows)| (language_key(language), rows))
+        .collect()
+}
+
+/// `language_groups` over rows whose languages are given: each language's positions in
+/// `languages`.
+pub fn language_rows(
+    languages: &[Language],
+    options: &TrainOptions,
+) -> Vec<(Language, Vec<usize>)> {
     if options.analyzer.language != Language::Auto {
         return Vec::new();
     }
-    let mut by_language: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (position, &language) in data.languages.iter().enumerate() {
+    let mut by_language: BTreeMap<&str, (Language, Vec<usize>)> = BTreeMap::new();
+    for (position, &language) in languages.iter().enumerate() {
         by_language
-            .entry(language_key(language))
-            .or_default()
+            .entry(language.name())
+            .or_insert((language, Vec::new()))
+            .1
             .push(position);
     }
-    by_language.retain(|_, rows| rows.len() >= LANGUAGE_MODEL_ROWS);
+    by_language.retain(|_, (_, rows)| rows.len() >= LANGUAGE_MODEL_ROWS);
     if by_language.len() < 2 {
         return Vec::new();
     }
-    by_language.into_iter().collect()
+    by_language.into_values().collect()
 }
 
 /// Fits the vocabulary on the given rows only, then the models.

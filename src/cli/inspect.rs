@@ -131,6 +131,9 @@ fn print_metadata(model: &StanceModel) -> Result<()> {
     if let Some(shift) = m.none_shift {
         outln!("none threshold: {shift:+.2} added to the none logit (chosen by cross-validation)");
     }
+    for (language, shift) in &m.language_none_shifts {
+        outln!("none threshold of the {language} model: {shift:+.2} added to its none logit (chosen by cross-validation on its rows)");
+    }
     if let Some(t) = m.temperature {
         outln!("temperature: {t:.3} (weights divided by it: probabilities fit to the held-out folds of selection)");
     }

@@ -637,6 +637,38 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         model.metadata.cross_validation = selected.table;
         model.metadata.selection = Some(selected.reason);
     }
+    if recipe {
+        // Without selection the none threshold is not chosen; a language's own model (the
+        // Russian one: neutral-heavy news) may still need one, chosen on its own rows.
+        let spinner = super::progress::spinner("choosing each language model's none threshold");
+        let shifts = cv::language_none_shifts(
+            &examples,
+            &options,
+            &registry,
+            chosen_vectors,
+            (args.folds as usize, args.seed, args.metric),
+        )?;
+        spinner.finish_and_clear();
+        for (language, selected) in shifts {
+            if selected.none_shift != 0.0 {
+                model.shift_language_none(language, selected.none_shift);
+            }
+            let [without, with] = [false, true].map(|t| {
+                let row = selected
+                    .table
+                    .iter()
+                    .find(|r| r.features.ends_with("threshold") == t);
+                row.map_or(0.0, |r| r.mean)
+            });
+            eprintln!(
+                "none threshold of the {} model: {:+.2} ({}-fold CV on its rows, {} {without:.4} without, {with:.4} with)",
+                language.name(),
+                selected.none_shift,
+                args.folds,
+                args.metric.name()
+            );
+        }
+    }
     model.metadata.notes.extend(skipped);
     model_file::save(&model, &out)?;
     let languages = model.language_models();

@@ -132,6 +132,7 @@ fn convert<A: Into<AnalyzerConfig>>(old: OldModel<A>) -> bincode::Result<StanceM
             none_shift: None,
             registry: None,
             languages: BTreeMap::new(),
+            language_none_shifts: BTreeMap::new(),
         },
         vectors: None,
     })

@@ -146,3 +146,42 @@ fn under_auto_each_language_with_enough_rows_gets_a_model_and_scores_its_stateme
     let few = train(&few, vec![], &options_with(Language::Auto), &registry, None).unwrap();
     assert!(few.targets.is_empty());
 }
+
+#[test]
+fn a_language_models_none_threshold_moves_that_model_alone_and_is_kept_in_the_file() {
+    use crate::text::Language;
+    let registry = Registry::default_registry();
+    let examples = two_languages(LANGUAGE_MODEL_ROWS);
+    let options = options_with(Language::Auto);
+    let mut model = train(&examples, vec![], &options, &registry, None).unwrap();
+    let none = Stance::None.index();
+    let intercept = |m: &StanceModel, key: &str| m.targets[key].intercept[none];
+    let (english, russian) = (
+        intercept(&model, "@language:english"),
+        intercept(&model, "@language:russian"),
+    );
+    model.shift_language_none(Language::Russian, -1.5);
+    assert_eq!(intercept(&model, "@language:english"), english);
+    assert_eq!(intercept(&model, "@language:russian"), russian - 1.5);
+    let read = crate::model_file::from_bytes("test", &crate::model_file::to_bytes(&model).unwrap())
+        .unwrap();
+    assert_eq!(read.metadata.language_none_shifts["russian"], -1.5);
+    assert_eq!(intercept(&read, "@language:russian"), russian - 1.5);
+
+    // The recipe's choice: each language cross-validated alone, with and without the
+    // threshold; these rows are told apart without one, so the simpler candidate stays.
+    let shifts = crate::cv::language_none_shifts(
+        &examples,
+        &options,
+        &registry,
+        None,
+        (5, 1, crate::cv::Metric::MacroF1),
+    )
+    .unwrap();
+    let languages: Vec<Language> = shifts.iter().map(|(l, _)| *l).collect();
+    assert_eq!(languages, [Language::English, Language::Russian]);
+    for (_, selected) in &shifts {
+        assert_eq!(selected.table.len(), 2);
+        assert_eq!(selected.none_shift, 0.0);
+    }
+}
