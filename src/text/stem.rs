@@ -116,19 +116,24 @@ pub fn detect(text: &str) -> Language {
     by_script_and_function_words(text).unwrap_or_else(|| by_whatlang(text))
 }
 
-/// Whether `word` is a common English word that is rare in the other Latin-script languages
-/// Snowball stems (not "is", "in", "was", "for", "at", "a": Dutch, German, Scandinavian or
-/// Romance words too).
-fn is_english_function_word(word: &str) -> bool {
-    let mut lower = [0u8; 7];
-    if word.len() > lower.len() || !word.is_ascii() {
-        return false;
+/// `word` lowercased into `buffer`, when it is ASCII and fits: the function words below are
+/// all short ASCII words.
+fn short_ascii_lowercase<'b>(word: &str, buffer: &'b mut [u8; 7]) -> Option<&'b [u8]> {
+    if word.len() > buffer.len() || !word.is_ascii() {
+        return None;
     }
-    for (l, b) in lower.iter_mut().zip(word.bytes()) {
-        *l = b.to_ascii_lowercase();
-    }
+    let lower = &mut buffer[..word.len()];
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    Some(lower)
+}
+
+/// Whether `lower` (a lowercased word) is a common English word that is rare in the other
+/// Latin-script languages Snowball stems (not "is", "in", "was", "for", "at", "a": Dutch,
+/// German, Scandinavian or Romance words too).
+fn is_english_function_word(lower: &[u8]) -> bool {
     matches!(
-        &lower[..word.len()],
+        lower,
         b"the"
             | b"and"
             | b"that"
@@ -214,18 +219,11 @@ fn is_english_function_word(word: &str) -> bool {
     )
 }
 
-/// Whether `word` is among the commonest words of the other Latin-script languages Snowball
-/// stems, written in ASCII, that English text rarely has.
-fn is_other_latin_function_word(word: &str) -> bool {
-    let mut lower = [0u8; 5];
-    if word.len() > lower.len() || !word.is_ascii() {
-        return false;
-    }
-    for (l, b) in lower.iter_mut().zip(word.bytes()) {
-        *l = b.to_ascii_lowercase();
-    }
+/// Whether `lower` (a lowercased word) is among the commonest words of the other Latin-script
+/// languages Snowball stems, written in ASCII, that English text rarely has.
+fn is_other_latin_function_word(lower: &[u8]) -> bool {
     matches!(
-        &lower[..word.len()],
+        lower,
         b"de"
             | b"la"
             | b"le"
@@ -322,6 +320,7 @@ fn is_other_latin_function_word(word: &str) -> bool {
 fn by_script_and_function_words(text: &str) -> Option<Language> {
     let (mut ascii, mut latin, mut cyrillic, mut other) = (0usize, 0usize, 0usize, 0usize);
     let (mut words, mut english, mut foreign) = (0usize, 0usize, 0usize);
+    let mut buffer = [0u8; 7];
     for word in text
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
@@ -335,8 +334,10 @@ fn by_script_and_function_words(text: &str) -> Option<Language> {
                 _ => other += 1,
             }
         }
-        english += usize::from(is_english_function_word(word));
-        foreign += usize::from(is_other_latin_function_word(word));
+        if let Some(lower) = short_ascii_lowercase(word, &mut buffer) {
+            english += usize::from(is_english_function_word(lower));
+            foreign += usize::from(is_other_latin_function_word(lower));
+        }
     }
     let latin_only = cyrillic == 0 && other == 0;
     if cyrillic > ascii + latin + other {
