@@ -123,6 +123,15 @@ impl Write for OutputFile {
     }
 }
 
+/// Lowercase hex SHA-256 of some bytes (a vectors file's or a model payload's fingerprint).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Writes `bytes` as the whole output at `path` (models, reports).
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut out = OutputFile::create(path)?;

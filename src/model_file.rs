@@ -215,11 +215,3 @@ pub fn load(path: &Path) -> Result<StanceModel> {
 pub fn save(model: &StanceModel, path: &Path) -> Result<()> {
     crate::io::write_file(path, &to_bytes(model)?)
 }
-
-/// Lowercase hex SHA-256 of some bytes (training files' fingerprints).
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}

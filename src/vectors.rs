@@ -225,7 +225,7 @@ impl WordVectors {
         if count > bytes.len() / (6 + dim) {
             return Err(bad(&format!("is truncated ({count} words announced)")));
         }
-        let mut vectors = WordVectors::empty(name, &crate::model_file::sha256_hex(bytes), dim);
+        let mut vectors = WordVectors::empty(name, &crate::io::sha256_hex(bytes), dim);
         let mut words = Vec::with_capacity(count);
         for _ in 0..count {
             let len = reader.u16().ok_or_else(|| bad("is truncated (words)"))? as usize;
@@ -343,7 +343,7 @@ impl WordVectors {
         let mut vectors = if bytes.starts_with(MAGIC) {
             WordVectors::from_compact(&name, &bytes)?
         } else {
-            let sha256 = crate::model_file::sha256_hex(&bytes);
+            let sha256 = crate::io::sha256_hex(&bytes);
             WordVectors::from_text(&name, &sha256, bytes.as_slice(), max_words)?
         };
         vectors.truncate(max_words);

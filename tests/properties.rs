@@ -827,7 +827,7 @@ fn model_like_bytes() -> impl Strategy<Value = Vec<u8>> {
 
 /// `payload` with a correct header (magic, version, SHA-256, length).
 fn wrap_payload(payload: &[u8]) -> Vec<u8> {
-    let hex = model_file::sha256_hex(payload);
+    let hex = stance::io::sha256_hex(payload);
     let digest: Vec<u8> = (0..32)
         .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
         .collect();
