@@ -351,6 +351,16 @@ fn held_out_scores(
 /// starts from the one before (the L2 path). A configuration with pooled models only, whose
 /// twin with per-target models is in the grid, is no chain of its own: the twin's fit holds
 /// the same pooled model, and scores it too (`twins`).
+/// The none threshold `language_none_shifts` chose for a language's own model, and the CV
+/// metric's fold mean without and with a threshold.
+#[derive(Debug)]
+pub struct LanguageThreshold {
+    pub language: Language,
+    pub shift: f32,
+    pub without: f64,
+    pub with: f64,
+}
+
 /// For training without selection (the default model's recipe): the none threshold of each
 /// language's own model (`train::language_rows`). Each such language's rows are
 /// cross-validated alone with `options`, with and without the threshold, and the
@@ -362,7 +372,7 @@ pub fn language_none_shifts(
     registry: &Registry,
     vectors: Option<&WordVectors>,
     (folds, seed, metric): (usize, u64, Metric),
-) -> Result<Vec<(Language, Selected)>> {
+) -> Result<Vec<LanguageThreshold>> {
     let languages: Vec<Language> = examples.iter().map(|e| stem::detect(&e.text)).collect();
     let grid = Grid {
         folds,
@@ -385,7 +395,14 @@ pub fn language_none_shifts(
         .into_iter()
         .map(|(language, rows)| {
             let own: Vec<Example> = rows.iter().map(|&i| examples[i].clone()).collect();
-            cross_validate(&own, options, &grid, registry, vectors, &|_| {}).map(|s| (language, s))
+            let selected = cross_validate(&own, options, &grid, registry, vectors, &|_| {})?;
+            // The table lists the grid's one candidate without, then with, the threshold.
+            Ok(LanguageThreshold {
+                language,
+                shift: selected.none_shift,
+                without: selected.table[0].mean,
+                with: selected.table[1].mean,
+            })
         })
         .collect()
 }

@@ -649,23 +649,18 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
             (args.folds as usize, args.seed, args.metric),
         )?;
         spinner.finish_and_clear();
-        for (language, selected) in shifts {
-            if selected.none_shift != 0.0 {
-                model.shift_language_none(language, selected.none_shift);
+        for t in shifts {
+            if t.shift != 0.0 {
+                model.shift_language_none(t.language, t.shift);
             }
-            let [without, with] = [false, true].map(|t| {
-                let row = selected
-                    .table
-                    .iter()
-                    .find(|r| r.features.ends_with("threshold") == t);
-                row.map_or(0.0, |r| r.mean)
-            });
             eprintln!(
-                "none threshold of the {} model: {:+.2} ({}-fold CV on its rows, {} {without:.4} without, {with:.4} with)",
-                language.name(),
-                selected.none_shift,
+                "none threshold of the {} model: {:+.2} ({}-fold CV on its rows, {} {:.4} without, {:.4} with)",
+                t.language.name(),
+                t.shift,
                 args.folds,
-                args.metric.name()
+                args.metric.name(),
+                t.without,
+                t.with
             );
         }
     }
