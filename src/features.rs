@@ -42,6 +42,13 @@ pub fn block_of(feature: &str) -> u8 {
         .map_or(WORD_BLOCK, |family| family.block())
 }
 
+/// Whether a feature is one of the fixed marks (`P:speaker`, `V:pos`): a designed cue about the
+/// target, few in number, kept whatever its chi-square, since a rare cue such as `P:spared`
+/// ("did not condemn X") would otherwise lose its place to hundreds of thousands of n-grams.
+fn is_mark(feature: &str) -> bool {
+    feature.contains(':') && Family::parse(feature).is_some_and(|(family, _)| !family.has_terms())
+}
+
 impl Vocabulary {
     pub fn new(terms: Vec<String>, idf: Vec<f32>, block_weights: [f32; 3]) -> Self {
         let mut vocabulary = Vocabulary {
@@ -85,7 +92,8 @@ impl Vocabulary {
     }
 
     /// Keeps features seen in at least `min_df` documents, then the `max_features` that tell the
-    /// classes apart best by chi-square, so the dense matrix handed to the solver stays small.
+    /// classes apart best by chi-square (the fixed marks always among them), so the dense matrix
+    /// handed to the solver stays small.
     pub fn fit(
         docs: &[&Vec<String>],
         labels: &[usize],
@@ -106,16 +114,27 @@ impl Vocabulary {
             }
         }
         let n_docs = docs.len().max(1) as f64;
-        let mut scored: Vec<(f64, usize, &str)> = counts
+        let mut scored: Vec<(bool, f64, usize, &str)> = counts
             .iter()
             .filter_map(|(&feature, per_class)| {
                 let df: usize = per_class.iter().sum();
-                (df >= min_df).then(|| (chi_square(per_class, &class_docs, n_docs), df, feature))
+                (df >= min_df).then(|| {
+                    let chi = chi_square(per_class, &class_docs, n_docs);
+                    (is_mark(feature), chi, df, feature)
+                })
             })
             .collect();
-        // Best score first; ties broken by document frequency, then alphabetically: deterministic.
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
+        // Marks first, then best score; ties broken by document frequency, then alphabetically:
+        // deterministic.
+        scored.sort_by(|a, b| {
+            (b.0.cmp(&a.0))
+                .then(b.1.total_cmp(&a.1))
+                .then(b.2.cmp(&a.2))
+                .then(a.3.cmp(b.3))
+        });
         scored.truncate(max_features);
+        let scored: Vec<(f64, usize, &str)> =
+            scored.into_iter().map(|(_, c, d, f)| (c, d, f)).collect();
         let mut ranked: Vec<(usize, (f64, usize, &str))> = scored.into_iter().enumerate().collect();
         ranked.sort_by(|a, b| a.1 .2.cmp(b.1 .2));
         let idf = ranked

@@ -42,10 +42,12 @@ pub enum Family {
     LexRightPos,
     LexRightNeg,
     Speaker,
+    Defended,
+    Spared,
 }
 
 impl Family {
-    pub const ALL: [Family; 25] = [
+    pub const ALL: [Family; 27] = [
         Family::Ngram,
         Family::Left1,
         Family::Left2,
@@ -71,6 +73,8 @@ impl Family {
         Family::LexRightPos,
         Family::LexRightNeg,
         Family::Speaker,
+        Family::Defended,
+        Family::Spared,
     ];
 
     /// The prefix of its features' text (`L1:accus`); n-grams have none.
@@ -101,6 +105,8 @@ impl Family {
             Family::LexRightPos => "V:R-pos",
             Family::LexRightNeg => "V:R-neg",
             Family::Speaker => "P:speaker",
+            Family::Defended => "P:defended",
+            Family::Spared => "P:spared",
         }
     }
 
@@ -137,7 +143,9 @@ impl Family {
             | Family::ClauseFirst
             | Family::ClauseLater
             | Family::SentenceFirst
-            | Family::Speaker => CONTEXT_BLOCK,
+            | Family::Speaker
+            | Family::Defended
+            | Family::Spared => CONTEXT_BLOCK,
         }
     }
 
@@ -156,6 +164,8 @@ impl Family {
                 | Family::LexRightPos
                 | Family::LexRightNeg
                 | Family::Speaker
+                | Family::Defended
+                | Family::Spared
         )
     }
 

@@ -175,7 +175,7 @@ impl Analyzer {
                     function_word: roles::is_function_word(raw),
                     opens_clause: marks::opens_clause(raw),
                     negation: false,
-                    speaker_cues: roles::speaker_cues(raw),
+                    role_cues: roles::role_cues(raw),
                 },
             ),
         }

@@ -6,7 +6,12 @@
 //! - whether a mention opens its clause (subject-like) or the sentence (`P:`);
 //! - whether the target speaks (`P:speaker`): "X said / accused / warned …", "X's foreign ministry
 //!   said", "according to X". The guidelines read a speaker's words toward the parties they are
-//!   about, so the speaker itself is mostly `none`; the bag of words alone cannot tell the two.
+//!   about, so the speaker itself is mostly `none`; the bag of words alone cannot tell the two;
+//! - whether the target is defended (`P:defended`): the object of a blame, accusation or hostile
+//!   measure that the statement dismisses ("attempts to blame Tehran were provocative", "rejected
+//!   calls to isolate Damascus"), which the guidelines label favor although the words are hostile;
+//! - whether the target is spared (`P:spared`): the object of a criticism withheld ("did not
+//!   condemn Israel's strike", "declined to blame the Houthis"), labeled none, not against.
 //!
 //! Every pass is linear in the number of terms, however many mentions a statement holds.
 
@@ -27,8 +32,18 @@ pub const SPEECH: u8 = 8;
 pub const SPEAKER_GAP: u8 = 16;
 /// Term flag: "according" (as in "according to X").
 pub const ACCORDING: u8 = 32;
+/// Term flag: a blame, accusation or hostile measure aimed at what follows ("blame", "accusations",
+/// "claims", "isolate", "sanction", "condemn").
+pub const HOSTILE: u8 = 64;
+/// Term flag: a word that dismisses a claim ("rejected", "denied", "baseless", "provocative").
+pub const DISMISSAL: u8 = 128;
 /// How many terms may stand between a mention and its speech verb.
 const MAX_SPEAKER_GAP: usize = 6;
+/// How many terms before a mention a hostile word may stand and still be aimed at it
+/// ("accusations that the Revolutionary Guards armed …": three).
+const MAX_HOSTILE_GAP: usize = 5;
+/// How far from a hostile word a dismissal may stand and still dismiss it.
+const MAX_DISMISSAL_DISTANCE: usize = 10;
 
 #[rustfmt::skip] // one line of words, not one word a line
 pub fn is_function_word(raw: &str) -> bool {
@@ -100,10 +115,44 @@ fn is_speaker_gap(raw: &str) -> bool {
     )
 }
 
-/// The speaker cues of a word wherever it stands (`SPEECH`, `SPEAKER_GAP`, `ACCORDING`), kept
-/// with its other facts (`WordFacts`) so that each distinct word is matched once.
-pub fn speaker_cues(raw: &str) -> u8 {
-    if is_speech_verb(raw) {
+#[rustfmt::skip]
+fn is_hostile(raw: &str) -> bool {
+    let Some(lower) = ShortLower::<12>::new(raw) else {
+        return false;
+    };
+    matches!(
+        lower.bytes(),
+        b"blame" | b"blamed" | b"blames" | b"blaming" | b"accuse" | b"accused" | b"accuses"
+            | b"accusing" | b"accusation" | b"accusations" | b"allegation" | b"allegations"
+            | b"claim" | b"claims" | b"charge" | b"charges" | b"isolate" | b"isolating"
+            | b"sanction" | b"sanctions" | b"punish" | b"punishing" | b"condemn" | b"condemned"
+            | b"condemning" | b"criticise" | b"criticize" | b"criticised" | b"criticized"
+            | b"denounce" | b"denounced" | b"demonise" | b"demonize" | b"demonising"
+            | b"demonizing" | b"scapegoat" | b"vilify" | b"smear" | b"smears"
+    )
+}
+
+#[rustfmt::skip]
+fn is_dismissal(raw: &str) -> bool {
+    let Some(lower) = ShortLower::<14>::new(raw) else {
+        return false;
+    };
+    matches!(
+        lower.bytes(),
+        b"reject" | b"rejected" | b"rejects" | b"dismiss" | b"dismissed" | b"dismisses"
+            | b"deny" | b"denied" | b"denies" | b"refuted" | b"rebuffed" | b"provocative"
+            | b"provocation" | b"baseless" | b"groundless" | b"unfounded" | b"absurd"
+            | b"false" | b"fabricated" | b"fabrication" | b"fabrications" | b"lie" | b"lies"
+            | b"slander" | b"slanderous" | b"smears" | b"nonsense" | b"ridiculous"
+            | b"propaganda" | b"disinformation" | b"fantasy" | b"fantasies" | b"fiction"
+    )
+}
+
+/// The role cues of a word wherever it stands (`SPEECH`, `SPEAKER_GAP`, `ACCORDING`, `HOSTILE`,
+/// `DISMISSAL`), kept with its other facts (`WordFacts`) so that each distinct word is matched
+/// once.
+pub fn role_cues(raw: &str) -> u8 {
+    let speaker = if is_speech_verb(raw) {
         SPEECH
     } else if is_speaker_gap(raw) {
         SPEAKER_GAP
@@ -111,7 +160,10 @@ pub fn speaker_cues(raw: &str) -> u8 {
         ACCORDING
     } else {
         0
-    }
+    };
+    let hostile = if is_hostile(raw) { HOSTILE } else { 0 };
+    let dismissal = if is_dismissal(raw) { DISMISSAL } else { 0 };
+    speaker | hostile | dismissal
 }
 
 /// Flags of one token from its facts; `between` is the text since the previous token.
@@ -122,7 +174,7 @@ pub fn flags(raw: &str, between: &str, first: bool, facts: &WordFacts) -> u8 {
             && between
                 .chars()
                 .any(|c| matches!(c, '.' | '!' | '?' | '"' | '“')));
-    let mut flags = facts.speaker_cues;
+    let mut flags = facts.role_cues;
     let capital = match raw.as_bytes().first() {
         Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
         _ => raw.chars().next().is_some_and(char::is_uppercase),
@@ -152,6 +204,34 @@ fn speaks(terms: &Terms, m: usize, previous_content: Option<usize>) -> bool {
         }
     }
     false
+}
+
+/// How the statement treats the target at mention `m` with a blame or hostile measure aimed at
+/// it: `Defended` when a dismissal stands near the hostile word, `Spared` when the hostile word
+/// is negated ("did not condemn", "declined to blame"); `None` without one. Not aimed at it: the
+/// accuser in "claims by X".
+fn treatment(terms: &Terms, m: usize) -> Option<Family> {
+    let by_or_from = m
+        .checked_sub(1)
+        .is_some_and(|p| matches!(terms.text(p), "by" | "from"));
+    if by_or_from {
+        return None;
+    }
+    let h = (m.saturating_sub(MAX_HOSTILE_GAP)..m)
+        .rev()
+        .find(|&i| terms.get(i).flags & HOSTILE != 0)?;
+    let near =
+        h.saturating_sub(MAX_DISMISSAL_DISTANCE)..(h + MAX_DISMISSAL_DISTANCE + 1).min(terms.len());
+    if near
+        .filter(|&i| i != h)
+        .any(|i| terms.get(i).flags & DISMISSAL != 0)
+    {
+        Some(Family::Defended)
+    } else if terms.get(h).negated {
+        Some(Family::Spared)
+    } else {
+        None
+    }
 }
 
 /// Buffers reused across statements: nearest content term before and after each term, and
@@ -202,6 +282,10 @@ pub fn for_each_feature(
             last = Some(i);
         }
     }
+    // A party that answers an accusation itself is not defended by its own denial (the
+    // guidelines' exception: "Beijing dismissed as groundless a report that Chinese hackers …").
+    let target_speaks =
+        (0..count).any(|m| terms.get(m).is_target && speaks(terms, m, previous_content[m]));
     for m in (0..count).filter(|&m| terms.get(m).is_target) {
         let left = previous_content[m];
         let left_second = left.and_then(|i| previous_content[i]);
@@ -232,6 +316,11 @@ pub fn for_each_feature(
         }
         if speaks(terms, m, left) {
             emit(Feature::new(Family::Speaker, m, 1));
+        }
+        match treatment(terms, m) {
+            Some(Family::Defended) if target_speaks => {}
+            Some(family) => emit(Feature::new(family, m, 1)),
+            None => {}
         }
     }
     distances_to(count, is_entity, entity_distance);
@@ -274,15 +363,63 @@ fn distances_to(count: usize, hit: impl Fn(usize) -> bool, out: &mut Vec<usize>)
 mod tests {
     use crate::text::{Analyzer, AnalyzerConfig};
 
-    /// Whether the statement's features toward the party at `span` mark it as the speaker.
-    fn speaker(text: &str, mention: &str) -> bool {
+    /// Whether the statement's features toward the party at `mention` include `feature`.
+    fn has(text: &str, mention: &str, feature: &str) -> bool {
         let start = text.find(mention).expect("mention in text");
         let span = (start, start + mention.len());
         let analyzer = Analyzer::new(AnalyzerConfig::default());
         analyzer
             .features(text, &[span], &[])
             .iter()
-            .any(|f| f == "P:speaker")
+            .any(|f| f == feature)
+    }
+
+    /// Whether the statement's features toward the party at `mention` mark it as the speaker.
+    fn speaker(text: &str, mention: &str) -> bool {
+        has(text, mention, "P:speaker")
+    }
+
+    #[test]
+    fn a_dismissed_accusation_defends_its_object_but_not_its_author() {
+        let defended = |text, mention| has(text, mention, "P:defended");
+        let text = "Lavrov said attempts to blame Tehran were provocative";
+        assert!(defended(text, "Tehran"));
+        assert!(!defended(text, "Lavrov"));
+        assert!(defended(
+            "Beijing rejected calls to isolate Damascus",
+            "Damascus"
+        ));
+        assert!(defended(
+            "Moscow called claims that Tehran supplied the drones baseless",
+            "Tehran"
+        ));
+        // The accuser, and an accusation nobody dismisses.
+        let text = "Kyiv rejected claims by Moscow that Washington ordered the raid";
+        assert!(!defended(text, "Moscow"));
+        assert!(defended(text, "Washington"));
+        assert!(!defended("Paris blamed Tehran for the attack", "Tehran"));
+        // A party denying the charge itself is still accused (the guidelines' exception).
+        let text = "Beijing dismissed claims that Chinese hackers breached the network";
+        assert!(defended(text, "Chinese"), "as one party's mention alone");
+        let both = [(0, 7), (30, 37)];
+        let analyzer = Analyzer::new(AnalyzerConfig::default());
+        let features = analyzer.features(text, &both, &[]);
+        assert!(!features.iter().any(|f| f == "P:defended"), "{features:?}");
+    }
+
+    #[test]
+    fn a_withheld_criticism_spares_its_object() {
+        let spared = |text, mention| has(text, mention, "P:spared");
+        assert!(spared(
+            "The minister did not condemn Israel's strike",
+            "Israel"
+        ));
+        assert!(spared("Riyadh declined to blame the Houthis", "Houthis"));
+        assert!(!spared("Riyadh condemned the Houthis", "Houthis"));
+        assert!(!spared(
+            "Beijing rejected calls to isolate Damascus",
+            "Damascus"
+        ));
     }
 
     #[test]

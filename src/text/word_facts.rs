@@ -15,9 +15,9 @@ pub struct WordFacts {
     pub function_word: bool,
     pub opens_clause: bool,
     pub negation: bool,
-    /// `roles::speaker_cues`: a verb of saying, a word that may stand between a speaker and its
-    /// verb, or "according".
-    pub speaker_cues: u8,
+    /// `roles::role_cues`: a verb of saying, a word that may stand between a speaker and its
+    /// verb, "according", a hostile word, a dismissal.
+    pub role_cues: u8,
 }
 
 impl WordFacts {
@@ -27,7 +27,7 @@ impl WordFacts {
             function_word: roles::is_function_word(raw),
             opens_clause: marks::opens_clause(raw),
             negation: marks::is_negation(raw),
-            speaker_cues: roles::speaker_cues(raw),
+            role_cues: roles::role_cues(raw),
         }
     }
 }
