@@ -559,9 +559,7 @@ impl Scorer {
     /// The dense block of analyzed terms into `out` (empty when the model has no vectors).
     pub fn dense_into(&self, terms: &Terms, out: &mut Vec<f32>) {
         match self.model.dense() {
-            Some((vectors, pooling)) => {
-                pooling::pool_into(vectors, pooling, terms.vector_words(), out)
-            }
+            Some((vectors, pooling)) => pooling::pool_into(vectors, pooling, terms, out),
             None => out.clear(),
         }
     }

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::folding::fold_into;
-use crate::text::{VectorWord, NO_ROW};
+use crate::text::{is_defended, Terms, NO_ROW};
 use crate::vectors::WordVectors;
 
 /// The pooled regions, in the order of their blocks.
@@ -42,12 +42,16 @@ pub fn width(dim: usize) -> usize {
 /// Writes the dense block of a statement into `out` (`width(vectors.dim)` values) from its
 /// words as the analyzer found them (`Terms::vector_words`): each region's average scaled to
 /// length weight / 2, so the whole block has length `weight` when every region has a word.
+/// A defended target's pools leave out the blame and its dismissal ("attempts to blame Tehran
+/// were provocative"), as negated words are left out: their hostility is not aimed at it.
 pub fn pool_into(
     vectors: &WordVectors,
     options: &PoolingOptions,
-    words: &[VectorWord],
+    terms: &Terms,
     out: &mut Vec<f32>,
 ) {
+    let words = terms.vector_words();
+    let defended = is_defended(terms);
     let dim = vectors.dim;
     out.clear();
     out.resize(width(dim), 0.0);
@@ -74,7 +78,7 @@ pub fn pool_into(
                     next += 1;
                 }
             }
-            if word.row == NO_ROW {
+            if word.row == NO_ROW || (defended && word.defence_cue) {
                 continue;
             }
             let left = words
@@ -165,7 +169,7 @@ mod tests {
             window,
             weight: 2.0,
         };
-        pool_into(&vectors, &options, terms.vector_words(), &mut out);
+        pool_into(&vectors, &options, &terms, &mut out);
         out
     }
 

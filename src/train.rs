@@ -70,7 +70,7 @@ pub fn prepare(
             analyzer.for_each_feature_text(&terms, |f, _, _| features.push(f.to_string()));
             let mut pooled = Vec::new();
             if let Some((vectors, pooling)) = dense {
-                pooling::pool_into(vectors, pooling, terms.vector_words(), &mut pooled);
+                pooling::pool_into(vectors, pooling, &terms, &mut pooled);
             }
             (
                 registry.canonical(target).to_string(),

@@ -330,6 +330,7 @@ fn push_vector_word(
             row,
             token: position as u32,
             mention,
+            defence_cue: current.flags & (roles::HOSTILE | roles::DISMISSAL) != 0,
         });
     }
 }

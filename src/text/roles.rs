@@ -234,6 +234,24 @@ fn treatment(terms: &Terms, m: usize) -> Option<Family> {
     }
 }
 
+/// The nearest content term before term `m` (not a function word, not the target).
+fn previous_content(terms: &Terms, m: usize) -> Option<usize> {
+    (0..m).rev().find(|&i| {
+        let t = terms.get(i);
+        !t.is_target && t.flags & FUNCTION == 0
+    })
+}
+
+/// Whether the target is defended by someone else: a mention is the object of a dismissed blame
+/// or hostile measure, and no mention of it speaks (a party answering an accusation itself is
+/// still accused: the guidelines' exception, "Beijing dismissed as groundless a report that
+/// Chinese hackers …").
+pub fn is_defended(terms: &Terms) -> bool {
+    let mentions = || (0..terms.len()).filter(|&m| terms.get(m).is_target);
+    mentions().any(|m| treatment(terms, m) == Some(Family::Defended))
+        && !mentions().any(|m| speaks(terms, m, previous_content(terms, m)))
+}
+
 /// Buffers reused across statements: nearest content term before and after each term, and
 /// distances to the nearest entity.
 #[derive(Default)]
@@ -282,10 +300,7 @@ pub fn for_each_feature(
             last = Some(i);
         }
     }
-    // A party that answers an accusation itself is not defended by its own denial (the
-    // guidelines' exception: "Beijing dismissed as groundless a report that Chinese hackers …").
-    let target_speaks =
-        (0..count).any(|m| terms.get(m).is_target && speaks(terms, m, previous_content[m]));
+    let defended = is_defended(terms);
     for m in (0..count).filter(|&m| terms.get(m).is_target) {
         let left = previous_content[m];
         let left_second = left.and_then(|i| previous_content[i]);
@@ -318,7 +333,7 @@ pub fn for_each_feature(
             emit(Feature::new(Family::Speaker, m, 1));
         }
         match treatment(terms, m) {
-            Some(Family::Defended) if target_speaks => {}
+            Some(Family::Defended) if !defended => {}
             Some(family) => emit(Feature::new(family, m, 1)),
             None => {}
         }

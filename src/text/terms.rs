@@ -58,6 +58,9 @@ pub struct VectorWord {
     pub row: u32,
     pub token: u32,
     pub mention: bool,
+    /// A hostile word or a dismissal ("blame", "baseless"): left out of the pools of a
+    /// defended target (`text::is_defended`), since its hostility is aimed away from it.
+    pub defence_cue: bool,
 }
 
 impl Terms {
