@@ -28,12 +28,10 @@ pub use threshold::{fit_none_shift, fit_temperature};
 /// Index of the none class in `Stance::ALL`.
 const NONE: usize = 2;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Metric {
     /// SemEval-2016's mean F1 of favor and against.
-    #[value(name = "f_avg")]
     FAvg,
-    #[value(name = "macro_f1")]
     MacroF1,
     Accuracy,
 }

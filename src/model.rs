@@ -432,7 +432,7 @@ impl Scorer {
             .filter(|k| !k.starts_with(LANGUAGE_PREFIX))
             .map(|k| (fold(k), k.clone()))
             .collect();
-        let languages = <Language as clap::ValueEnum>::value_variants();
+        let languages = Language::ALL;
         let language_keys = languages
             .iter()
             .filter_map(|&l| language_model(&model.targets, l).map(|(key, _)| (l, key.clone())))

@@ -27,7 +27,7 @@ pub struct AuditArgs {
     #[arg(long, short)]
     model: Option<PathBuf>,
     /// File format, when the extension does not tell it.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::values::format())]
     format: Option<Format>,
     /// Number of folds.
     #[arg(long, default_value_t = 5)]

@@ -26,6 +26,7 @@ mod progress;
 mod score;
 mod suggest;
 mod train;
+mod values;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
