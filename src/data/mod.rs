@@ -245,7 +245,7 @@ pub fn records<'a>(
         Format::Csv => Ok(Box::new(delimited::rows(name, reader, b',', need)?)),
         Format::Tsv => Ok(Box::new(delimited::rows(name, reader, b'\t', need)?)),
         Format::Semeval => Ok(Box::new(delimited::semeval_rows(name, reader, need)?)),
-        Format::Jsonl | Format::Text => Err(Error::Usage(format!(
+        Format::Jsonl | Format::Text => Err(Error::Invalid(format!(
             "{format:?} input is read a line at a time (parse_line), not as records"
         ))),
     }
@@ -286,7 +286,9 @@ pub fn parse_line(
             };
             build_example(name, line, row, need).map(Some)
         }
-        _ => Err(Error::Usage(format!("{format:?} files are not line-based"))),
+        _ => Err(Error::Invalid(format!(
+            "{format:?} files are not line-based"
+        ))),
     }
 }
 
