@@ -413,6 +413,8 @@ struct Scratch {
     counts: Vec<u32>,
     row: SparseVec,
     dense: Vec<f32>,
+    /// `pooling::pool_into`'s group sums.
+    sums: Vec<f32>,
 }
 
 thread_local! {
@@ -558,9 +560,14 @@ impl Scorer {
 
     /// The dense block of analyzed terms into `out` (empty when the model has no vectors).
     pub fn dense_into(&self, terms: &Terms, out: &mut Vec<f32>) {
+        self.dense_with(terms, &mut Vec::new(), out)
+    }
+
+    /// `dense_into` with the caller's buffer for `pooling::pool_into`'s group sums.
+    fn dense_with(&self, terms: &Terms, sums: &mut Vec<f32>, out: &mut Vec<f32>) {
         match self.model.dense() {
             Some((vectors, pooling)) => {
-                pooling::pool_into(vectors, pooling, terms.vector_words(), out)
+                pooling::pool_into(vectors, pooling, terms.vector_words(), sums, out)
             }
             None => out.clear(),
         }
@@ -614,10 +621,11 @@ impl Scorer {
                 counts,
                 row,
                 dense,
+                sums,
             } = scratch;
             let target_found = self.terms_into(text, target, spans, terms);
             let (model, own) = self.model_for(target, Some(terms.language()));
-            self.dense_into(terms, dense);
+            self.dense_with(terms, sums, dense);
             self.feature_indices(terms, indices);
             let vocabulary = &self.model.vocabulary;
             let scales = vocabulary.vectorize_unscaled(indices, counts, row);
