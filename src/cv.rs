@@ -28,12 +28,10 @@ pub use threshold::{fit_none_shift, fit_temperature};
 /// Index of the none class in `Stance::ALL`.
 const NONE: usize = 2;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Metric {
     /// SemEval-2016's mean F1 of favor and against.
-    #[value(name = "f_avg")]
     FAvg,
-    #[value(name = "macro_f1")]
     MacroF1,
     Accuracy,
 }
@@ -211,7 +209,9 @@ pub fn out_of_fold_probabilities(
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<Vec<[f32; 3]>> {
     if folds < 2 {
-        return Err(Error::Usage("--folds must be at least 2".into()));
+        return Err(Error::Invalid(
+            "cross-validation needs at least 2 folds".into(),
+        ));
     }
     let prepared = prepare(examples, options, registry, vectors);
     let fold_of = assign_folds(examples, folds, seed);
@@ -224,7 +224,7 @@ pub fn out_of_fold_probabilities(
             continue;
         }
         if train_rows.is_empty() {
-            return Err(Error::Usage(format!(
+            return Err(Error::Invalid(format!(
                 "{folds} folds need at least {folds} statements; these rows hold fewer"
             )));
         }
@@ -458,12 +458,14 @@ pub fn cross_validate(
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<Selected> {
     if grid.folds < 2 {
-        return Err(Error::Usage(
+        return Err(Error::Invalid(
             "cross-validation needs at least 2 folds".into(),
         ));
     }
     if grid.repeats < 1 {
-        return Err(Error::Usage("--cv-repeats must be at least 1".into()));
+        return Err(Error::Invalid(
+            "cross-validation needs at least 1 dealing of the folds".into(),
+        ));
     }
     let dealings: Vec<Vec<usize>> = (0..grid.repeats as u64)
         .map(|r| assign_folds(examples, grid.folds, grid.seed.wrapping_add(r)))
@@ -493,7 +495,7 @@ pub fn cross_validate(
                 let (held_out, train_rows): (Vec<usize>, Vec<usize>) =
                     (0..examples.len()).partition(|&i| fold_of[i] == fold);
                 if held_out.is_empty() || train_rows.is_empty() {
-                    return Err(Error::Usage(format!(
+                    return Err(Error::Invalid(format!(
                         "{} folds need at least {} statements; these rows hold fewer",
                         grid.folds, grid.folds
                     )));

@@ -14,9 +14,17 @@ pub enum Error {
     /// A problem with a whole file (missing, unreadable, empty, not a model).
     #[error("{path}: {message}")]
     File { path: String, message: String },
-    /// Options that contradict each other or name nothing.
+    /// Command-line options that contradict each other or name nothing. Raised by the command
+    /// line (src/cli) only: the library says `Invalid` and leaves flags to the CLI's wording.
     #[error("{0}")]
     Usage(String),
+    /// A setting or request the library cannot work with (too few folds, a reader asked for a
+    /// format it does not read that way).
+    #[error("{0}")]
+    Invalid(String),
+    /// `load_model(None)` in a build without an embedded default model.
+    #[error("this build has no embedded default model (models/default.stance was missing at build time)")]
+    NoDefaultModel,
     /// The data cannot train a model (one class only, no rows).
     #[error("cannot train: {0}")]
     Training(String),

@@ -55,9 +55,7 @@ pub fn load_model(path: Option<&std::path::Path>) -> Result<model::StanceModel> 
         Some(path) => model_file::load(path),
         None => match default_model_bytes() {
             Some(bytes) => model_file::from_bytes("embedded default model", bytes),
-            None => Err(Error::Usage(
-                "this build has no embedded default model (models/default.stance was missing at build time); pass --model FILE".into(),
-            )),
+            None => Err(Error::NoDefaultModel),
         },
     }
 }

@@ -8,7 +8,7 @@ use crate::data::Stance;
 use crate::feature_keys::FeatureKeys;
 use crate::features::{SparseVec, Vocabulary};
 use crate::folding::fold;
-use crate::parties::{Registry, Span};
+use crate::parties::{Registry, Span, SpanScratch};
 use crate::pooling::{self, PoolingOptions};
 use crate::text::{Analyzer, AnalyzerConfig, Language, TermIds, Terms, VectorRows, NO_ROW};
 use crate::vectors::WordVectors;
@@ -413,6 +413,18 @@ struct Scratch {
     counts: Vec<u32>,
     row: SparseVec,
     dense: Vec<f32>,
+    /// `pooling::pool_into`'s group sums.
+    sums: Vec<f32>,
+    spans: SpanBuffers,
+}
+
+/// The spans of the target and of the other parties in a statement, and the registry's
+/// buffers for finding them (`Registry::spans_into`).
+#[derive(Default)]
+struct SpanBuffers {
+    target: Vec<Span>,
+    others: Vec<Span>,
+    scratch: SpanScratch,
 }
 
 thread_local! {
@@ -432,7 +444,7 @@ impl Scorer {
             .filter(|k| !k.starts_with(LANGUAGE_PREFIX))
             .map(|k| (fold(k), k.clone()))
             .collect();
-        let languages = <Language as clap::ValueEnum>::value_variants();
+        let languages = Language::ALL;
         let language_keys = languages
             .iter()
             .filter_map(|&l| language_model(&model.targets, l).map(|(key, _)| (l, key.clone())))
@@ -514,34 +526,35 @@ impl Scorer {
         text: &str,
         target: &str,
         spans: Option<&[(usize, usize)]>,
+        buffers: &mut SpanBuffers,
         terms: &mut Terms,
     ) -> bool {
-        thread_local! {
-            static SPANS: RefCell<(Vec<Span>, Vec<Span>)> = RefCell::new(Default::default());
-        }
-        SPANS.with_borrow_mut(|(target_spans, others)| {
-            self.registry
-                .spans_into(text, target, spans, target_spans, others);
-            let id_of = |term: &str| self.keys.as_ref().map_or(0, |keys| keys.term_id(term));
-            let ids = self.keys.as_ref().map(|keys| TermIds {
-                space: keys.space(),
-                id_of: &id_of,
-            });
-            let vectors = self.model.vectors.as_ref();
-            let row_of = |raw: &str| vectors.map_or(NO_ROW, |v| pooling::row_of(v, raw));
-            let rows = vectors.map(|v| VectorRows {
-                space: v.space(),
-                row_of: &row_of,
-            });
-            self.analyzer.terms_with_ids_into(
-                text,
-                target_spans,
-                others,
-                (ids.as_ref(), rows.as_ref()),
-                terms,
-            );
-            !target_spans.is_empty()
-        })
+        let SpanBuffers {
+            target: target_spans,
+            others,
+            scratch,
+        } = buffers;
+        self.registry
+            .spans_into(text, target, spans, (target_spans, others), scratch);
+        let id_of = |term: &str| self.keys.as_ref().map_or(0, |keys| keys.term_id(term));
+        let ids = self.keys.as_ref().map(|keys| TermIds {
+            space: keys.space(),
+            id_of: &id_of,
+        });
+        let vectors = self.model.vectors.as_ref();
+        let row_of = |raw: &str| vectors.map_or(NO_ROW, |v| pooling::row_of(v, raw));
+        let rows = vectors.map(|v| VectorRows {
+            space: v.space(),
+            row_of: &row_of,
+        });
+        self.analyzer.terms_with_ids_into(
+            text,
+            target_spans,
+            others,
+            (ids.as_ref(), rows.as_ref()),
+            terms,
+        );
+        !target_spans.is_empty()
     }
 
     /// The statement's terms toward `target`, and whether the target was found.
@@ -552,14 +565,20 @@ impl Scorer {
         spans: Option<&[(usize, usize)]>,
     ) -> (Terms, bool) {
         let mut terms = Terms::default();
-        let found = self.terms_into(text, target, spans, &mut terms);
+        let buffers = &mut SpanBuffers::default();
+        let found = self.terms_into(text, target, spans, buffers, &mut terms);
         (terms, found)
     }
 
     /// The dense block of analyzed terms into `out` (empty when the model has no vectors).
     pub fn dense_into(&self, terms: &Terms, out: &mut Vec<f32>) {
+        self.dense_with(terms, &mut Vec::new(), out)
+    }
+
+    /// `dense_into` with the caller's buffer for `pooling::pool_into`'s group sums.
+    fn dense_with(&self, terms: &Terms, sums: &mut Vec<f32>, out: &mut Vec<f32>) {
         match self.model.dense() {
-            Some((vectors, pooling)) => pooling::pool_into(vectors, pooling, terms, out),
+            Some((vectors, pooling)) => pooling::pool_into(vectors, pooling, terms, sums, out),
             None => out.clear(),
         }
     }
@@ -612,10 +631,12 @@ impl Scorer {
                 counts,
                 row,
                 dense,
+                sums,
+                spans: span_buffers,
             } = scratch;
-            let target_found = self.terms_into(text, target, spans, terms);
+            let target_found = self.terms_into(text, target, spans, span_buffers, terms);
             let (model, own) = self.model_for(target, Some(terms.language()));
-            self.dense_into(terms, dense);
+            self.dense_with(terms, sums, dense);
             self.feature_indices(terms, indices);
             let vocabulary = &self.model.vocabulary;
             let scales = vocabulary.vectorize_unscaled(indices, counts, row);

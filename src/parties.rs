@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::alias_matcher::{AliasMatcher, Found};
 use crate::error::{Error, Result};
-use crate::folding::{find_words, fold, fold_into, SortedSpans};
+use crate::folding::{find_words, fold, SortedSpans};
 
 /// The registry shipped in labeled/parties.toml, compiled into the binary.
 pub const DEFAULT_REGISTRY: &str = include_str!("../labeled/parties.toml");
@@ -53,12 +53,15 @@ pub struct Registry {
     owner: Vec<(usize, bool)>,
     /// Each alias as written in the registry, in the matcher's order.
     alias_names: Vec<String>,
-    /// This registry's number among all made in the process (see `party_index`).
-    id: u32,
 }
 
-/// Registries made so far, to tell them apart in `party_index`'s memo.
-static NEXT_REGISTRY: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+/// `Registry::spans_into`'s working buffers, owned by the caller and reused from statement to
+/// statement (a scorer keeps one per worker).
+#[derive(Default)]
+pub struct SpanScratch {
+    found: Vec<Found>,
+    sorted_targets: SortedSpans,
+}
 
 fn is_acronym(alias: &str) -> bool {
     let letters: Vec<char> = alias.chars().filter(|&c| c != '.').collect();
@@ -236,7 +239,6 @@ impl Registry {
             owner,
             parties,
             by_alias,
-            id: NEXT_REGISTRY.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -249,31 +251,10 @@ impl Registry {
         self.party_index(name).map(|i| &self.parties[i])
     }
 
-    /// The index of the party `name` stands for. Scoring asks twice per row (for the row's
-    /// canonical name, then for its mentions), so each thread keeps the last answer; a name is
-    /// folded into a reused buffer otherwise.
+    /// The index of the party `name` stands for (a hash look-up of the folded name; scoring
+    /// asks once or twice per row, which costs little beside analyzing the statement).
     fn party_index(&self, name: &str) -> Option<usize> {
-        #[derive(Default)]
-        struct Memo {
-            registry: Option<u32>,
-            name: String,
-            party: Option<usize>,
-            folded: String,
-        }
-        thread_local! {
-            static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
-        }
-        MEMO.with_borrow_mut(|memo| {
-            if memo.registry != Some(self.id) || memo.name != name {
-                memo.folded.clear();
-                fold_into(name.trim(), &mut memo.folded);
-                memo.party = self.by_alias.get(memo.folded.as_str()).copied();
-                memo.registry = Some(self.id);
-                memo.name.clear();
-                memo.name.push_str(name);
-            }
-            memo.party
-        })
+        self.by_alias.get(fold(name.trim()).as_str()).copied()
     }
 
     /// The canonical name for a target: the party's name if registered, else the name as given.
@@ -339,7 +320,14 @@ impl Registry {
         given: Option<&[(usize, usize)]>,
     ) -> (Vec<Span>, Vec<Span>) {
         let (mut target_spans, mut others) = (Vec::new(), Vec::new());
-        self.spans_into(text, target, given, &mut target_spans, &mut others);
+        let scratch = &mut SpanScratch::default();
+        self.spans_into(
+            text,
+            target,
+            given,
+            (&mut target_spans, &mut others),
+            scratch,
+        );
         (target_spans, others)
     }
 
@@ -349,42 +337,40 @@ impl Registry {
         text: &str,
         target: &str,
         given: Option<&[(usize, usize)]>,
-        target_spans: &mut Vec<Span>,
-        others: &mut Vec<Span>,
+        (target_spans, others): (&mut Vec<Span>, &mut Vec<Span>),
+        scratch: &mut SpanScratch,
     ) {
-        thread_local! {
-            static SCRATCH: std::cell::RefCell<(Vec<Found>, SortedSpans)> =
-                std::cell::RefCell::new(Default::default());
-        }
         target_spans.clear();
         others.clear();
         let party = self.party_index(target);
-        SCRATCH.with_borrow_mut(|(found, sorted_targets)| {
-            self.matcher.find_into(text, found);
-            let party_of = |f: &Found| self.owner[f.alias].0;
-            match given {
-                Some(spans) => target_spans.extend_from_slice(spans),
-                None => match party {
-                    Some(p) => target_spans.extend(
-                        found
-                            .iter()
-                            .filter(|f| party_of(f) == p)
-                            .map(|f| (f.start, f.end)),
-                    ),
-                    None => target_spans.extend(find_words(text, target.trim())),
-                },
-            }
-            sorted_targets.refill(target_spans);
-            others.extend(
-                found
-                    .iter()
-                    .filter(|f| {
-                        Some(party_of(f)) != party
-                            && sorted_targets.overlapping(f.start, f.end).is_none()
-                    })
-                    .map(|f| (f.start, f.end)),
-            );
-        })
+        let SpanScratch {
+            found,
+            sorted_targets,
+        } = scratch;
+        self.matcher.find_into(text, found);
+        let party_of = |f: &Found| self.owner[f.alias].0;
+        match given {
+            Some(spans) => target_spans.extend_from_slice(spans),
+            None => match party {
+                Some(p) => target_spans.extend(
+                    found
+                        .iter()
+                        .filter(|f| party_of(f) == p)
+                        .map(|f| (f.start, f.end)),
+                ),
+                None => target_spans.extend(find_words(text, target.trim())),
+            },
+        }
+        sorted_targets.refill(target_spans);
+        others.extend(
+            found
+                .iter()
+                .filter(|f| {
+                    Some(party_of(f)) != party
+                        && sorted_targets.overlapping(f.start, f.end).is_none()
+                })
+                .map(|f| (f.start, f.end)),
+        );
     }
 
     /// Spans of `target` in `text`: the registered party's aliases, or the target's own words.

@@ -44,10 +44,12 @@ pub fn width(dim: usize) -> usize {
 /// length weight / 2, so the whole block has length `weight` when every region has a word.
 /// A defended target's pools leave out the blame and its dismissal ("attempts to blame Tehran
 /// were provocative"), as negated words are left out: their hostility is not aimed at it.
+/// `sums` is the caller's buffer for the group sums, reused from statement to statement.
 pub fn pool_into(
     vectors: &WordVectors,
     options: &PoolingOptions,
     terms: &Terms,
+    sums: &mut Vec<f32>,
     out: &mut Vec<f32>,
 ) {
     let words = terms.vector_words();
@@ -63,50 +65,47 @@ pub fn pool_into(
     const RIGHT_ONLY: usize = 2;
     const BOTH_SIDES: usize = 3;
     const OUTSIDE: usize = 4;
-    SUMS.with_borrow_mut(|sums| {
-        sums.clear();
-        sums.resize(5 * dim, 0.0);
-        // The nearest mention before the current word, and `next` walks ahead to the one after.
-        let mut before: Option<u32> = None;
-        let mut next = 0;
-        for word in words {
-            if word.mention {
-                before = Some(word.token);
-            } else {
-                while next < words.len() && !(words[next].mention && words[next].token > word.token)
-                {
-                    next += 1;
-                }
+    sums.clear();
+    sums.resize(5 * dim, 0.0);
+    // The nearest mention before the current word, and `next` walks ahead to the one after.
+    let mut before: Option<u32> = None;
+    let mut next = 0;
+    for word in words {
+        if word.mention {
+            before = Some(word.token);
+        } else {
+            while next < words.len() && !(words[next].mention && words[next].token > word.token) {
+                next += 1;
             }
-            if word.row == NO_ROW || (defended && word.defence_cue) {
-                continue;
-            }
-            let left = words
-                .get(next)
-                .is_some_and(|m| within(m.token - word.token));
-            let right = before.is_some_and(|m| within(word.token - m));
-            let group = match (word.mention, left, right) {
-                (true, _, _) => MENTION,
-                (_, true, true) => BOTH_SIDES,
-                (_, true, false) => LEFT_ONLY,
-                (_, false, true) => RIGHT_ONLY,
-                _ => OUTSIDE,
-            };
-            vectors.add_to(word.row, &mut sums[group * dim..(group + 1) * dim]);
         }
-        let group = |g: usize| &sums[g * dim..(g + 1) * dim];
-        let (left, rest) = out.split_at_mut(dim);
-        let (right, rest) = rest.split_at_mut(dim);
-        let (mention, statement) = rest.split_at_mut(dim);
-        for j in 0..dim {
-            let [m, l, r, b, o] =
-                [MENTION, LEFT_ONLY, RIGHT_ONLY, BOTH_SIDES, OUTSIDE].map(|g| group(g)[j]);
-            left[j] = l + b;
-            right[j] = r + b;
-            mention[j] = m;
-            statement[j] = m + l + r + b + o;
+        if word.row == NO_ROW || (defended && word.defence_cue) {
+            continue;
         }
-    });
+        let left = words
+            .get(next)
+            .is_some_and(|m| within(m.token - word.token));
+        let right = before.is_some_and(|m| within(word.token - m));
+        let group = match (word.mention, left, right) {
+            (true, _, _) => MENTION,
+            (_, true, true) => BOTH_SIDES,
+            (_, true, false) => LEFT_ONLY,
+            (_, false, true) => RIGHT_ONLY,
+            _ => OUTSIDE,
+        };
+        vectors.add_to(word.row, &mut sums[group * dim..(group + 1) * dim]);
+    }
+    let group = |g: usize| &sums[g * dim..(g + 1) * dim];
+    let (left, rest) = out.split_at_mut(dim);
+    let (right, rest) = rest.split_at_mut(dim);
+    let (mention, statement) = rest.split_at_mut(dim);
+    for j in 0..dim {
+        let [m, l, r, b, o] =
+            [MENTION, LEFT_ONLY, RIGHT_ONLY, BOTH_SIDES, OUTSIDE].map(|g| group(g)[j]);
+        left[j] = l + b;
+        right[j] = r + b;
+        mention[j] = m;
+        statement[j] = m + l + r + b + o;
+    }
     // The average's direction is the sum's: scaling the sum to a fixed length averages it.
     let length = options.weight / (REGIONS.len() as f32).sqrt();
     for block in out.chunks_exact_mut(dim) {
@@ -117,31 +116,23 @@ pub fn pool_into(
     }
 }
 
-thread_local! {
-    /// `pool_into`'s group sums.
-    static SUMS: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 /// The row of a raw word in `vectors` (`NO_ROW`: none): the word folded, without a possessive
 /// "'s"; a hyphenated word the vectors lack, by its last part ("pro-Kremlin" → "kremlin").
+/// Asked once per distinct word (the analyzer memoizes the row with the word), so the folded
+/// word's buffer is its own.
 pub fn row_of(vectors: &WordVectors, raw: &str) -> u32 {
-    thread_local! {
-        static WORD: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    let mut word = String::with_capacity(raw.len());
+    fold_into(raw, &mut word);
+    if word.ends_with("'s") {
+        word.truncate(word.len() - 2);
     }
-    WORD.with_borrow_mut(|word| {
-        word.clear();
-        fold_into(raw, word);
-        if word.ends_with("'s") {
-            word.truncate(word.len() - 2);
-        }
-        vectors
-            .get(word)
-            .or_else(|| {
-                word.rsplit_once('-')
-                    .and_then(|(_, last)| vectors.get(last))
-            })
-            .unwrap_or(NO_ROW)
-    })
+    vectors
+        .get(&word)
+        .or_else(|| {
+            word.rsplit_once('-')
+                .and_then(|(_, last)| vectors.get(last))
+        })
+        .unwrap_or(NO_ROW)
 }
 
 #[cfg(test)]
@@ -169,7 +160,7 @@ mod tests {
             window,
             weight: 2.0,
         };
-        pool_into(&vectors, &options, &terms, &mut out);
+        pool_into(&vectors, &options, &terms, &mut Vec::new(), &mut out);
         out
     }
 

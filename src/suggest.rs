@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 /// How uncertainty is measured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strategy {
     /// 1 − (largest − second largest probability): the two leading classes are close.
     Margin,

@@ -50,7 +50,7 @@ pub fn prepare(
     let row_of = |raw: &str| vectors.map_or(NO_ROW, |v| pooling::row_of(v, raw));
     let rows: Vec<PreparedRow> = examples
         .par_iter()
-        .map(|example| {
+        .map_init(Vec::new, |sums, example| {
             let target = example.target.as_deref().unwrap_or_default();
             let (spans, others) = registry.spans(&example.text, target, example.spans.as_deref());
             let stance = example.stance.unwrap_or(Stance::None);
@@ -70,7 +70,7 @@ pub fn prepare(
             analyzer.for_each_feature_text(&terms, |f, _, _| features.push(f.to_string()));
             let mut pooled = Vec::new();
             if let Some((vectors, pooling)) = dense {
-                pooling::pool_into(vectors, pooling, &terms, &mut pooled);
+                pooling::pool_into(vectors, pooling, &terms, sums, &mut pooled);
             }
             (
                 registry.canonical(target).to_string(),

@@ -47,9 +47,8 @@ fn py_float(v: f32) -> f64 {
 }
 
 fn format_named(name: Option<&str>) -> PyResult<Option<Format>> {
-    use clap::ValueEnum;
     name.map(|n| {
-        Format::from_str(n, true).map_err(|_| {
+        Format::parse(n).ok_or_else(|| {
             PyValueError::new_err(format!(
                 "unknown format {n:?} (expected jsonl, csv, tsv, semeval or text)"
             ))

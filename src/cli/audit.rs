@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use crate::data::Format;
 use crate::parties::Registry;
-use crate::{audit, cv, Result};
+use crate::{audit, cv, Error, Result};
 
 #[derive(Args)]
 #[command(
@@ -27,7 +27,7 @@ pub struct AuditArgs {
     #[arg(long, short)]
     model: Option<PathBuf>,
     /// File format, when the extension does not tell it.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::values::format())]
     format: Option<Format>,
     /// Number of folds.
     #[arg(long, default_value_t = 5)]
@@ -41,11 +41,14 @@ pub struct AuditArgs {
 }
 
 pub fn run(args: AuditArgs) -> Result<ExitCode> {
-    let model = crate::load_model(args.model.as_deref())?;
+    let model = super::load_model(args.model.as_deref())?;
     let labeled = super::read_labeled(&args.files, args.format, false)?;
     let examples = labeled.examples;
     let registry = Registry::default_registry();
     let options = &model.metadata.options;
+    if args.folds < 2 {
+        return Err(Error::Usage("--folds must be at least 2".into()));
+    }
     let bar = super::progress::bar(args.folds as u64, "audit", false);
     let probabilities = cv::out_of_fold_probabilities(
         &examples,

@@ -26,7 +26,7 @@ pub struct EvalArgs {
     #[arg(long, short)]
     model: Option<PathBuf>,
     /// File format, when the extension does not tell it.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::values::format())]
     format: Option<Format>,
     /// Fail (exit 1) if accuracy is below this.
     #[arg(long, value_name = "X", value_parser = super::fraction)]

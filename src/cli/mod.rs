@@ -26,9 +26,10 @@ mod progress;
 mod score;
 mod suggest;
 mod train;
+mod values;
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::data::{self, Format};
@@ -163,10 +164,19 @@ impl RegistryArgs {
     }
 }
 
+/// Loads the model named by `--model`, or the embedded default (`crate::load_model`); a build
+/// without one says to pass --model.
+fn load_model(model: Option<&Path>) -> Result<crate::model::StanceModel> {
+    crate::load_model(model).map_err(|e| match e {
+        Error::NoDefaultModel => Error::Usage(format!("{e}; pass --model FILE")),
+        e => e,
+    })
+}
+
 /// Loads the model named by `--model`, or the embedded default, to score with `registry`; says
 /// once, on stderr, when the model was trained with another registry.
 fn load_scorer(model: Option<&PathBuf>, registry: Registry) -> Result<Scorer> {
-    let model = crate::load_model(model.map(PathBuf::as_path))?;
+    let model = load_model(model.map(PathBuf::as_path))?;
     if let Some(trained) = &model.metadata.registry {
         let now = registry.record();
         if trained.sha256 != now.sha256 {

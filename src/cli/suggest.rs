@@ -33,7 +33,7 @@ pub struct SuggestArgs {
     #[arg(long, short)]
     model: Option<PathBuf>,
     /// Input format, when the extension does not tell it.
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_parser = super::values::format(), value_name = "FORMAT")]
     input_format: Option<Format>,
     /// Output format: JSONL rows, or Label Studio tasks with pre-annotations (a JSON array).
     /// The input's format is --input-format.
@@ -44,7 +44,7 @@ pub struct SuggestArgs {
     n: usize,
     /// How uncertainty is measured. Entropy is the default: in a simulated loop on NewsMTSC
     /// (scripts/bench/active.py, 10 seeds) it beat random choice on both dev splits, margin on one.
-    #[arg(long, value_enum, default_value_t = Strategy::Entropy)]
+    #[arg(long, value_parser = super::values::strategy(), default_value = "entropy")]
     strategy: Strategy,
     /// Seed of the random strategy.
     #[arg(long, default_value_t = 1)]

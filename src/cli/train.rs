@@ -69,11 +69,11 @@ pub struct TrainArgs {
     #[arg(long, short)]
     out: Option<PathBuf>,
     /// File format, when the extension does not tell it.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::values::format())]
     format: Option<Format>,
     /// Stemming language; `auto` detects each statement's language (whatlang) and stems it
     /// in that language, `none` only lowercases.
-    #[arg(long, value_enum, default_value_t = Language::Auto)]
+    #[arg(long, value_parser = super::values::language(), default_value = "auto")]
     language: Language,
     /// Longest word n-gram.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=5))]
@@ -198,7 +198,7 @@ pub struct TrainArgs {
     folds: u64,
     /// What selection maximizes (`f_avg`: SemEval-2016's mean F1 of favor and against, the
     /// F1_PN of RuSentNE-2023).
-    #[arg(long, value_enum, default_value_t = Metric::MacroF1)]
+    #[arg(long, value_parser = super::values::metric(), default_value = "macro_f1")]
     metric: Metric,
     /// Seed of the cross-validation folds.
     #[arg(long, default_value_t = 1)]
@@ -231,7 +231,7 @@ pub struct TrainArgs {
     #[arg(long, value_delimiter = ',', value_enum, value_name = "on|off")]
     cv_none_threshold: Vec<Switch>,
     /// Stemming languages tried by selection, e.g. `english,none` (default: --language as given).
-    #[arg(long, value_delimiter = ',', value_enum)]
+    #[arg(long, value_delimiter = ',', value_parser = super::values::language())]
     cv_language: Vec<Language>,
     /// Weights of the pooled-vectors block tried by selection, `off` for none, e.g. `off,0.5,1`
     /// (default: --vector-weight as given).

@@ -63,7 +63,7 @@ pub struct Example {
     pub source: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Jsonl,
     Csv,
@@ -82,6 +82,32 @@ pub enum Need {
 }
 
 impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Jsonl,
+        Format::Csv,
+        Format::Tsv,
+        Format::Semeval,
+        Format::Text,
+    ];
+
+    /// The format's name as the command line spells it (`jsonl`, `semeval`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Semeval => "semeval",
+            Format::Text => "text",
+        }
+    }
+
+    /// The format of a name, case-insensitively (`JSONL`, `csv`).
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(name))
+    }
+
     /// The format of an input from its name's extension (none for stdin) and its first line:
     /// `.txt` and `.tsv` files with SemEval's header are SemEval; without a telling extension,
     /// SemEval's header or a line opening with `{` (JSONL) tell it; stdin is otherwise text.
@@ -219,7 +245,7 @@ pub fn records<'a>(
         Format::Csv => Ok(Box::new(delimited::rows(name, reader, b',', need)?)),
         Format::Tsv => Ok(Box::new(delimited::rows(name, reader, b'\t', need)?)),
         Format::Semeval => Ok(Box::new(delimited::semeval_rows(name, reader, need)?)),
-        Format::Jsonl | Format::Text => Err(Error::Usage(format!(
+        Format::Jsonl | Format::Text => Err(Error::Invalid(format!(
             "{format:?} input is read a line at a time (parse_line), not as records"
         ))),
     }
@@ -260,7 +286,9 @@ pub fn parse_line(
             };
             build_example(name, line, row, need).map(Some)
         }
-        _ => Err(Error::Usage(format!("{format:?} files are not line-based"))),
+        _ => Err(Error::Invalid(format!(
+            "{format:?} files are not line-based"
+        ))),
     }
 }
 
