@@ -73,7 +73,8 @@ impl Analyzer {
                     roles::for_each_feature(terms, nearest, scratch, &mut emit);
                 }
                 if self.config.lexicon && self.config.lexicon_sides && window > 0 {
-                    lexicon_side_features(terms, nearest, window, &mut emit);
+                    let flips = defence_flips(self, terms);
+                    lexicon_side_features(terms, nearest, window, flips, &mut emit);
                 }
             });
             if self.config.clause {
@@ -96,7 +97,7 @@ impl Analyzer {
             }
         }
         if self.config.lexicon {
-            lexicon_features(terms, &mut emit);
+            lexicon_features(terms, defence_flips(self, terms), &mut emit);
         }
     }
 
@@ -190,13 +191,30 @@ fn nearest_mentions(terms: &Terms, nearest: &mut Vec<(usize, bool)>) {
     }
 }
 
+/// The role cues whose lexicon sign flips toward a defended target (`roles::is_defended`): the
+/// blame and its dismissal ("attempts to blame Tehran were provocative") speak for it, as a
+/// negation flips "did not praise". 0 when the target is not defended.
+fn defence_flips(analyzer: &Analyzer, terms: &Terms) -> u8 {
+    if analyzer.config.roles && roles::is_defended(terms) {
+        roles::HOSTILE | roles::DISMISSAL
+    } else {
+        0
+    }
+}
+
+/// Whether a lexicon term reads positive: its valence's sign, flipped in a negation's scope and
+/// for the `flips` cues.
+fn reads_positive(term: &super::terms::Term, flips: u8) -> bool {
+    (term.valence > 0) != (term.negated != (term.flags & flips != 0))
+}
+
 /// `V:pos` / `V:neg` for every lexicon word, by the sign of its valence, flipped in a
-/// negation's scope ("did not praise" leans negative). One shared pair of features: variants by
-/// clause, distance or entity nearness, strength weighting and a summed valence were measured and
-/// bought nothing more.
-fn lexicon_features(terms: &Terms, emit: &mut impl FnMut(Feature)) {
+/// negation's scope ("did not praise" leans negative) and for a defended target's defence cues.
+/// One shared pair of features: variants by clause, distance or entity nearness, strength
+/// weighting and a summed valence were measured and bought nothing more.
+fn lexicon_features(terms: &Terms, flips: u8, emit: &mut impl FnMut(Feature)) {
     for (i, term) in terms.iter().enumerate().filter(|(_, t)| t.valence != 0) {
-        let family = if (term.valence > 0) != term.negated {
+        let family = if reads_positive(term, flips) {
             Family::LexPos
         } else {
             Family::LexNeg
@@ -212,6 +230,7 @@ fn lexicon_side_features(
     terms: &Terms,
     nearest: &[(usize, bool)],
     window: usize,
+    flips: u8,
     emit: &mut impl FnMut(Feature),
 ) {
     for (i, term) in terms.iter().enumerate().filter(|(_, t)| t.valence != 0) {
@@ -219,7 +238,7 @@ fn lexicon_side_features(
         if distance > window {
             continue;
         }
-        let positive = (term.valence > 0) != term.negated;
+        let positive = reads_positive(term, flips);
         let family = match (left, positive) {
             (true, true) => Family::LexLeftPos,
             (true, false) => Family::LexLeftNeg,
@@ -429,6 +448,19 @@ mod tests {
             ..AnalyzerConfig::default()
         });
         assert_eq!(marked(&off.features(text, &[(0, 6)], &[]), "V:"), ["V:neg"]);
+    }
+
+    #[test]
+    fn a_defence_speaks_for_the_defended_and_not_for_the_accuser() {
+        let analyzer = Analyzer::new(AnalyzerConfig::default());
+        // "blame" is negative; toward Tehran, defended, it reads positive.
+        let text = "Lavrov said attempts to blame Tehran were provocative";
+        let toward_iran = analyzer.features(text, &[(30, 36)], &[]);
+        assert!(toward_iran.iter().any(|f| f == "P:defended"));
+        assert_eq!(marked(&toward_iran, "V:"), ["V:L-pos", "V:pos"]);
+        // The same words toward a party they accuse, undismissed, stay negative.
+        let accused = analyzer.features("Paris tried to blame Tehran", &[(21, 27)], &[]);
+        assert_eq!(marked(&accused, "V:"), ["V:L-neg", "V:neg"]);
     }
 
     #[test]
