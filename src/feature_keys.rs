@@ -154,7 +154,7 @@ fn shifted(id: u32, slot: usize) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::{Analyzer, AnalyzerConfig, TermIds, Terms};
+    use crate::text::{Analyzer, AnalyzerConfig, MentionSpans, Scratch, TermIds, Terms};
 
     #[test]
     fn finds_the_same_features_as_their_text() {
@@ -174,20 +174,22 @@ mod tests {
         let keys = FeatureKeys::new(&vocabulary).unwrap();
 
         let terms = analyzer.terms(text, &spans, &[(0, 6)]);
+        let scratch = &mut Scratch::default();
         let mut ids = Vec::new();
         keys.term_ids(&terms, &mut ids);
         let mut by_key = Vec::new();
-        analyzer.for_each_feature(&terms, |f| by_key.extend(keys.index(f, &ids)));
-        analyzer.for_each_target_word(&terms, |f, _| by_key.extend(vocabulary.get(f)));
+        analyzer.for_each_feature(&terms, scratch, |f| by_key.extend(keys.index(f, &ids)));
+        analyzer.for_each_target_word(&terms, scratch, |f, _| by_key.extend(vocabulary.get(f)));
         let mut by_text = Vec::new();
-        analyzer.for_each_feature_text(&terms, |f, _, _| by_text.extend(vocabulary.get(f)));
+        analyzer
+            .for_each_feature_text(&terms, scratch, |f, _, _| by_text.extend(vocabulary.get(f)));
         assert!(by_key.len() > 10);
         assert_eq!(by_key, by_text);
         // Scoring's way: n-grams by extending keys, then the marked features.
         let mut scored = Vec::new();
         keys.ngram_indices(&ids, 3, &mut scored);
-        analyzer.for_each_marked_feature(&terms, |f| scored.extend(keys.index(f, &ids)));
-        analyzer.for_each_target_word(&terms, |f, _| scored.extend(vocabulary.get(f)));
+        analyzer.for_each_marked_feature(&terms, scratch, |f| scored.extend(keys.index(f, &ids)));
+        analyzer.for_each_target_word(&terms, scratch, |f, _| scored.extend(vocabulary.get(f)));
         assert_eq!(scored, by_text);
     }
 
@@ -204,8 +206,9 @@ mod tests {
             table(&["accus", "envoy", "not"]),
             table(&["envoy", "kyiv", "moscow"]),
         );
-        // Each table in turn, twice, on one thread: the memo must never hand one table's id to
-        // the other.
+        // Each table in turn, twice, with one scratch: the memo must never hand one table's id
+        // to the other.
+        let scratch = &mut Scratch::default();
         for keys in [&a, &b, &a, &b] {
             let id_of = |term: &str| keys.term_id(term);
             let ids = TermIds {
@@ -213,7 +216,8 @@ mod tests {
                 id_of: &id_of,
             };
             let mut terms = Terms::default();
-            analyzer.terms_with_ids_into(text, &[], &[], (Some(&ids), None), &mut terms);
+            let spans: MentionSpans = (&[], &[]);
+            analyzer.terms_with_ids_into(scratch, text, spans, (Some(&ids), None), &mut terms);
             let mut by_text = Vec::new();
             keys.term_ids(&terms, &mut by_text);
             assert_eq!(terms.ids(), by_text);

@@ -1,6 +1,7 @@
 //! What the analyzer asks of each word — its stem, lexicon valence, and whether it is a function
-//! word, a clause opener, a negation cue or a speaker cue — answered once per distinct word and
-//! thread: news vocabulary repeats, so most words cost one hash look-up instead of six.
+//! word, a clause opener, a negation cue or a speaker cue — answered once per distinct word in
+//! the caller's `Scratch`: news vocabulary repeats, so most words cost one hash look-up instead
+//! of six.
 
 use rustc_hash::FxHashMap;
 
@@ -77,7 +78,7 @@ impl CachedWord {
     }
 }
 
-/// Stems and facts of raw words seen on this thread, keyed by language tag + raw word: short
+/// Stems and facts of raw words seen with one `Scratch`, keyed by language tag + raw word: short
 /// words by `short_key`, longer ones (rare) by their text. Cleared when it grows past `LIMIT`,
 /// so that memory stays bounded on any input.
 #[derive(Default)]
