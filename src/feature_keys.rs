@@ -15,9 +15,6 @@ const ID_BITS: u32 = 19;
 const MAX_TERMS: usize = (1 << ID_BITS) - 2;
 const MAX_NGRAM: usize = 3;
 
-/// Numberings handed out so far; 0 stands for none.
-static NEXT_SPACE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
-
 /// A term that no feature of the vocabulary contains.
 pub const UNKNOWN: u32 = u32::MAX;
 
@@ -26,8 +23,8 @@ pub struct FeatureKeys {
     short_ids: FxHashMap<u128, u32>,
     long_ids: FxHashMap<Box<str>, u32>,
     features: FxHashMap<u64, u32>,
-    /// This table's numbering among all made in the process (see `TermIds`).
-    space: u32,
+    /// A hash of the vocabulary's terms, which alone decide the ids (see `TermIds`).
+    fingerprint: u64,
 }
 
 impl FeatureKeys {
@@ -39,7 +36,7 @@ impl FeatureKeys {
             short_ids: FxHashMap::default(),
             long_ids: FxHashMap::default(),
             features: FxHashMap::default(),
-            space: NEXT_SPACE.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            fingerprint: fingerprint(&vocabulary.terms),
         };
         let mut ids = Vec::with_capacity(MAX_NGRAM);
         for (index, text) in vocabulary.terms.iter().enumerate() {
@@ -86,9 +83,10 @@ impl FeatureKeys {
         .unwrap_or(UNKNOWN)
     }
 
-    /// This table's numbering of terms, for `Analyzer::terms_with_ids_into` (`TermIds`).
-    pub fn space(&self) -> u32 {
-        self.space
+    /// What tells this table's numbering of terms from others (`TermIds`): equal for
+    /// vocabularies with the same terms.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// Ids of all terms of a statement, into a reused buffer.
@@ -149,6 +147,14 @@ fn pack_one(family: Family, id: u32) -> Option<u64> {
 /// A term id in its slot of a key.
 fn shifted(id: u32, slot: usize) -> u64 {
     (id as u64 + 1) << (FAMILY_BITS + ID_BITS as usize * slot)
+}
+
+/// A hash of `value` that is the same in every run (SipHash with fixed keys).
+pub fn fingerprint(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = std::hash::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 #[cfg(test)]
@@ -212,7 +218,7 @@ mod tests {
         for keys in [&a, &b, &a, &b] {
             let id_of = |term: &str| keys.term_id(term);
             let ids = TermIds {
-                space: keys.space(),
+                fingerprint: keys.fingerprint(),
                 id_of: &id_of,
             };
             let mut terms = Terms::default();

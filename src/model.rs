@@ -404,6 +404,8 @@ pub struct Scorer {
     /// The dense block's weights class by class (`LinearModel::by_class`): the pooled model's,
     /// and each target model's.
     dense_weights: (Vec<f32>, BTreeMap<String, Vec<f32>>),
+    /// `WordVectors::fingerprint` of the model's vectors, for `text::VectorRows`.
+    vectors_fingerprint: u64,
 }
 
 impl Scorer {
@@ -430,6 +432,7 @@ impl Scorer {
             .filter(|l| known_languages(&model.metadata).any(|(name, _)| name == l.name()))
             .collect();
         let keys = FeatureKeys::new(&model.vocabulary);
+        let vectors_fingerprint = model.vectors.as_ref().map_or(0, |v| v.fingerprint());
         let (offset, width) = (model.vocabulary.len(), model.dense_width());
         let dense_weights = (
             model.pooled.by_class(offset, width),
@@ -448,6 +451,7 @@ impl Scorer {
             known,
             keys,
             dense_weights,
+            vectors_fingerprint,
         }
     }
 
@@ -512,13 +516,13 @@ impl Scorer {
             .spans_into(text, target, spans, (target_spans, others), span_scratch);
         let id_of = |term: &str| self.keys.as_ref().map_or(0, |keys| keys.term_id(term));
         let ids = self.keys.as_ref().map(|keys| TermIds {
-            space: keys.space(),
+            fingerprint: keys.fingerprint(),
             id_of: &id_of,
         });
         let vectors = self.model.vectors.as_ref();
         let row_of = |raw: &str| vectors.map_or(NO_ROW, |v| pooling::row_of(v, raw));
-        let rows = vectors.map(|v| VectorRows {
-            space: v.space(),
+        let rows = vectors.map(|_| VectorRows {
+            fingerprint: self.vectors_fingerprint,
             row_of: &row_of,
         });
         self.analyzer.terms_with_ids_into(

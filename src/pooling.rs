@@ -149,7 +149,7 @@ mod tests {
         let vectors = vectors();
         let row_of = |raw: &str| row_of(&vectors, raw);
         let rows = VectorRows {
-            space: vectors.space(),
+            fingerprint: vectors.fingerprint(),
             row_of: &row_of,
         };
         let mut terms = Terms::default();

@@ -48,6 +48,7 @@ pub fn prepare(
     let analyzer = Analyzer::new(options.analyzer.clone());
     let dense = vectors.zip(options.vectors.as_ref());
     let row_of = |raw: &str| vectors.map_or(NO_ROW, |v| pooling::row_of(v, raw));
+    let vectors_fingerprint = dense.map_or(0, |(v, _)| v.fingerprint());
     let rows: Vec<PreparedRow> = examples
         .par_iter()
         // Each worker's pooling sums and analysis scratch (with its word cache).
@@ -58,8 +59,8 @@ pub fn prepare(
                 let (spans, others) =
                     registry.spans(&example.text, target, example.spans.as_deref());
                 let stance = example.stance.unwrap_or(Stance::None);
-                let rows = dense.map(|(v, _)| VectorRows {
-                    space: v.space(),
+                let rows = dense.map(|_| VectorRows {
+                    fingerprint: vectors_fingerprint,
                     row_of: &row_of,
                 });
                 let mut terms = Terms::default();
