@@ -4,8 +4,9 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
-use stance::model::Scorer;
+use stance::model::{ScoreState, Scorer};
 use stance::parties::Registry;
+use stance::text::{Scratch, Terms};
 
 const STATEMENT: &str =
     "Lavrov said attempts to blame Tehran for the strikes were provocative and \
@@ -21,10 +22,12 @@ fn analyzer(c: &mut Criterion) {
     let (spans, others) = scorer.registry().spans(STATEMENT, "Iran", None);
     let analyzer = scorer.analyzer();
     let mut features = 0;
+    let (scratch, mut terms) = (&mut Scratch::default(), Terms::default());
     c.bench_function("analyzer: terms and features of one statement", |b| {
         b.iter(|| {
-            let terms = analyzer.terms(black_box(STATEMENT), &spans, &others);
-            analyzer.for_each_feature(&terms, |_| features += 1);
+            let text = black_box(STATEMENT);
+            analyzer.terms_into(scratch, text, (&spans, &others), &mut terms);
+            analyzer.for_each_feature(&terms, scratch, |_| features += 1);
             terms.len()
         })
     });
@@ -33,11 +36,13 @@ fn analyzer(c: &mut Criterion) {
 
 fn score_one(c: &mut Criterion) {
     let scorer = scorer();
+    let state = &mut ScoreState::default();
     c.bench_function("score: one statement toward one party", |b| {
-        b.iter(|| scorer.predict(black_box(STATEMENT), black_box("Iran"), None))
+        b.iter(|| scorer.predict_with(state, black_box(STATEMENT), black_box("Iran"), None))
     });
     c.bench_function("score: one statement toward one party, given spans", |b| {
-        b.iter(|| scorer.predict(black_box(STATEMENT), black_box("Iran"), Some(&[(30, 36)])))
+        let spans = Some(&[(30, 36)][..]);
+        b.iter(|| scorer.predict_with(state, black_box(STATEMENT), black_box("Iran"), spans))
     });
 }
 

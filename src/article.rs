@@ -11,7 +11,7 @@ use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::data::Stance;
-use crate::model::{Explanation, Scorer};
+use crate::model::{Explanation, ScoreState, Scorer};
 
 /// One sentence of a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -191,7 +191,7 @@ pub fn score_document(scorer: &Scorer, document: &str) -> ScoredDocument {
     let registry = scorer.registry();
     let rows = sentences
         .par_iter()
-        .flat_map_iter(|s| {
+        .map_init(ScoreState::default, |state, s| {
             let mentions = registry.mentions_with_aliases(&s.text);
             let mut parties: Vec<usize> = Vec::new();
             for (m, _) in &mentions {
@@ -209,7 +209,8 @@ pub fn score_document(scorer: &Scorer, document: &str) -> ScoredDocument {
                         .collect();
                     let spans: Vec<(usize, usize)> = own.iter().map(|m| (m.0, m.1)).collect();
                     let name = &registry.parties()[party].name;
-                    let (p, explanation) = scorer.explain(&s.text, name, Some(&spans), EXPLAIN_TOP);
+                    let (p, explanation) =
+                        scorer.explain_with(state, &s.text, name, Some(&spans), EXPLAIN_TOP);
                     SentenceScore {
                         sentence: s.index,
                         party: name.clone(),
@@ -221,6 +222,7 @@ pub fn score_document(scorer: &Scorer, document: &str) -> ScoredDocument {
                 })
                 .collect::<Vec<_>>()
         })
+        .flatten_iter()
         .collect();
     ScoredDocument { sentences, rows }
 }

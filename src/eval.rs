@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::data::{Example, Stance};
 use crate::metrics::{Calibration, ClassScores, Confusion};
-use crate::model::{Prediction, Scorer};
+use crate::model::{Prediction, ScoreState, Scorer};
 
 /// The headline figures of a set of rows.
 #[derive(Debug, Clone, Serialize)]
@@ -91,9 +91,9 @@ impl Evaluation {
 pub fn evaluate(scorer: &Scorer, examples: &[Example]) -> (Evaluation, Vec<Prediction>) {
     let predictions: Vec<Prediction> = examples
         .par_iter()
-        .map(|e| {
+        .map_init(ScoreState::default, |state, e| {
             let target = e.target.as_deref().unwrap_or_default();
-            scorer.predict(&e.text, target, e.spans.as_deref())
+            scorer.predict_with(state, &e.text, target, e.spans.as_deref())
         })
         .collect();
     let mut overall = Confusion::default();

@@ -15,9 +15,6 @@ const ID_BITS: u32 = 19;
 const MAX_TERMS: usize = (1 << ID_BITS) - 2;
 const MAX_NGRAM: usize = 3;
 
-/// Numberings handed out so far; 0 stands for none.
-static NEXT_SPACE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
-
 /// A term that no feature of the vocabulary contains.
 pub const UNKNOWN: u32 = u32::MAX;
 
@@ -26,8 +23,8 @@ pub struct FeatureKeys {
     short_ids: FxHashMap<u128, u32>,
     long_ids: FxHashMap<Box<str>, u32>,
     features: FxHashMap<u64, u32>,
-    /// This table's numbering among all made in the process (see `TermIds`).
-    space: u32,
+    /// A hash of the vocabulary's terms, which alone decide the ids (see `TermIds`).
+    fingerprint: u64,
 }
 
 impl FeatureKeys {
@@ -39,7 +36,7 @@ impl FeatureKeys {
             short_ids: FxHashMap::default(),
             long_ids: FxHashMap::default(),
             features: FxHashMap::default(),
-            space: NEXT_SPACE.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            fingerprint: fingerprint(&vocabulary.terms),
         };
         let mut ids = Vec::with_capacity(MAX_NGRAM);
         for (index, text) in vocabulary.terms.iter().enumerate() {
@@ -86,9 +83,10 @@ impl FeatureKeys {
         .unwrap_or(UNKNOWN)
     }
 
-    /// This table's numbering of terms, for `Analyzer::terms_with_ids_into` (`TermIds`).
-    pub fn space(&self) -> u32 {
-        self.space
+    /// What tells this table's numbering of terms from others (`TermIds`): equal for
+    /// vocabularies with the same terms.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// Ids of all terms of a statement, into a reused buffer.
@@ -151,10 +149,18 @@ fn shifted(id: u32, slot: usize) -> u64 {
     (id as u64 + 1) << (FAMILY_BITS + ID_BITS as usize * slot)
 }
 
+/// A hash of `value` that is the same in every run (SipHash with fixed keys).
+pub fn fingerprint(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = std::hash::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::{Analyzer, AnalyzerConfig, TermIds, Terms};
+    use crate::text::{Analyzer, AnalyzerConfig, MentionSpans, Scratch, TermIds, Terms};
 
     #[test]
     fn finds_the_same_features_as_their_text() {
@@ -174,20 +180,22 @@ mod tests {
         let keys = FeatureKeys::new(&vocabulary).unwrap();
 
         let terms = analyzer.terms(text, &spans, &[(0, 6)]);
+        let scratch = &mut Scratch::default();
         let mut ids = Vec::new();
         keys.term_ids(&terms, &mut ids);
         let mut by_key = Vec::new();
-        analyzer.for_each_feature(&terms, |f| by_key.extend(keys.index(f, &ids)));
-        analyzer.for_each_target_word(&terms, |f, _| by_key.extend(vocabulary.get(f)));
+        analyzer.for_each_feature(&terms, scratch, |f| by_key.extend(keys.index(f, &ids)));
+        analyzer.for_each_target_word(&terms, scratch, |f, _| by_key.extend(vocabulary.get(f)));
         let mut by_text = Vec::new();
-        analyzer.for_each_feature_text(&terms, |f, _, _| by_text.extend(vocabulary.get(f)));
+        analyzer
+            .for_each_feature_text(&terms, scratch, |f, _, _| by_text.extend(vocabulary.get(f)));
         assert!(by_key.len() > 10);
         assert_eq!(by_key, by_text);
         // Scoring's way: n-grams by extending keys, then the marked features.
         let mut scored = Vec::new();
         keys.ngram_indices(&ids, 3, &mut scored);
-        analyzer.for_each_marked_feature(&terms, |f| scored.extend(keys.index(f, &ids)));
-        analyzer.for_each_target_word(&terms, |f, _| scored.extend(vocabulary.get(f)));
+        analyzer.for_each_marked_feature(&terms, scratch, |f| scored.extend(keys.index(f, &ids)));
+        analyzer.for_each_target_word(&terms, scratch, |f, _| scored.extend(vocabulary.get(f)));
         assert_eq!(scored, by_text);
     }
 
@@ -204,16 +212,18 @@ mod tests {
             table(&["accus", "envoy", "not"]),
             table(&["envoy", "kyiv", "moscow"]),
         );
-        // Each table in turn, twice, on one thread: the memo must never hand one table's id to
-        // the other.
+        // Each table in turn, twice, with one scratch: the memo must never hand one table's id
+        // to the other.
+        let scratch = &mut Scratch::default();
         for keys in [&a, &b, &a, &b] {
             let id_of = |term: &str| keys.term_id(term);
             let ids = TermIds {
-                space: keys.space(),
+                fingerprint: keys.fingerprint(),
                 id_of: &id_of,
             };
             let mut terms = Terms::default();
-            analyzer.terms_with_ids_into(text, &[], &[], (Some(&ids), None), &mut terms);
+            let spans: MentionSpans = (&[], &[]);
+            analyzer.terms_with_ids_into(scratch, text, spans, (Some(&ids), None), &mut terms);
             let mut by_text = Vec::new();
             keys.term_ids(&terms, &mut by_text);
             assert_eq!(terms.ids(), by_text);

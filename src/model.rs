@@ -1,20 +1,22 @@
 //! The saved model: plain numbers plus what is needed to rebuild its inputs, and the scorer.
 
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::data::Stance;
 use crate::feature_keys::FeatureKeys;
 use crate::features::{SparseVec, Vocabulary};
 use crate::folding::fold;
-use crate::parties::{Registry, Span, SpanScratch};
+use crate::parties::Registry;
 use crate::pooling::{self, PoolingOptions};
-use crate::text::{Analyzer, AnalyzerConfig, Language, TermIds, Terms, VectorRows, NO_ROW};
+use crate::text::{self, Analyzer, AnalyzerConfig, Language, TermIds, Terms, VectorRows, NO_ROW};
 use crate::vectors::WordVectors;
 
 mod explain;
+mod state;
 pub use explain::{Contribution, Explanation};
+use state::SpanBuffers;
+pub use state::{PooledState, ScoreState, StatePool};
 
 /// Options that shape a model; saved in it so that it can be reproduced. Saved as JSON, so an
 /// option added later needs a `#[serde(default = …)]` that means "off" (how old models trained).
@@ -402,33 +404,8 @@ pub struct Scorer {
     /// The dense block's weights class by class (`LinearModel::by_class`): the pooled model's,
     /// and each target model's.
     dense_weights: (Vec<f32>, BTreeMap<String, Vec<f32>>),
-}
-
-/// Buffers reused from statement to statement on one thread, so that scoring allocates little.
-#[derive(Default)]
-struct Scratch {
-    terms: Terms,
-    indices: Vec<u32>,
-    /// Occurrences per vocabulary feature (see `Vocabulary::vectorize_unscaled`).
-    counts: Vec<u32>,
-    row: SparseVec,
-    dense: Vec<f32>,
-    /// `pooling::pool_into`'s group sums.
-    sums: Vec<f32>,
-    spans: SpanBuffers,
-}
-
-/// The spans of the target and of the other parties in a statement, and the registry's
-/// buffers for finding them (`Registry::spans_into`).
-#[derive(Default)]
-struct SpanBuffers {
-    target: Vec<Span>,
-    others: Vec<Span>,
-    scratch: SpanScratch,
-}
-
-thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+    /// `WordVectors::fingerprint` of the model's vectors, for `text::VectorRows`.
+    vectors_fingerprint: u64,
 }
 
 impl Scorer {
@@ -455,6 +432,7 @@ impl Scorer {
             .filter(|l| known_languages(&model.metadata).any(|(name, _)| name == l.name()))
             .collect();
         let keys = FeatureKeys::new(&model.vocabulary);
+        let vectors_fingerprint = model.vectors.as_ref().map_or(0, |v| v.fingerprint());
         let (offset, width) = (model.vocabulary.len(), model.dense_width());
         let dense_weights = (
             model.pooled.by_class(offset, width),
@@ -473,6 +451,7 @@ impl Scorer {
             known,
             keys,
             dense_weights,
+            vectors_fingerprint,
         }
     }
 
@@ -523,34 +502,33 @@ impl Scorer {
     /// their vector words when the model has vectors); returns whether the target was found.
     fn terms_into(
         &self,
-        text: &str,
-        target: &str,
+        (text, target): (&str, &str),
         spans: Option<&[(usize, usize)]>,
-        buffers: &mut SpanBuffers,
+        (scratch, buffers): (&mut text::Scratch, &mut SpanBuffers),
         terms: &mut Terms,
     ) -> bool {
         let SpanBuffers {
             target: target_spans,
             others,
-            scratch,
+            scratch: span_scratch,
         } = buffers;
         self.registry
-            .spans_into(text, target, spans, (target_spans, others), scratch);
+            .spans_into(text, target, spans, (target_spans, others), span_scratch);
         let id_of = |term: &str| self.keys.as_ref().map_or(0, |keys| keys.term_id(term));
         let ids = self.keys.as_ref().map(|keys| TermIds {
-            space: keys.space(),
+            fingerprint: keys.fingerprint(),
             id_of: &id_of,
         });
         let vectors = self.model.vectors.as_ref();
         let row_of = |raw: &str| vectors.map_or(NO_ROW, |v| pooling::row_of(v, raw));
-        let rows = vectors.map(|v| VectorRows {
-            space: v.space(),
+        let rows = vectors.map(|_| VectorRows {
+            fingerprint: self.vectors_fingerprint,
             row_of: &row_of,
         });
         self.analyzer.terms_with_ids_into(
+            scratch,
             text,
-            target_spans,
-            others,
+            (target_spans, others),
             (ids.as_ref(), rows.as_ref()),
             terms,
         );
@@ -565,8 +543,13 @@ impl Scorer {
         spans: Option<&[(usize, usize)]>,
     ) -> (Terms, bool) {
         let mut terms = Terms::default();
-        let buffers = &mut SpanBuffers::default();
-        let found = self.terms_into(text, target, spans, buffers, &mut terms);
+        let state = &mut ScoreState::default();
+        let found = self.terms_into(
+            (text, target),
+            spans,
+            (&mut state.text, &mut state.spans),
+            &mut terms,
+        );
         (terms, found)
     }
 
@@ -585,24 +568,24 @@ impl Scorer {
 
     /// The vocabulary indices of a statement's features, one per occurrence, into `indices`.
     /// `terms` come from `terms_into`, so with their ids when the keys exist.
-    fn feature_indices(&self, terms: &Terms, indices: &mut Vec<u32>) {
+    fn feature_indices(&self, terms: &Terms, scratch: &mut text::Scratch, indices: &mut Vec<u32>) {
         indices.clear();
         let vocabulary = &self.model.vocabulary;
         match &self.keys {
             Some(keys) => {
                 let ngram_max = self.analyzer.config().ngram_max;
                 keys.ngram_indices(terms.ids(), ngram_max, indices);
-                self.analyzer.for_each_marked_feature(terms, |f| {
+                self.analyzer.for_each_marked_feature(terms, scratch, |f| {
                     indices.extend(keys.index(f, terms.ids()));
                 });
                 self.analyzer
-                    .for_each_target_word(terms, |f, _| indices.extend(vocabulary.get(f)));
+                    .for_each_target_word(terms, scratch, |f, _| indices.extend(vocabulary.get(f)));
                 self.analyzer
-                    .for_each_char_ngram(terms, |f, _| indices.extend(vocabulary.get(f)));
+                    .for_each_char_ngram(terms, scratch, |f, _| indices.extend(vocabulary.get(f)));
             }
             None => self
                 .analyzer
-                .for_each_feature_text(terms, |f, _, _| indices.extend(vocabulary.get(f))),
+                .for_each_feature_text(terms, scratch, |f, _, _| indices.extend(vocabulary.get(f))),
         }
     }
 
@@ -618,38 +601,49 @@ impl Scorer {
         }
     }
 
+    /// `predict_with` a fresh state: for one statement; for many, keep a `ScoreState`.
     pub fn predict(
         &self,
         text: &str,
         target: &str,
         spans: Option<&[(usize, usize)]>,
     ) -> Prediction {
-        SCRATCH.with_borrow_mut(|scratch| {
-            let Scratch {
-                terms,
-                indices,
-                counts,
-                row,
-                dense,
-                sums,
-                spans: span_buffers,
-            } = scratch;
-            let target_found = self.terms_into(text, target, spans, span_buffers, terms);
-            let (model, own) = self.model_for(target, Some(terms.language()));
-            self.dense_with(terms, sums, dense);
-            self.feature_indices(terms, indices);
-            let vocabulary = &self.model.vocabulary;
-            let scales = vocabulary.vectorize_unscaled(indices, counts, row);
-            let mut logits = model.scaled_logits(row, |f| scales[vocabulary.block(f)]);
-            self.add_dense_logits(own, dense, &mut logits);
-            let probabilities = softmax(logits);
-            Prediction {
-                stance: Stance::ALL[argmax(&probabilities)],
-                probabilities,
-                target_found,
-                language: terms.language(),
-            }
-        })
+        self.predict_with(&mut ScoreState::default(), text, target, spans)
+    }
+
+    /// The statement's stance toward `target`, with `state`'s buffers and word cache.
+    pub fn predict_with(
+        &self,
+        state: &mut ScoreState,
+        text: &str,
+        target: &str,
+        spans: Option<&[(usize, usize)]>,
+    ) -> Prediction {
+        let ScoreState {
+            text: scratch,
+            terms,
+            indices,
+            counts,
+            row,
+            dense,
+            sums,
+            spans: span_buffers,
+        } = state;
+        let target_found = self.terms_into((text, target), spans, (scratch, span_buffers), terms);
+        let (model, own) = self.model_for(target, Some(terms.language()));
+        self.dense_with(terms, sums, dense);
+        self.feature_indices(terms, scratch, indices);
+        let vocabulary = &self.model.vocabulary;
+        let scales = vocabulary.vectorize_unscaled(indices, counts, row);
+        let mut logits = model.scaled_logits(row, |f| scales[vocabulary.block(f)]);
+        self.add_dense_logits(own, dense, &mut logits);
+        let probabilities = softmax(logits);
+        Prediction {
+            stance: Stance::ALL[argmax(&probabilities)],
+            probabilities,
+            target_found,
+            language: terms.language(),
+        }
     }
 }
 

@@ -138,7 +138,7 @@ pub fn row_of(vectors: &WordVectors, raw: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::{Analyzer, AnalyzerConfig, Terms, VectorRows};
+    use crate::text::{Analyzer, AnalyzerConfig, Scratch, Terms, VectorRows};
 
     fn vectors() -> WordVectors {
         let text = "praised 1 0\ncondemned 0 1\nkyiv 3 4\nthe 1 1\nstrikes -1 0\n";
@@ -149,12 +149,13 @@ mod tests {
         let vectors = vectors();
         let row_of = |raw: &str| row_of(&vectors, raw);
         let rows = VectorRows {
-            space: vectors.space(),
+            fingerprint: vectors.fingerprint(),
             row_of: &row_of,
         };
         let mut terms = Terms::default();
         let analyzer = Analyzer::new(AnalyzerConfig::default());
-        analyzer.terms_with_ids_into(text, spans, &[], (None, Some(&rows)), &mut terms);
+        let scratch = &mut Scratch::default();
+        analyzer.terms_with_ids_into(scratch, text, (spans, &[]), (None, Some(&rows)), &mut terms);
         let mut out = Vec::new();
         let options = PoolingOptions {
             window,

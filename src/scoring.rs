@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::data::{Example, Stance};
-use crate::model::{Explanation, Scorer};
+use crate::model::{Explanation, ScoreState, Scorer};
 use crate::text::Language;
 
 /// How each statement is turned into rows.
@@ -103,13 +103,14 @@ pub const NO_PARTY: &str =
 /// with none named, one per registered party the statement mentions.
 pub fn score_example<'a>(
     scorer: &'a Scorer,
+    state: &mut ScoreState,
     example: &'a Example,
     options: &RowOptions<'a>,
     mut emit: impl FnMut(&ScoreRow<'a>),
 ) {
-    let row = |target: Option<&'a str>,
-               spans: Option<&[(usize, usize)]>,
-               mentions: Vec<MentionSpan<'a>>| {
+    let mut row = |target: Option<&'a str>,
+                   spans: Option<&[(usize, usize)]>,
+                   mentions: Vec<MentionSpan<'a>>| {
         let mut row = ScoreRow::unscored(
             example.id.as_deref(),
             &example.text,
@@ -118,10 +119,10 @@ pub fn score_example<'a>(
         if let Some(t) = target {
             let (p, explanation) = match options.explain {
                 Some(top) => {
-                    let (p, e) = scorer.explain(&example.text, t, spans, top);
+                    let (p, e) = scorer.explain_with(state, &example.text, t, spans, top);
                     (p, Some(e))
                 }
-                None => (scorer.predict(&example.text, t, spans), None),
+                None => (scorer.predict_with(state, &example.text, t, spans), None),
             };
             let [favor, against, none] = p.probabilities;
             let mut stance = p.stance;

@@ -11,7 +11,7 @@ use crate::model::{language_key, LinearModel, Metadata, StanceModel, TrainOption
 use crate::parties::Registry;
 use crate::pooling;
 use crate::text::Language;
-use crate::text::{Analyzer, Terms, VectorRows, NO_ROW};
+use crate::text::{self, Analyzer, Terms, VectorRows, NO_ROW};
 use crate::vectors::WordVectors;
 
 mod balance;
@@ -48,38 +48,45 @@ pub fn prepare(
     let analyzer = Analyzer::new(options.analyzer.clone());
     let dense = vectors.zip(options.vectors.as_ref());
     let row_of = |raw: &str| vectors.map_or(NO_ROW, |v| pooling::row_of(v, raw));
+    let vectors_fingerprint = dense.map_or(0, |(v, _)| v.fingerprint());
     let rows: Vec<PreparedRow> = examples
         .par_iter()
-        .map_init(Vec::new, |sums, example| {
-            let target = example.target.as_deref().unwrap_or_default();
-            let (spans, others) = registry.spans(&example.text, target, example.spans.as_deref());
-            let stance = example.stance.unwrap_or(Stance::None);
-            let rows = dense.map(|(v, _)| VectorRows {
-                space: v.space(),
-                row_of: &row_of,
-            });
-            let mut terms = Terms::default();
-            analyzer.terms_with_ids_into(
-                &example.text,
-                &spans,
-                &others,
-                (None, rows.as_ref()),
-                &mut terms,
-            );
-            let mut features = Vec::new();
-            analyzer.for_each_feature_text(&terms, |f, _, _| features.push(f.to_string()));
-            let mut pooled = Vec::new();
-            if let Some((vectors, pooling)) = dense {
-                pooling::pool_into(vectors, pooling, &terms, sums, &mut pooled);
-            }
-            (
-                registry.canonical(target).to_string(),
-                stance.index(),
-                features,
-                pooled,
-                terms.language(),
-            )
-        })
+        // Each worker's pooling sums and analysis scratch (with its word cache).
+        .map_init(
+            || (Vec::new(), text::Scratch::default()),
+            |(sums, scratch), example| {
+                let target = example.target.as_deref().unwrap_or_default();
+                let (spans, others) =
+                    registry.spans(&example.text, target, example.spans.as_deref());
+                let stance = example.stance.unwrap_or(Stance::None);
+                let rows = dense.map(|_| VectorRows {
+                    fingerprint: vectors_fingerprint,
+                    row_of: &row_of,
+                });
+                let mut terms = Terms::default();
+                analyzer.terms_with_ids_into(
+                    scratch,
+                    &example.text,
+                    (&spans, &others),
+                    (None, rows.as_ref()),
+                    &mut terms,
+                );
+                let mut features = Vec::new();
+                analyzer
+                    .for_each_feature_text(&terms, scratch, |f, _, _| features.push(f.to_string()));
+                let mut pooled = Vec::new();
+                if let Some((vectors, pooling)) = dense {
+                    pooling::pool_into(vectors, pooling, &terms, sums, &mut pooled);
+                }
+                (
+                    registry.canonical(target).to_string(),
+                    stance.index(),
+                    features,
+                    pooled,
+                    terms.language(),
+                )
+            },
+        )
         .collect();
     let mut prepared = Prepared {
         targets: Vec::with_capacity(rows.len()),

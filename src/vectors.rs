@@ -35,16 +35,6 @@ pub struct WordVectors {
     codes: Vec<i8>,
     #[serde(skip)]
     index: HashMap<Box<str>, u32>,
-    /// This set's number among all made in the process, to tell memoized rows apart.
-    #[serde(skip)]
-    space: u32,
-}
-
-/// Vector sets made so far; 0 stands for none.
-static NEXT_SPACE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
-
-fn next_space() -> u32 {
-    NEXT_SPACE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl WordVectors {
@@ -94,7 +84,6 @@ impl WordVectors {
             scales: Vec::new(),
             codes: Vec::new(),
             index: HashMap::default(),
-            space: next_space(),
         }
     }
 
@@ -115,12 +104,12 @@ impl WordVectors {
             .enumerate()
             .map(|(i, w)| (w.into(), i as u32))
             .collect();
-        self.space = next_space();
     }
 
-    /// This set's number, for `text::VectorRows`.
-    pub fn space(&self) -> u32 {
-        self.space
+    /// What tells this set's rows from other sets' (`text::VectorRows`): a hash of its words
+    /// in row order, computed on each call, so callers keep it.
+    pub fn fingerprint(&self) -> u64 {
+        crate::feature_keys::fingerprint(&self.words)
     }
 
     pub fn len(&self) -> usize {

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use stance::data::{self, Example, Format};
-use stance::model::Scorer;
+use stance::model::{Scorer, StatePool};
 use stance::parties::Registry;
 use stance::scoring::{score_example, RowOptions, ScoreRow};
 
@@ -61,6 +61,8 @@ fn format_named(name: Option<&str>) -> PyResult<Option<Format>> {
 #[pyclass(frozen, module = "stance._stance")]
 struct RawModel {
     scorer: Arc<Scorer>,
+    /// Score states kept from call to call, so that scoring starts with warm word caches.
+    states: StatePool,
     origin: String,
 }
 
@@ -68,6 +70,7 @@ impl RawModel {
     fn new(model: stance::model::StanceModel, origin: String) -> Self {
         RawModel {
             scorer: Arc::new(Scorer::new(model, Registry::default_registry())),
+            states: StatePool::default(),
             origin,
         }
     }
@@ -135,12 +138,12 @@ impl RawModel {
         examples
             .par_chunks(SLICE)
             .enumerate()
-            .flat_map_iter(|(c, slice)| {
+            .map_init(|| self.states.take(), |state, (c, slice)| {
                 let mut out = Vec::with_capacity(slice.len());
                 for (i, example) in slice.iter().enumerate() {
                     let index = first + c * SLICE + i;
                     match example {
-                        Some(example) => score_example(&self.scorer, example, options, |row| {
+                        Some(example) => score_example(&self.scorer, state, example, options, |row| {
                             out.push((index, row.clone()))
                         }),
                         None => out.push((index, ScoreRow::unscored(None, "", None))),
@@ -148,6 +151,7 @@ impl RawModel {
                 }
                 out
             })
+            .flatten_iter()
             .collect()
     }
 

@@ -1,7 +1,7 @@
 //! Builds the HTML report of `stance eval --report` from an evaluation's results.
 
 use crate::data::{Example, Stance};
-use crate::model::{Contribution, Prediction, Scorer};
+use crate::model::{Contribution, Prediction, ScoreState, Scorer};
 use crate::report::{self, ClassRow, Mistake, ReportInput, TargetRow};
 
 use crate::eval::Evaluation;
@@ -87,6 +87,7 @@ fn mistakes(scorer: &Scorer, examples: &[Example], predictions: &[Prediction]) -
             })
             .collect()
     };
+    let state = &mut ScoreState::default();
     wrong
         .into_iter()
         .take(report::MAX_MISTAKES)
@@ -94,7 +95,7 @@ fn mistakes(scorer: &Scorer, examples: &[Example], predictions: &[Prediction]) -
             let e = &examples[i];
             let target = e.target.clone().unwrap_or_default();
             let (p, explanation) =
-                scorer.explain(&e.text, &target, e.spans.as_deref(), CONTRIBUTIONS);
+                scorer.explain_with(state, &e.text, &target, e.spans.as_deref(), CONTRIBUTIONS);
             Mistake {
                 id: e.id.clone(),
                 text: e.text.clone(),

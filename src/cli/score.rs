@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use crate::data::input::{LineTooLong, Tracked};
 use crate::data::{self, Example, Format, Need};
-use crate::model::Scorer;
+use crate::model::{ScoreState, Scorer, StatePool};
 use crate::scoring::{score_example, RowOptions};
 use crate::text::Language;
 use crate::{Error, Result};
@@ -125,6 +125,8 @@ struct Settings<'a> {
     text_width: usize,
     /// Warn about text lines that hold several sentences (the format was not given).
     warn_long_lines: bool,
+    /// Score states kept from chunk to chunk, so that each chunk starts with warm word caches.
+    states: StatePool,
 }
 
 /// Columns of --format table before the text.
@@ -227,6 +229,7 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode> {
         format,
         text_width: width - TABLE_PREFIX,
         warn_long_lines: args.input_format.is_none(),
+        states: StatePool::default(),
     };
     let mut output = Output::open(args.output.as_deref())?;
     output.write(header(settings.format, article).as_bytes())?;
@@ -341,18 +344,21 @@ fn score_document(
     let pieces: Vec<Vec<u8>> = sentences
         .par_iter()
         .zip(&examples)
-        .map(|(s, example)| {
-            let mut out = Vec::with_capacity(512);
-            score_each_target(scorer, example, settings, |row| {
-                let mut row = row.clone();
-                row.sentence = Some(s.index);
-                row.paragraph = Some(s.paragraph);
-                row.start = Some(s.start);
-                row.end = Some(s.end);
-                write_row(&mut out, &row, settings);
-            });
-            out
-        })
+        .map_init(
+            || settings.states.take(),
+            |state, (s, example)| {
+                let mut out = Vec::with_capacity(512);
+                score_each_target(scorer, state, example, settings, |row| {
+                    let mut row = row.clone();
+                    row.sentence = Some(s.index);
+                    row.paragraph = Some(s.paragraph);
+                    row.start = Some(s.start);
+                    row.end = Some(s.end);
+                    write_row(&mut out, &row, settings);
+                });
+                out
+            },
+        )
         .collect();
     output.write_pieces(&pieces)
 }
@@ -360,6 +366,7 @@ fn score_document(
 /// `score_example`, once per --target when several were given and the row names none.
 fn score_each_target<'a>(
     scorer: &'a Scorer,
+    state: &mut ScoreState,
     example: &'a Example,
     settings: &Settings<'a>,
     mut emit: impl FnMut(&crate::scoring::ScoreRow<'a>),
@@ -371,14 +378,14 @@ fn score_each_target<'a>(
         emit(row)
     };
     if settings.targets.is_empty() || example.target.is_some() {
-        return score_example(scorer, example, &settings.rows, emit);
+        return score_example(scorer, state, example, &settings.rows, emit);
     }
     for target in settings.targets {
         let options = RowOptions {
             target: Some(target.as_str()),
             ..settings.rows
         };
-        score_example(scorer, example, &options, &mut emit);
+        score_example(scorer, state, example, &options, &mut emit);
     }
 }
 
@@ -600,36 +607,41 @@ fn score_lines(
     type Slice = (Vec<u8>, usize, Vec<Error>, Option<usize>);
     let slices: Vec<Slice> = indices
         .par_chunks(64)
-        .map(|slice| {
-            let mut out = Vec::with_capacity(256 * slice.len());
-            let (mut rows, mut bad) = (0, Vec::new());
-            let mut long_line = None;
-            for &i in slice {
-                let (line, bytes) = chunk.line(i);
-                let parsed = std::str::from_utf8(bytes)
-                    .map_err(|_| Error::input(name, line, "is not valid UTF-8"))
-                    .and_then(|text| data::parse_line(name, line, text, format, Need::Unlabeled));
-                match parsed {
-                    Ok(Some(example)) => {
-                        rows += 1;
-                        if format == Format::Text
-                            && settings.warn_long_lines
-                            && long_line.is_none()
-                            && example.text.bytes().filter(|b| b".?!".contains(b)).count() > 3
-                            && crate::article::split(&example.text).len() > 3
-                        {
-                            long_line = Some(line);
-                        }
-                        score_each_target(scorer, &example, settings, |row| {
-                            write_row(&mut out, row, settings)
+        .map_init(
+            || settings.states.take(),
+            |state, slice| {
+                let mut out = Vec::with_capacity(256 * slice.len());
+                let (mut rows, mut bad) = (0, Vec::new());
+                let mut long_line = None;
+                for &i in slice {
+                    let (line, bytes) = chunk.line(i);
+                    let parsed = std::str::from_utf8(bytes)
+                        .map_err(|_| Error::input(name, line, "is not valid UTF-8"))
+                        .and_then(|text| {
+                            data::parse_line(name, line, text, format, Need::Unlabeled)
                         });
+                    match parsed {
+                        Ok(Some(example)) => {
+                            rows += 1;
+                            if format == Format::Text
+                                && settings.warn_long_lines
+                                && long_line.is_none()
+                                && example.text.bytes().filter(|b| b".?!".contains(b)).count() > 3
+                                && crate::article::split(&example.text).len() > 3
+                            {
+                                long_line = Some(line);
+                            }
+                            score_each_target(scorer, state, &example, settings, |row| {
+                                write_row(&mut out, row, settings)
+                            });
+                        }
+                        Ok(None) => {}
+                        Err(e) => bad.push(e),
                     }
-                    Ok(None) => {}
-                    Err(e) => bad.push(e),
                 }
-            }
-            (out, rows, bad, long_line)
-        })
+                (out, rows, bad, long_line)
+            },
+        )
         .collect();
     let (mut pieces, mut rows, mut skipped) = (Vec::with_capacity(slices.len()), 0, Vec::new());
     for (out, n, bad, long_line) in slices {
@@ -666,15 +678,18 @@ fn score_chunk(scorer: &Scorer, examples: &[Example], settings: &Settings) -> Ve
     // Slices of rows, so that each task writes into one buffer.
     examples
         .par_chunks(64)
-        .map(|slice| {
-            let mut out = Vec::with_capacity(256 * slice.len());
-            for example in slice {
-                score_each_target(scorer, example, settings, |row| {
-                    write_row(&mut out, row, settings)
-                });
-            }
-            out
-        })
+        .map_init(
+            || settings.states.take(),
+            |state, slice| {
+                let mut out = Vec::with_capacity(256 * slice.len());
+                for example in slice {
+                    score_each_target(scorer, state, example, settings, |row| {
+                        write_row(&mut out, row, settings)
+                    });
+                }
+                out
+            },
+        )
         .collect()
 }
 

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use crate::data::{self, Format, Need, Stance};
 use crate::label_studio::{self, Task};
+use crate::model::ScoreState;
 use crate::scoring::{score_example, RowOptions};
 use crate::suggest::{self, Candidate, Strategy};
 use crate::Result;
@@ -78,8 +79,9 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
     }
     // Each scored row: (example, target, probabilities, predicted stance).
     let mut scored = Vec::new();
+    let state = &mut ScoreState::default();
     for (i, example) in examples.iter().enumerate() {
-        score_example(&scorer, example, &RowOptions::default(), |row| {
+        score_example(&scorer, state, example, &RowOptions::default(), |row| {
             if let (Some(target), Some(p), Some(stance)) =
                 (row.target, row.probabilities, row.stance)
             {

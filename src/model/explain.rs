@@ -7,7 +7,7 @@ use crate::data::Stance;
 use crate::features::SparseVec;
 use crate::pooling;
 
-use super::{argmax, softmax, Prediction, Scorer, SCRATCH};
+use super::{argmax, softmax, Prediction, ScoreState, Scorer};
 
 /// One feature's share of a class logit: its TF-IDF value times its weight for that class.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -35,7 +35,7 @@ pub struct Explanation {
 }
 
 impl Scorer {
-    /// Predicts, and explains the predicted class with its `top` strongest features each way.
+    /// `explain_with` a fresh state: for one statement; for many, keep a `ScoreState`.
     pub fn explain(
         &self,
         text: &str,
@@ -43,14 +43,35 @@ impl Scorer {
         spans: Option<&[(usize, usize)]>,
         top: usize,
     ) -> (Prediction, Explanation) {
-        let (terms, target_found) = self.terms(text, target, spans);
+        self.explain_with(&mut ScoreState::default(), text, target, spans, top)
+    }
+
+    /// Predicts, and explains the predicted class with its `top` strongest features each way.
+    pub fn explain_with(
+        &self,
+        state: &mut ScoreState,
+        text: &str,
+        target: &str,
+        spans: Option<&[(usize, usize)]>,
+        top: usize,
+    ) -> (Prediction, Explanation) {
+        let ScoreState {
+            text: scratch,
+            terms,
+            counts,
+            sums,
+            spans: span_buffers,
+            ..
+        } = state;
+        let target_found = self.terms_into((text, target), spans, (scratch, span_buffers), terms);
+        let terms = &*terms;
         // One pass over the features' text: the row, and where each known feature first
         // occurs, to show it as the statement's own words.
         let vocabulary = &self.model.vocabulary;
         let mut first_seen: HashMap<u32, (usize, usize)> = HashMap::new();
         let mut indices = Vec::new();
         self.analyzer
-            .for_each_feature_text(&terms, |feature, first, n| {
+            .for_each_feature_text(terms, scratch, |feature, first, n| {
                 if let Some(i) = vocabulary.get(feature) {
                     indices.push(i);
                     first_seen.entry(i).or_insert((first, n));
@@ -58,11 +79,10 @@ impl Scorer {
             });
         // The row as `predict` builds it, so that both give the same probabilities.
         let mut x = SparseVec::new();
-        let scales = SCRATCH
-            .with_borrow_mut(|s| vocabulary.vectorize_unscaled(&indices, &mut s.counts, &mut x));
+        let scales = vocabulary.vectorize_unscaled(&indices, counts, &mut x);
         vocabulary.scale(&mut x, scales);
         let mut dense = Vec::new();
-        self.dense_into(&terms, &mut dense);
+        self.dense_with(terms, sums, &mut dense);
         let (model, own) = self.model_for(target, Some(terms.language()));
         let mut z = model.logits(&x);
         self.add_dense_logits(own, &dense, &mut z);

@@ -69,9 +69,12 @@ fn scoring_explaining_and_the_training_row_agree() {
         let (terms, _) = scorer.terms(text, target, None);
         let vocabulary = &scorer.model.vocabulary;
         let mut indices = Vec::new();
-        scorer.analyzer.for_each_feature_text(&terms, |f, _, _| {
-            indices.extend(vocabulary.get(f));
-        });
+        let scratch = &mut crate::text::Scratch::default();
+        scorer
+            .analyzer
+            .for_each_feature_text(&terms, scratch, |f, _, _| {
+                indices.extend(vocabulary.get(f));
+            });
         assert!(indices.len() > indices.iter().collect::<HashSet<_>>().len());
         let mut row = SparseVec::new();
         vocabulary.vectorize_indices(&mut indices, &mut row);

@@ -2,7 +2,11 @@
 //! (`term_features`), as its configuration says.
 
 use super::config::AnalyzerConfig;
+use super::scratch::Scratch;
 use super::terms::Terms;
+
+/// The byte spans of the target's mentions, and of other parties' mentions.
+pub type MentionSpans<'a> = (&'a [(usize, usize)], &'a [(usize, usize)]);
 
 pub struct Analyzer {
     pub(super) config: AnalyzerConfig,
@@ -19,6 +23,7 @@ impl Analyzer {
 
     /// The statement's terms; tokens inside a target span collapse into one `<target>` term,
     /// and, when enabled, tokens inside `other_spans` (other parties) into one `<party>` term.
+    /// With a fresh `Scratch`: for many statements, keep one and use `terms_into`.
     pub fn terms(
         &self,
         text: &str,
@@ -26,18 +31,19 @@ impl Analyzer {
         other_spans: &[(usize, usize)],
     ) -> Terms {
         let mut terms = Terms::default();
-        self.terms_into(text, target_spans, other_spans, &mut terms);
+        let scratch = &mut Scratch::default();
+        self.terms_into(scratch, text, (target_spans, other_spans), &mut terms);
         terms
     }
 
-    /// `terms`, written into a reused buffer.
+    /// `terms`, written into a reused buffer with the caller's scratch.
     pub fn terms_into(
         &self,
+        scratch: &mut Scratch,
         text: &str,
-        target_spans: &[(usize, usize)],
-        other_spans: &[(usize, usize)],
+        spans: MentionSpans,
         terms: &mut Terms,
     ) {
-        self.terms_with_ids_into(text, target_spans, other_spans, (None, None), terms)
+        self.terms_with_ids_into(scratch, text, spans, (None, None), terms)
     }
 }

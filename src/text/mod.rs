@@ -26,6 +26,7 @@ mod lexicon;
 mod marks;
 mod push_terms;
 mod roles;
+mod scratch;
 pub mod short_key;
 pub mod stem;
 mod term_features;
@@ -33,12 +34,13 @@ mod terms;
 pub mod tokenize;
 mod word_facts;
 
-pub use analyzer::Analyzer;
+pub use analyzer::{Analyzer, MentionSpans};
 pub use config::AnalyzerConfig;
 pub use family::{
     Family, CHAR_BLOCK, CHAR_NGRAM_PREFIX, CONTEXT_BLOCK, TARGET_WORD_PREFIX, WORD_BLOCK,
 };
 pub use roles::is_defended;
+pub use scratch::Scratch;
 pub use stem::Language;
 pub use term_features::Feature;
 pub use terms::{Term, Terms, VectorWord, NUMBER, OTHER_PARTY, TARGET, URL};

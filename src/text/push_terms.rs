@@ -1,11 +1,10 @@
 //! From a statement's tokens to its terms: each word normalized and stemmed (memoized with its
-//! facts in this thread's `WordCache`), each mention of the target or of another party collapsed
+//! facts in the caller's `Scratch`), each mention of the target or of another party collapsed
 //! into one placeholder term, clauses and negation scopes counted along the way, and, when
 //! asked, each term's id and each word's vector row.
 
-use std::cell::RefCell;
-
-use super::analyzer::Analyzer;
+use super::analyzer::{Analyzer, MentionSpans};
+use super::scratch::Scratch;
 use super::stem::{self, Language};
 use super::terms::{Terms, VectorWord, NUMBER, OTHER_PARTY, TARGET, URL};
 use super::tokenize::{tokenize_into, Kind, Token};
@@ -13,13 +12,6 @@ use super::word_facts::{CachedWord, TermIds, VectorRows, WordCache, WordFacts, N
 use super::{lexicon, marks, roles};
 use crate::folding::{fold_into, SortedSpans};
 use rust_stemmers::Stemmer;
-
-thread_local! {
-    static WORD: RefCell<String> = const { RefCell::new(String::new()) };
-    static WORDS: RefCell<WordCache> = RefCell::new(WordCache::default());
-    static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
-    static SPANS: RefCell<(SortedSpans, SortedSpans)> = RefCell::new(Default::default());
-}
 
 /// The spans of the target's mentions and of other parties' mentions, sorted.
 type Spans<'a> = (&'a SortedSpans, &'a SortedSpans);
@@ -75,32 +67,36 @@ impl Analyzer {
     /// memoized with the word's facts, so scoring looks up neither a term nor a word.
     pub fn terms_with_ids_into(
         &self,
+        scratch: &mut Scratch,
         text: &str,
-        target_spans: &[(usize, usize)],
-        other_spans: &[(usize, usize)],
+        (target_spans, other_spans): MentionSpans,
         (ids, vectors): (Option<&TermIds>, Option<&VectorRows>),
         terms: &mut Terms,
     ) {
         terms.clear();
-        SPANS.with_borrow_mut(|(sorted_targets, sorted_others)| {
-            sorted_targets.refill(target_spans);
-            sorted_others.refill(other_spans);
-            TOKENS.with_borrow_mut(|tokens| {
-                tokenize_into(text, tokens);
-                let language = match self.config.language {
-                    Language::Auto => stem::detect(text),
-                    language => language,
-                };
-                terms.set_language(language);
-                self.push_terms(
-                    (text, language),
-                    tokens,
-                    (sorted_targets, sorted_others),
-                    (ids, vectors),
-                    terms,
-                )
-            })
-        })
+        let Scratch {
+            words,
+            word,
+            tokens,
+            spans: (sorted_targets, sorted_others),
+            ..
+        } = scratch;
+        sorted_targets.refill(target_spans);
+        sorted_others.refill(other_spans);
+        tokenize_into(text, tokens);
+        let language = match self.config.language {
+            Language::Auto => stem::detect(text),
+            language => language,
+        };
+        terms.set_language(language);
+        self.push_terms(
+            (text, language),
+            tokens,
+            (sorted_targets, sorted_others),
+            (words, word),
+            (ids, vectors),
+            terms,
+        )
     }
 
     /// One term per token, or one per mention for the tokens of a mention.
@@ -109,61 +105,60 @@ impl Analyzer {
         (text, language): (&str, Language),
         tokens: &[Token],
         spans: Spans,
+        (words, word_buffer): (&mut WordCache, &mut String),
         (ids, vectors): (Option<&TermIds>, Option<&VectorRows>),
         terms: &mut Terms,
     ) {
-        WORDS.with_borrow_mut(|words| {
-            let mut walk = Walk {
-                language,
-                ..Walk::default()
+        let mut walk = Walk {
+            language,
+            ..Walk::default()
+        };
+        for (position, &token) in tokens.iter().enumerate() {
+            let raw = &text[token.byte_start..token.byte_end];
+            let between = &text[walk.previous_end_byte..token.byte_start];
+            let (word, facts) =
+                self.word_and_facts((words, word_buffer), (token.kind, language), raw);
+            let first = walk.previous_end_byte == 0;
+            let flags = if self.config.roles {
+                roles::flags(raw, between, first, &facts)
+            } else {
+                0
             };
-            for (position, &token) in tokens.iter().enumerate() {
-                let raw = &text[token.byte_start..token.byte_end];
-                let between = &text[walk.previous_end_byte..token.byte_start];
-                let (word, facts) = self.word_and_facts(words, (token.kind, language), raw);
-                let first = walk.previous_end_byte == 0;
-                let flags = if self.config.roles {
-                    roles::flags(raw, between, first, &facts)
-                } else {
-                    0
-                };
-                walk.step(between, facts.opens_clause, token.byte_end);
-                let mut current = Current {
-                    token,
-                    raw,
-                    word,
-                    facts,
-                    flags,
-                };
-                if let Some(vectors) = vectors {
-                    // A negated word's vector says the opposite of what the clause says ("did
-                    // not condemn"): pooled, it would pull toward what is denied.
-                    let denied = walk.negated && self.config.negation;
-                    push_vector_word(&mut current, position, spans.0, denied, vectors, terms);
-                }
-                if let Some(placeholder) = self.placeholder(token, spans) {
-                    self.push_placeholder(placeholder, &current, &mut walk, ids, terms);
-                    continue;
-                }
-                walk.open_span = None;
-                self.push_term(current, &walk, ids, terms);
-                walk.negated |= token.kind == Kind::Word && facts.negation;
+            walk.step(between, facts.opens_clause, token.byte_end);
+            let mut current = Current {
+                token,
+                raw,
+                word,
+                facts,
+                flags,
+            };
+            if let Some(vectors) = vectors {
+                // A negated word's vector says the opposite of what the clause says ("did
+                // not condemn"): pooled, it would pull toward what is denied.
+                let denied = walk.negated && self.config.negation;
+                push_vector_word(&mut current, position, spans.0, denied, vectors, terms);
             }
-        })
+            if let Some(placeholder) = self.placeholder(token, spans) {
+                self.push_placeholder(placeholder, &current, &mut walk, ids, terms);
+                continue;
+            }
+            walk.open_span = None;
+            self.push_term(current, &walk, ids, terms);
+            walk.negated |= token.kind == Kind::Word && facts.negation;
+        }
     }
 
-    /// A word's entry in this thread's cache, with its stem and facts; the facts of any other
-    /// token.
+    /// A word's entry in the cache, with its stem and facts; the facts of any other token.
     fn word_and_facts<'w>(
         &self,
-        words: &'w mut WordCache,
+        (words, word_buffer): (&'w mut WordCache, &mut String),
         (kind, language): (Kind, Language),
         raw: &str,
     ) -> (Option<&'w mut CachedWord>, WordFacts) {
         match kind {
             Kind::Word => {
                 let word = words.get(language as u8, raw, |out| {
-                    normalize_word(raw, stem::stemmer(language).as_ref(), out)
+                    normalize_word(raw, stem::stemmer(language).as_ref(), word_buffer, out)
                 });
                 let facts = word.facts;
                 (Some(word), facts)
@@ -290,18 +285,16 @@ impl Analyzer {
 }
 
 /// Lowercase, drop a possessive "'s", then stem; appends the result to `out`.
-fn normalize_word(raw: &str, stemmer: Option<&Stemmer>, out: &mut String) {
-    WORD.with_borrow_mut(|word| {
-        word.clear();
-        fold_into(raw, word);
-        if word.ends_with("'s") {
-            word.truncate(word.len() - 2);
-        }
-        match stemmer {
-            Some(stemmer) => out.push_str(&stemmer.stem(word)),
-            None => out.push_str(word),
-        }
-    })
+fn normalize_word(raw: &str, stemmer: Option<&Stemmer>, word: &mut String, out: &mut String) {
+    word.clear();
+    fold_into(raw, word);
+    if word.ends_with("'s") {
+        word.truncate(word.len() - 2);
+    }
+    match stemmer {
+        Some(stemmer) => out.push_str(&stemmer.stem(word)),
+        None => out.push_str(word),
+    }
 }
 
 /// With vectors, a word's row for the dense block (a hashtag's too, by its text), kept when it

@@ -4,10 +4,9 @@
 //! (`for_each_feature_text`); scoring turns the same `Feature`s into packed keys
 //! (`feature_keys`).
 
-use std::cell::RefCell;
-
 use super::analyzer::Analyzer;
 use super::family::{Family, TARGET_WORD_PREFIX};
+use super::scratch::{FeatureScratch, MarkScratch, Scratch};
 use super::terms::Terms;
 use super::{marks, roles};
 
@@ -43,40 +42,67 @@ impl Feature {
 impl Analyzer {
     /// Calls `emit` for every word n-gram and marked term of the statement (character n-grams
     /// aside, see `for_each_char_ngram`), in a fixed order: n-grams, context, clause, negation.
-    pub fn for_each_feature(&self, terms: &Terms, mut emit: impl FnMut(Feature)) {
+    pub fn for_each_feature(
+        &self,
+        terms: &Terms,
+        scratch: &mut Scratch,
+        emit: impl FnMut(Feature),
+    ) {
+        self.each_feature(terms, &mut scratch.features.marks, emit)
+    }
+
+    fn each_feature(
+        &self,
+        terms: &Terms,
+        scratch: &mut MarkScratch,
+        mut emit: impl FnMut(Feature),
+    ) {
         let count = terms.len();
         for first in 0..count {
             for n in 1..=self.config.ngram_max.min(count - first) {
                 emit(Feature::new(Family::Ngram, first, n));
             }
         }
-        self.for_each_marked_feature(terms, emit);
+        self.each_marked_feature(terms, scratch, emit);
     }
 
     /// `for_each_feature` after the word n-grams: context, clause, negation, role and lexicon
     /// features, in that order.
-    pub fn for_each_marked_feature(&self, terms: &Terms, mut emit: impl FnMut(Feature)) {
+    pub fn for_each_marked_feature(
+        &self,
+        terms: &Terms,
+        scratch: &mut Scratch,
+        emit: impl FnMut(Feature),
+    ) {
+        self.each_marked_feature(terms, &mut scratch.features.marks, emit)
+    }
+
+    fn each_marked_feature(
+        &self,
+        terms: &Terms,
+        scratch: &mut MarkScratch,
+        mut emit: impl FnMut(Feature),
+    ) {
         let count = terms.len();
         let window = self.config.context_window;
         let targeted = window > 0 || self.config.clause || self.config.roles;
         if targeted && terms.iter().any(|t| t.is_target) {
             // Distance to the nearest mention, left or right, in two passes; and the clauses
             // that hold a mention.
-            NEAREST.with_borrow_mut(|(nearest, scratch)| {
-                nearest_mentions(terms, nearest);
-                for (i, &(distance, left)) in nearest.iter().enumerate() {
-                    if window > 0 && distance <= window {
-                        emit(Feature::new(marks::context_family(left, distance), i, 1));
-                    }
+            let nearest = &mut scratch.nearest;
+            nearest_mentions(terms, nearest);
+            for (i, &(distance, left)) in nearest.iter().enumerate() {
+                if window > 0 && distance <= window {
+                    emit(Feature::new(marks::context_family(left, distance), i, 1));
                 }
-                if self.config.roles {
-                    roles::for_each_feature(terms, nearest, scratch, &mut emit);
-                }
-                if self.config.lexicon && self.config.lexicon_sides && window > 0 {
-                    let flips = defence_flips(self, terms);
-                    lexicon_side_features(terms, nearest, window, flips, &mut emit);
-                }
-            });
+            }
+            if self.config.roles {
+                roles::for_each_feature(terms, nearest, &mut scratch.roles, &mut emit);
+            }
+            if self.config.lexicon && self.config.lexicon_sides && window > 0 {
+                let flips = defence_flips(self, terms);
+                lexicon_side_features(terms, nearest, window, flips, &mut emit);
+            }
             if self.config.clause {
                 // Clause indices only grow along the terms, so the mentions' clauses come sorted.
                 let mut target_clauses = terms.iter().filter(|t| t.is_target).map(|t| t.clause);
@@ -104,65 +130,80 @@ impl Analyzer {
     /// Calls `emit(feature, term)` for every `M:` feature, the target's mention words, when
     /// enabled; `term` is the first mention. Looked up by text, like character n-grams: their
     /// words are not terms.
-    pub fn for_each_target_word(&self, terms: &Terms, mut emit: impl FnMut(&str, usize)) {
-        if !terms.has_target_words() {
-            return;
-        }
-        let first = terms.iter().position(|t| t.is_target).unwrap_or(0);
-        FEATURE.with_borrow_mut(|buffer| {
-            for word in terms.target_words() {
-                buffer.clear();
-                buffer.push_str(TARGET_WORD_PREFIX);
-                buffer.push_str(word);
-                emit(buffer, first);
-            }
-        })
+    pub fn for_each_target_word(
+        &self,
+        terms: &Terms,
+        scratch: &mut Scratch,
+        emit: impl FnMut(&str, usize),
+    ) {
+        target_words(terms, &mut scratch.features.text, emit)
     }
 
     /// Calls `emit(ngram, term)` for every character n-gram of every term, when enabled.
-    pub fn for_each_char_ngram(&self, terms: &Terms, mut emit: impl FnMut(&str, usize)) {
+    pub fn for_each_char_ngram(
+        &self,
+        terms: &Terms,
+        scratch: &mut Scratch,
+        emit: impl FnMut(&str, usize),
+    ) {
+        self.char_ngrams(terms, &mut scratch.features.text, emit)
+    }
+
+    fn char_ngrams(&self, terms: &Terms, buffer: &mut String, mut emit: impl FnMut(&str, usize)) {
         let (min, max) = (self.config.char_min, self.config.char_max);
         if max == 0 {
             return;
         }
-        FEATURE.with_borrow_mut(|buffer| {
-            for i in 0..terms.len() {
-                marks::char_ngrams(terms.text(i), min, max, buffer, |f| emit(f, i));
-            }
-        })
+        for i in 0..terms.len() {
+            marks::char_ngrams(terms.text(i), min, max, buffer, |f| emit(f, i));
+        }
     }
 
     /// Calls `emit(feature, first_term, n)` with the text of every feature, character n-grams
     /// included: the form the vocabulary stores.
-    pub fn for_each_feature_text(&self, terms: &Terms, mut emit: impl FnMut(&str, usize, usize)) {
-        FEATURE.with_borrow_mut(|buffer| {
-            self.for_each_feature(terms, |feature| {
-                feature.write(terms, buffer);
-                emit(buffer, feature.first, feature.n);
-            })
+    pub fn for_each_feature_text(
+        &self,
+        terms: &Terms,
+        scratch: &mut Scratch,
+        mut emit: impl FnMut(&str, usize, usize),
+    ) {
+        let FeatureScratch { text, marks } = &mut scratch.features;
+        self.each_feature(terms, marks, |feature| {
+            feature.write(terms, text);
+            emit(text, feature.first, feature.n);
         });
-        self.for_each_target_word(terms, |f, i| emit(f, i, 1));
-        self.for_each_char_ngram(terms, |f, i| emit(f, i, 1));
+        target_words(terms, text, |f, i| emit(f, i, 1));
+        self.char_ngrams(terms, text, |f, i| emit(f, i, 1));
     }
 
-    /// All features of one statement, as owned strings (training and tests).
+    /// All features of one statement, as owned strings (tests), with a fresh `Scratch`.
     pub fn features(
         &self,
         text: &str,
         target_spans: &[(usize, usize)],
         other_spans: &[(usize, usize)],
     ) -> Vec<String> {
-        let terms = self.terms(text, target_spans, other_spans);
+        let scratch = &mut Scratch::default();
+        let mut terms = Terms::default();
+        self.terms_into(scratch, text, (target_spans, other_spans), &mut terms);
         let mut out = Vec::new();
-        self.for_each_feature_text(&terms, |f, _, _| out.push(f.to_string()));
+        self.for_each_feature_text(&terms, scratch, |f, _, _| out.push(f.to_string()));
         out
     }
 }
 
-thread_local! {
-    static FEATURE: RefCell<String> = const { RefCell::new(String::new()) };
-    static NEAREST: RefCell<(Vec<(usize, bool)>, roles::Scratch)> =
-        RefCell::new(Default::default());
+/// `Analyzer::for_each_target_word` with `buffer` for the features' text.
+fn target_words(terms: &Terms, buffer: &mut String, mut emit: impl FnMut(&str, usize)) {
+    if !terms.has_target_words() {
+        return;
+    }
+    let first = terms.iter().position(|t| t.is_target).unwrap_or(0);
+    for word in terms.target_words() {
+        buffer.clear();
+        buffer.push_str(TARGET_WORD_PREFIX);
+        buffer.push_str(word);
+        emit(buffer, first);
+    }
 }
 
 /// For each term, the distance to the nearest target mention and whether the term is left of

@@ -1,6 +1,7 @@
 //! What the analyzer asks of each word — its stem, lexicon valence, and whether it is a function
-//! word, a clause opener, a negation cue or a speaker cue — answered once per distinct word and
-//! thread: news vocabulary repeats, so most words cost one hash look-up instead of six.
+//! word, a clause opener, a negation cue or a speaker cue — answered once per distinct word in
+//! the caller's `Scratch`: news vocabulary repeats, so most words cost one hash look-up instead
+//! of six.
 
 use rustc_hash::FxHashMap;
 
@@ -33,17 +34,17 @@ impl WordFacts {
 }
 
 /// Ids of terms in a caller's numbering (a model's term table, see `feature_keys`), memoized
-/// with each word's facts: `space` tells numberings apart (0 is never one), `id_of` gives the
+/// with each word's facts: `fingerprint` tells numberings apart, `id_of` gives the
 /// id of a term's text.
 pub struct TermIds<'a> {
-    pub space: u32,
+    pub fingerprint: u64,
     pub id_of: &'a dyn Fn(&str) -> u32,
 }
 
-/// Rows of raw words in a set of word vectors, memoized like `TermIds`: `space` tells vector
-/// sets apart (0 is never one), `row_of` gives a raw word's row (`NO_ROW`: none).
+/// Rows of raw words in a set of word vectors, memoized like `TermIds`: `fingerprint` tells
+/// vector sets apart, `row_of` gives a raw word's row (`NO_ROW`: none).
 pub struct VectorRows<'a> {
-    pub space: u32,
+    pub fingerprint: u64,
     pub row_of: &'a dyn Fn(&str) -> u32,
 }
 
@@ -55,29 +56,31 @@ pub const NO_ROW: u32 = u32::MAX;
 pub struct CachedWord {
     pub stem: Box<str>,
     pub facts: WordFacts,
-    id: (u32, u32),
-    vector: (u32, u32),
+    /// (fingerprint of the numbering, id), once asked for.
+    id: Option<(u64, u32)>,
+    /// (fingerprint of the vectors, row), once asked for.
+    vector: Option<(u64, u32)>,
 }
 
 impl CachedWord {
     /// The raw word's row in `rows`' vectors, looked up the first time it is asked for there.
     pub fn vector_row(&mut self, rows: &VectorRows, raw: &str) -> u32 {
-        if self.vector.0 != rows.space {
-            self.vector = (rows.space, (rows.row_of)(raw));
+        match self.vector {
+            Some((fingerprint, row)) if fingerprint == rows.fingerprint => row,
+            _ => self.vector.insert((rows.fingerprint, (rows.row_of)(raw))).1,
         }
-        self.vector.1
     }
 
     /// The stem's id in `ids`' numbering, computed the first time it is asked for there.
     pub fn id(&mut self, ids: &TermIds) -> u32 {
-        if self.id.0 != ids.space {
-            self.id = (ids.space, (ids.id_of)(&self.stem));
+        match self.id {
+            Some((fingerprint, id)) if fingerprint == ids.fingerprint => id,
+            _ => self.id.insert((ids.fingerprint, (ids.id_of)(&self.stem))).1,
         }
-        self.id.1
     }
 }
 
-/// Stems and facts of raw words seen on this thread, keyed by language tag + raw word: short
+/// Stems and facts of raw words seen with one `Scratch`, keyed by language tag + raw word: short
 /// words by `short_key`, longer ones (rare) by their text. Cleared when it grows past `LIMIT`,
 /// so that memory stays bounded on any input.
 #[derive(Default)]
@@ -107,8 +110,8 @@ impl WordCache {
             CachedWord {
                 stem: text.into(),
                 facts: WordFacts::of(raw),
-                id: (0, 0),
-                vector: (0, 0),
+                id: None,
+                vector: None,
             }
         };
         match short_key_of_bytes(language, raw.as_bytes()) {
