@@ -6,7 +6,7 @@
 //! so arguments keep the library types and `--help`, completions and the "possible values" of
 //! an invalid value are clap's own.
 
-use clap::builder::{EnumValueParser, TypedValueParser};
+use clap::builder::{EnumValueParser, PossibleValue, TypedValueParser};
 use clap::ValueEnum;
 
 use crate::cv::Metric;
@@ -43,56 +43,40 @@ pub fn strategy() -> impl TypedValueParser<Value = Strategy> {
     mapped::<StrategyArg, Strategy>()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum LanguageArg {
-    Arabic,
-    Danish,
-    Dutch,
-    English,
-    Finnish,
-    French,
-    German,
-    Greek,
-    Hungarian,
-    Italian,
-    Norwegian,
-    Portuguese,
-    Romanian,
-    Russian,
-    Spanish,
-    Swedish,
-    Tamil,
-    Turkish,
-    /// No stemming: words are only lowercased.
-    None,
-    /// Each statement in its own language, detected from its text (whatlang).
-    Auto,
+/// A library language, spelled by its own name: the list is `Language::ALL`, not a copy of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LanguageArg(Language);
+
+const LANGUAGE_ARGS: [LanguageArg; Language::ALL.len()] = {
+    let mut args = [LanguageArg(Language::Auto); Language::ALL.len()];
+    let mut i = 0;
+    while i < args.len() {
+        args[i] = LanguageArg(Language::ALL[i]);
+        i += 1;
+    }
+    args
+};
+
+impl ValueEnum for LanguageArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &LANGUAGE_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let value = PossibleValue::new(self.0.name());
+        Some(match self.0 {
+            Language::None => value.help("No stemming: words are only lowercased"),
+            Language::Auto => {
+                value.help("Each statement in its own language, detected from its text (whatlang)")
+            }
+            _ => value,
+        })
+    }
 }
 
 impl From<LanguageArg> for Language {
     fn from(arg: LanguageArg) -> Language {
-        match arg {
-            LanguageArg::Arabic => Language::Arabic,
-            LanguageArg::Danish => Language::Danish,
-            LanguageArg::Dutch => Language::Dutch,
-            LanguageArg::English => Language::English,
-            LanguageArg::Finnish => Language::Finnish,
-            LanguageArg::French => Language::French,
-            LanguageArg::German => Language::German,
-            LanguageArg::Greek => Language::Greek,
-            LanguageArg::Hungarian => Language::Hungarian,
-            LanguageArg::Italian => Language::Italian,
-            LanguageArg::Norwegian => Language::Norwegian,
-            LanguageArg::Portuguese => Language::Portuguese,
-            LanguageArg::Romanian => Language::Romanian,
-            LanguageArg::Russian => Language::Russian,
-            LanguageArg::Spanish => Language::Spanish,
-            LanguageArg::Swedish => Language::Swedish,
-            LanguageArg::Tamil => Language::Tamil,
-            LanguageArg::Turkish => Language::Turkish,
-            LanguageArg::None => Language::None,
-            LanguageArg::Auto => Language::Auto,
-        }
+        arg.0
     }
 }
 
