@@ -138,19 +138,24 @@ impl RawModel {
         examples
             .par_chunks(SLICE)
             .enumerate()
-            .map_init(|| self.states.take(), |state, (c, slice)| {
-                let mut out = Vec::with_capacity(slice.len());
-                for (i, example) in slice.iter().enumerate() {
-                    let index = first + c * SLICE + i;
-                    match example {
-                        Some(example) => score_example(&self.scorer, state, example, options, |row| {
-                            out.push((index, row.clone()))
-                        }),
-                        None => out.push((index, ScoreRow::unscored(None, "", None))),
+            .map_init(
+                || self.states.take(),
+                |state, (c, slice)| {
+                    let mut out = Vec::with_capacity(slice.len());
+                    for (i, example) in slice.iter().enumerate() {
+                        let index = first + c * SLICE + i;
+                        match example {
+                            Some(example) => {
+                                score_example(&self.scorer, state, example, options, |row| {
+                                    out.push((index, row.clone()))
+                                })
+                            }
+                            None => out.push((index, ScoreRow::unscored(None, "", None))),
+                        }
                     }
-                }
-                out
-            })
+                    out
+                },
+            )
             .flatten_iter()
             .collect()
     }
