@@ -5,6 +5,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::features::{block_of, Vocabulary, CHAR_BLOCK};
+use crate::io;
 use crate::text::short_key::short_key;
 use crate::text::{Family, Feature, Terms, TARGET_WORD_PREFIX};
 
@@ -36,7 +37,7 @@ impl FeatureKeys {
             short_ids: FxHashMap::default(),
             long_ids: FxHashMap::default(),
             features: FxHashMap::default(),
-            fingerprint: fingerprint(&vocabulary.terms),
+            fingerprint: io::fingerprint(&vocabulary.terms),
         };
         let mut ids = Vec::with_capacity(MAX_NGRAM);
         for (index, text) in vocabulary.terms.iter().enumerate() {
@@ -147,14 +148,6 @@ fn pack_one(family: Family, id: u32) -> Option<u64> {
 /// A term id in its slot of a key.
 fn shifted(id: u32, slot: usize) -> u64 {
     (id as u64 + 1) << (FAMILY_BITS + ID_BITS as usize * slot)
-}
-
-/// A hash of `value` that is the same in every run (SipHash with fixed keys).
-pub fn fingerprint(value: &impl std::hash::Hash) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = std::hash::DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
 }
 
 #[cfg(test)]

@@ -133,18 +133,21 @@ impl Vocabulary {
                 .then(a.3.cmp(b.3))
         });
         scored.truncate(max_features);
-        let scored: Vec<(f64, usize, &str)> =
-            scored.into_iter().map(|(_, c, d, f)| (c, d, f)).collect();
-        let mut ranked: Vec<(usize, (f64, usize, &str))> = scored.into_iter().enumerate().collect();
-        ranked.sort_by(|a, b| a.1 .2.cmp(b.1 .2));
+        // Each kept feature's rank and document frequency, in alphabetical order.
+        let mut ranked: Vec<(usize, (usize, &str))> = scored
+            .into_iter()
+            .map(|(_, _, df, feature)| (df, feature))
+            .enumerate()
+            .collect();
+        ranked.sort_by(|a, b| a.1 .1.cmp(b.1 .1));
         let idf = ranked
             .iter()
-            .map(|&(_, (_, df, _))| ((1.0 + n_docs) / (1.0 + df as f64)).ln() as f32 + 1.0)
+            .map(|&(_, (df, _))| ((1.0 + n_docs) / (1.0 + df as f64)).ln() as f32 + 1.0)
             .collect();
         let ranks = ranked.iter().map(|&(rank, _)| rank as u32).collect();
         let terms = ranked
             .into_iter()
-            .map(|(_, (_, _, f))| f.to_string())
+            .map(|(_, (_, f))| f.to_string())
             .collect();
         let mut vocabulary = Vocabulary::new(terms, idf, block_weights);
         vocabulary.ranks = ranks;

@@ -123,6 +123,15 @@ impl Write for OutputFile {
     }
 }
 
+/// A hash of `value` that is the same in every run (SipHash with fixed keys): what tells one
+/// vocabulary's or vector set's memoized ids apart from another's, not a checksum.
+pub fn fingerprint(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = std::hash::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// Lowercase hex SHA-256 of some bytes (a vectors file's or a model payload's fingerprint).
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::folding::fold_into;
-use crate::text::{is_defended, Terms, NO_ROW};
+use crate::text::{Terms, NO_ROW};
 use crate::vectors::WordVectors;
 
 /// The pooled regions, in the order of their blocks.
@@ -53,7 +53,7 @@ pub fn pool_into(
     out: &mut Vec<f32>,
 ) {
     let words = terms.vector_words();
-    let defended = is_defended(terms);
+    let defended = terms.is_defended();
     let dim = vectors.dim;
     out.clear();
     out.resize(width(dim), 0.0);

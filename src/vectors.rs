@@ -109,7 +109,7 @@ impl WordVectors {
     /// What tells this set's rows from other sets' (`text::VectorRows`): a hash of its words
     /// in row order, computed on each call, so callers keep it.
     pub fn fingerprint(&self) -> u64 {
-        crate::feature_keys::fingerprint(&self.words)
+        crate::io::fingerprint(&self.words)
     }
 
     pub fn len(&self) -> usize {

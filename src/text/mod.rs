@@ -39,7 +39,6 @@ pub use config::AnalyzerConfig;
 pub use family::{
     Family, CHAR_BLOCK, CHAR_NGRAM_PREFIX, CONTEXT_BLOCK, TARGET_WORD_PREFIX, WORD_BLOCK,
 };
-pub use roles::is_defended;
 pub use scratch::Scratch;
 pub use stem::Language;
 pub use term_features::Feature;

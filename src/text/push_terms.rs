@@ -96,7 +96,8 @@ impl Analyzer {
             (words, word),
             (ids, vectors),
             terms,
-        )
+        );
+        terms.set_defended(roles::is_defended(terms));
     }
 
     /// One term per token, or one per mention for the tokens of a mention.

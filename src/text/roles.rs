@@ -234,19 +234,22 @@ fn treatment(terms: &Terms, m: usize) -> Option<Family> {
     }
 }
 
-/// The nearest content term before term `m` (not a function word, not the target).
+/// Whether term `i` is a content word: not a function word, not the target.
+fn is_content(terms: &Terms, i: usize) -> bool {
+    let t = terms.get(i);
+    !t.is_target && t.flags & FUNCTION == 0
+}
+
+/// The nearest content term before term `m`.
 fn previous_content(terms: &Terms, m: usize) -> Option<usize> {
-    (0..m).rev().find(|&i| {
-        let t = terms.get(i);
-        !t.is_target && t.flags & FUNCTION == 0
-    })
+    (0..m).rev().find(|&i| is_content(terms, i))
 }
 
 /// Whether the target is defended by someone else: a mention is the object of a dismissed blame
 /// or hostile measure, and no mention of it speaks (a party answering an accusation itself is
 /// still accused: the guidelines' exception, "Beijing dismissed as groundless a report that
 /// Chinese hackers …").
-pub fn is_defended(terms: &Terms) -> bool {
+pub(super) fn is_defended(terms: &Terms) -> bool {
     let mentions = || (0..terms.len()).filter(|&m| terms.get(m).is_target);
     mentions().any(|m| treatment(terms, m) == Some(Family::Defended))
         && !mentions().any(|m| speaks(terms, m, previous_content(terms, m)))
@@ -270,10 +273,7 @@ pub fn for_each_feature(
     emit: &mut impl FnMut(Feature),
 ) {
     let count = terms.len();
-    let content = |i: usize| {
-        let t = terms.get(i);
-        !t.is_target && t.flags & FUNCTION == 0
-    };
+    let content = |i: usize| is_content(terms, i);
     let is_entity = |i: usize| {
         let t = terms.get(i);
         !t.is_target && t.flags & (CAPITAL | OTHER_PARTY_MENTION) != 0
@@ -300,7 +300,7 @@ pub fn for_each_feature(
             last = Some(i);
         }
     }
-    let defended = is_defended(terms);
+    let defended = terms.is_defended();
     for m in (0..count).filter(|&m| terms.get(m).is_target) {
         let left = previous_content[m];
         let left_second = left.and_then(|i| previous_content[i]);

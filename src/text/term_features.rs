@@ -100,7 +100,7 @@ impl Analyzer {
                 roles::for_each_feature(terms, nearest, &mut scratch.roles, &mut emit);
             }
             if self.config.lexicon && self.config.lexicon_sides && window > 0 {
-                let flips = defence_flips(self, terms);
+                let flips = defence_flips(terms);
                 lexicon_side_features(terms, nearest, window, flips, &mut emit);
             }
             if self.config.clause {
@@ -123,7 +123,7 @@ impl Analyzer {
             }
         }
         if self.config.lexicon {
-            lexicon_features(terms, defence_flips(self, terms), &mut emit);
+            lexicon_features(terms, defence_flips(terms), &mut emit);
         }
     }
 
@@ -232,11 +232,11 @@ fn nearest_mentions(terms: &Terms, nearest: &mut Vec<(usize, bool)>) {
     }
 }
 
-/// The role cues whose lexicon sign flips toward a defended target (`roles::is_defended`): the
+/// The role cues whose lexicon sign flips toward a defended target (`Terms::is_defended`): the
 /// blame and its dismissal ("attempts to blame Tehran were provocative") speak for it, as a
 /// negation flips "did not praise". 0 when the target is not defended.
-fn defence_flips(analyzer: &Analyzer, terms: &Terms) -> u8 {
-    if analyzer.config.roles && roles::is_defended(terms) {
+fn defence_flips(terms: &Terms) -> u8 {
+    if terms.is_defended() {
         roles::HOSTILE | roles::DISMISSAL
     } else {
         0

@@ -48,6 +48,9 @@ pub struct Terms {
     vector_words: Vec<VectorWord>,
     /// The language the statement was stemmed in (detected under `Language::Auto`).
     language: Language,
+    /// Whether another party defends the target against a dismissed blame (`roles::is_defended`),
+    /// found once when the terms are made: the role marks, the lexicon signs and the pools ask.
+    defended: bool,
 }
 
 /// A word token for the dense block (see `pooling`): its vector row (`NO_ROW` for a mention
@@ -59,7 +62,7 @@ pub struct VectorWord {
     pub token: u32,
     pub mention: bool,
     /// A hostile word or a dismissal ("blame", "baseless"): left out of the pools of a
-    /// defended target (`text::is_defended`), since its hostility is aimed away from it.
+    /// defended target (`Terms::is_defended`), since its hostility is aimed away from it.
     pub defence_cue: bool,
 }
 
@@ -71,6 +74,7 @@ impl Terms {
         self.target_words.clear();
         self.vector_words.clear();
         self.language = Language::None;
+        self.defended = false;
     }
 
     /// The language the statement was stemmed in.
@@ -80,6 +84,16 @@ impl Terms {
 
     pub(super) fn set_language(&mut self, language: Language) {
         self.language = language;
+    }
+
+    /// Whether another party defends the target against a blame the statement dismisses
+    /// ("attempts to blame <target> were provocative"); never without the role cues.
+    pub fn is_defended(&self) -> bool {
+        self.defended
+    }
+
+    pub(super) fn set_defended(&mut self, defended: bool) {
+        self.defended = defended;
     }
 
     /// The words with a vector row and the mention words, when made with `VectorRows`.
