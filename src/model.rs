@@ -332,7 +332,7 @@ impl StanceModel {
     pub fn language_models(&self) -> Vec<&str> {
         self.targets
             .keys()
-            .filter_map(|k| k.strip_prefix(LANGUAGE_PREFIX))
+            .filter_map(|k| language_of_key(k))
             .collect()
     }
 
@@ -349,6 +349,11 @@ const LANGUAGE_PREFIX: &str = "@language:";
 /// The key of a language's own model among the models of targets.
 pub fn language_key(language: Language) -> String {
     format!("{LANGUAGE_PREFIX}{}", language.name())
+}
+
+/// The language's name when `key` is that of a language's own model, not a target's.
+pub fn language_of_key(key: &str) -> Option<&str> {
+    key.strip_prefix(LANGUAGE_PREFIX)
 }
 
 /// A language's own model among the models of targets, with its key, when it has one.

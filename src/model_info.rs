@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::data::Stance;
-use crate::model::{LinearModel, Scorer, StanceModel};
+use crate::model::{language_of_key, LinearModel, Scorer, StanceModel};
 
 #[derive(Serialize)]
 pub struct Weighted {
@@ -68,8 +68,22 @@ fn view(name: &str, model: &LinearModel, stance_model: &StanceModel, top: usize)
     }
 }
 
-/// The views of the pooled model and of every target's own model, or of the one model that
-/// serves `target`; with a note when that target was not in the training data.
+/// A model's name for people: the pooled one, a target's own, or a language's own
+/// (`@language:english` → "english model").
+fn model_name(key: Option<&str>) -> String {
+    match key {
+        None => "pooled model".into(),
+        Some(key) => match language_of_key(key) {
+            Some(language) => format!("{language} model"),
+            None => format!("{key}'s own model"),
+        },
+    }
+}
+
+/// The views of the pooled model and of every target's or language's own model, or of the
+/// models that serve `target`: its own, else each language's own model (for statements in that
+/// language) and the pooled one (for the others); with a note when that target was not in the
+/// training data.
 pub fn views(
     scorer: &Scorer,
     target: Option<&str>,
@@ -86,17 +100,38 @@ pub fn views(
                     "{canonical} was not in the training data; the pooled model serves it"
                 ));
             }
-            let name = own.map_or(format!("pooled model (serves {canonical})"), |t| {
-                format!("{t}'s own model")
-            });
-            vec![view(&name, linear, model, top)]
+            let languages = model.language_models();
+            match own {
+                Some(key) => vec![view(&model_name(Some(key)), linear, model, top)],
+                None if languages.is_empty() => vec![view(
+                    &format!("pooled model (serves {canonical})"),
+                    linear,
+                    model,
+                    top,
+                )],
+                None => {
+                    let by_language = model.targets.iter().filter_map(|(key, linear)| {
+                        let language = language_of_key(key)?;
+                        let name = format!(
+                            "{language} model (serves {canonical} in {language} statements)"
+                        );
+                        Some(view(&name, linear, model, top))
+                    });
+                    let pooled = format!(
+                        "pooled model (serves {canonical} in statements of other languages)"
+                    );
+                    by_language
+                        .chain(std::iter::once(view(&pooled, linear, model, top)))
+                        .collect()
+                }
+            }
         }
-        None => std::iter::once(view("pooled model", &model.pooled, model, top))
+        None => std::iter::once(view(&model_name(None), &model.pooled, model, top))
             .chain(
                 model
                     .targets
                     .iter()
-                    .map(|(t, m)| view(&format!("{t}'s own model"), m, model, top)),
+                    .map(|(key, m)| view(&model_name(Some(key)), m, model, top)),
             )
             .collect(),
     };

@@ -608,7 +608,19 @@ fn inspect_shows_metadata_and_strongest_features() {
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("pooled model (serves United States)"));
+    // The default model has a model per language: the English one serves English statements
+    // about the target, and it comes first; the pooled one only serves other languages.
+    let english = r
+        .stdout
+        .find("== english model (serves United States in english statements)");
+    let pooled = r
+        .stdout
+        .find("== pooled model (serves United States in statements of other languages)");
+    assert!(
+        english.is_some() && pooled.is_some() && english < pooled,
+        "{}",
+        r.stdout
+    );
     let r = run(stance().args(["completions", "bash"]));
     assert!(r.stdout.contains("_stance()"));
 }
