@@ -330,7 +330,14 @@ impl RawModel {
         (
             meta.rows_per_target.values().sum(),
             meta.rows_per_target.len(),
-            model.targets.keys().cloned().collect(),
+            model
+                .targets
+                .keys()
+                .map(|k| {
+                    stance::model::language_of_key(k)
+                        .map_or(k.clone(), |l| format!("{l} statements"))
+                })
+                .collect(),
             model.vocabulary.len(),
             model.vectors.is_some(),
             serde_json::to_string(&meta.options).unwrap_or_default(),
