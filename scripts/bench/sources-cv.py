@@ -43,6 +43,7 @@ VARIANTS = {
     "l2 1": (True, ["--l2", "1"], 1),
     "vector weight 0.5": (True, ["--vector-weight", "0.5"], 1),
     "no vectors": (True, ["--vectors", "none"], 1),
+    "no lexicon sides": (True, ["--lexicon-sides", "off"], 1),
     "corpus x2": (True, [], 2),
     "corpus x3": (True, [], 3),
     "sources (shared 1)": (True, ["--augment-sources"], 1),
@@ -68,7 +69,8 @@ def write(path, rows):
 
 
 def train(out, files, extra):
-    subprocess.run([STANCE, "train", "--quiet", "--out", out, *extra, *map(str, files)],
+    # --no-select: the default recipe's fixed settings, as `stance train` without files uses.
+    subprocess.run([STANCE, "train", "--quiet", "--no-select", "--out", out, *extra, *map(str, files)],
                    check=True, stderr=subprocess.DEVNULL)
 
 
