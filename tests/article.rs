@@ -95,7 +95,7 @@ fn the_sample_article_summary_counts_are_the_models_and_are_reproduced() {
 
 /// favor, against, none per party, as the README's table shows them.
 const EXPECTED_COUNTS: &[(&str, [u64; 3])] = &[
-    ("Russia", [3, 2, 5]),
+    ("Russia", [3, 1, 6]),
     ("United States", [0, 3, 4]),
     ("Ukraine", [3, 0, 5]),
     ("NATO", [1, 2, 1]),
@@ -118,9 +118,9 @@ fn the_default_model_against_the_hand_labels_of_the_sample_article() {
         right += usize::from(row["stance"] == label["stance"]);
         none_right += usize::from(label["stance"] == "none");
     }
-    // The README quotes these: 41 (sentence, party) rows; the default model gets 27 right,
+    // The README quotes these: 41 (sentence, party) rows; the default model gets 26 right,
     // always answering none 29.
-    assert_eq!((n, right, none_right), (41, 27, 29));
+    assert_eq!((n, right, none_right), (41, 26, 29));
 }
 
 #[test]
