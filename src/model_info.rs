@@ -96,8 +96,13 @@ pub fn views(
             let canonical = scorer.registry().canonical(target).to_string();
             let (linear, own) = scorer.model_for(&canonical, None);
             if own.is_none() && !model.metadata.rows_per_target.contains_key(&canonical) {
+                let serves = if model.language_models().is_empty() {
+                    "the pooled model serves it"
+                } else {
+                    "the models below serve it"
+                };
                 note = Some(format!(
-                    "{canonical} was not in the training data; the pooled model serves it"
+                    "{canonical} was not in the training data; {serves}, as any party, by the words around its mentions"
                 ));
             }
             let languages = model.language_models();

@@ -621,6 +621,18 @@ fn inspect_shows_metadata_and_strongest_features() {
         "{}",
         r.stdout
     );
+    // A party the model never saw is served by the same models, and `inspect` says so.
+    let r = run(stance().args(["inspect", "--target", "Atlantis", "--top", "1"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("Atlantis was not in the training data; the models below serve it"),
+        "{}",
+        r.stderr
+    );
+    assert!(r
+        .stdout
+        .contains("== english model (serves Atlantis in english statements)"));
     let r = run(stance().args(["completions", "bash"]));
     assert!(r.stdout.contains("_stance()"));
 }
