@@ -95,8 +95,9 @@ pub fn views(
         Some(target) => {
             let canonical = scorer.registry().canonical(target).to_string();
             let (linear, own) = scorer.model_for(&canonical, None);
+            let by_languages = !model.language_models().is_empty();
             if own.is_none() && !model.metadata.rows_per_target.contains_key(&canonical) {
-                let serves = if model.language_models().is_empty() {
+                let serves = if !by_languages {
                     "the pooled model serves it"
                 } else {
                     "the models below serve it"
@@ -105,10 +106,9 @@ pub fn views(
                     "{canonical} was not in the training data; {serves}, as any party, by the words around its mentions"
                 ));
             }
-            let languages = model.language_models();
             match own {
                 Some(key) => vec![view(&model_name(Some(key)), linear, model, top)],
-                None if languages.is_empty() => vec![view(
+                None if !by_languages => vec![view(
                     &format!("pooled model (serves {canonical})"),
                     linear,
                     model,

@@ -4,7 +4,6 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 use crate::data::Stance;
-use crate::features::SparseVec;
 use crate::pooling;
 
 use super::{argmax, softmax, Prediction, ScoreState, Scorer};
@@ -58,10 +57,12 @@ impl Scorer {
         let ScoreState {
             text: scratch,
             terms,
+            indices,
             counts,
+            row: x,
+            dense,
             sums,
             spans: span_buffers,
-            ..
         } = state;
         let target_found = self.terms_into((text, target), spans, (scratch, span_buffers), terms);
         let terms = &*terms;
@@ -69,7 +70,7 @@ impl Scorer {
         // occurs, to show it as the statement's own words.
         let vocabulary = &self.model.vocabulary;
         let mut first_seen: HashMap<u32, (usize, usize)> = HashMap::new();
-        let mut indices = Vec::new();
+        indices.clear();
         self.analyzer
             .for_each_feature_text(terms, scratch, |feature, first, n| {
                 if let Some(i) = vocabulary.get(feature) {
@@ -78,14 +79,12 @@ impl Scorer {
                 }
             });
         // The row as `predict` builds it, so that both give the same probabilities.
-        let mut x = SparseVec::new();
-        let scales = vocabulary.vectorize_unscaled(&indices, counts, &mut x);
-        vocabulary.scale(&mut x, scales);
-        let mut dense = Vec::new();
-        self.dense_with(terms, sums, &mut dense);
+        let scales = vocabulary.vectorize_unscaled(indices, counts, x);
+        vocabulary.scale(x, scales);
+        self.dense_with(terms, sums, dense);
         let (model, own) = self.model_for(target, Some(terms.language()));
-        let mut z = model.logits(&x);
-        self.add_dense_logits(own, &dense, &mut z);
+        let mut z = model.logits(x);
+        self.add_dense_logits(own, dense, &mut z);
         let probabilities = softmax(z);
         let class = argmax(&probabilities);
         let chars: Vec<char> = text.chars().collect();
