@@ -245,6 +245,10 @@ pub struct Metadata {
     /// have none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registry: Option<crate::parties::RegistryRecord>,
+    /// `text::lexicon::fingerprint()` of the sentiment lexicons the model was trained with, when
+    /// its analyzer used them (models written before it was recorded have none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lexicon: Option<String>,
     /// Under `--language auto`: how many training statements were detected in each language
     /// (by the names `--language` takes); empty for a fixed language.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]

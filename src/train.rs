@@ -176,6 +176,10 @@ pub fn train(
             temperature: None,
             none_shift: None,
             registry: Some(registry.record()),
+            lexicon: options
+                .analyzer
+                .lexicon
+                .then(|| crate::text::lexicon_fingerprint().to_string()),
             languages: statement_languages(examples, &prepared, options.analyzer.language),
             language_none_shifts: BTreeMap::new(),
         },

@@ -95,7 +95,7 @@ fn the_sample_article_summary_counts_are_the_models_and_are_reproduced() {
 
 /// favor, against, none per party, as the README's table shows them.
 const EXPECTED_COUNTS: &[(&str, [u64; 3])] = &[
-    ("Russia", [3, 0, 7]),
+    ("Russia", [3, 1, 6]),
     ("United States", [0, 3, 4]),
     ("Ukraine", [1, 0, 7]),
     ("NATO", [1, 1, 2]),
@@ -118,9 +118,9 @@ fn the_default_model_against_the_hand_labels_of_the_sample_article() {
         right += usize::from(row["stance"] == label["stance"]);
         none_right += usize::from(label["stance"] == "none");
     }
-    // The README quotes these: 41 (sentence, party) rows; the default model gets 29 right,
+    // The README quotes these: 41 (sentence, party) rows; the default model gets 30 right,
     // always answering none 29.
-    assert_eq!((n, right, none_right), (41, 29, 29));
+    assert_eq!((n, right, none_right), (41, 30, 29));
 }
 
 #[test]

@@ -1656,3 +1656,39 @@ fn a_language_the_model_never_saw_is_named_once() {
         .arg(&english));
     assert_eq!(r.stderr, "", "{}", r.stderr);
 }
+
+#[test]
+fn a_model_trained_with_other_sentiment_lexicons_says_so_when_it_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_mini(dir.path(), &[]);
+    let score = || {
+        run(stance()
+            .args(["score", "--model"])
+            .arg(&model)
+            .arg("Moscow praised Kyiv."))
+    };
+    let same = score();
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    assert!(same.stderr.is_empty(), "{}", same.stderr);
+    let inspect = run(stance().args(["inspect", "--model"]).arg(&model));
+    assert!(
+        inspect.stdout.contains("(this stance's)"),
+        "{}",
+        inspect.stdout
+    );
+    // The same model as if a stance with other lists had written it.
+    let mut m = stance::model_file::load(&model).unwrap();
+    m.metadata.lexicon = Some("0".repeat(64));
+    stance::model_file::save(&m, &model).unwrap();
+    let other = score();
+    assert_eq!(other.code, 0, "{}", other.stderr);
+    assert_eq!(
+        other.stderr.matches("other sentiment lexicons").count(),
+        1,
+        "{}",
+        other.stderr
+    );
+    assert_eq!(other.stdout, same.stdout, "the warning changes no score");
+    let inspect = run(stance().args(["inspect", "--model"]).arg(&model));
+    assert!(inspect.stdout.contains("differ"), "{}", inspect.stdout);
+}

@@ -44,6 +44,7 @@ VARIANTS = {
     "vector weight 0.5": (True, ["--vector-weight", "0.5"], 1),
     "no vectors": (True, ["--vectors", "none"], 1),
     "no lexicon sides": (True, ["--lexicon-sides", "off"], 1),
+    "no lexicon": (True, ["--lexicon", "off"], 1),
     "corpus x2": (True, [], 2),
     "corpus x3": (True, [], 3),
     "sources (shared 1)": (True, ["--augment-sources"], 1),

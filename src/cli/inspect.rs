@@ -93,6 +93,20 @@ fn print_metadata(model: &StanceModel) -> Result<()> {
         ),
         None => outln!("party registry: not recorded (a model written before registries were)"),
     }
+    if !m.options.analyzer.lexicon {
+        outln!("sentiment lexicons: not used");
+    } else {
+        match &m.lexicon {
+            Some(sha) if sha == crate::text::lexicon_fingerprint() => {
+                outln!("sentiment lexicons: sha256 {sha} (this stance's)")
+            }
+            Some(sha) => outln!(
+                "sentiment lexicons: sha256 {sha}; this stance's differ (sha256 {}): retrain the model",
+                crate::text::lexicon_fingerprint()
+            ),
+            None => outln!("sentiment lexicons: not recorded (a model written before they were)"),
+        }
+    }
     outln!("training files:");
     for f in &m.files {
         outln!("  {}  {} rows  sha256 {}", f.path, f.rows, f.sha256);

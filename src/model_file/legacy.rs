@@ -131,6 +131,7 @@ fn convert<A: Into<AnalyzerConfig>>(old: OldModel<A>) -> bincode::Result<StanceM
             temperature: None,
             none_shift: None,
             registry: None,
+            lexicon: None,
             languages: BTreeMap::new(),
             language_none_shifts: BTreeMap::new(),
         },

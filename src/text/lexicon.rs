@@ -1,5 +1,7 @@
 //! A sentiment prior from the VADER lexicon (the `vader_sentiment` crate, MIT): about 7,500
-//! English words with a valence from −4 to +4; for Russian, the project's own list of word
+//! English words with a valence from −4 to +4, made for social media, with the project's own
+//! supplement of words that judge in news and VADER lacks ("sanctions", "baseless",
+//! "denounced": `english-news-valence.tsv`); for Russian, the project's own list of word
 //! beginnings (`russian-valence.tsv`), since Russian words inflect. Words the training data
 //! saw rarely or never still tell the model which way they lean, through a few features shared
 //! by all of them.
@@ -27,8 +29,13 @@ fn table() -> &'static Table {
             short: FxHashMap::default(),
             long: FxHashMap::default(),
         };
-        for (word, &valence) in vader_sentiment::LEXICON.iter() {
-            let word = word.to_lowercase();
+        let vader = vader_sentiment::LEXICON
+            .iter()
+            .map(|(word, &valence)| (word.to_lowercase(), valence));
+        // The supplement holds no VADER word (a test checks it), so neither overrides the other.
+        let news = listed(include_str!("english-news-valence.tsv"))
+            .map(|(word, valence)| (word.to_string(), f64::from(valence)));
+        for (word, valence) in vader.chain(news) {
             let tenths = (valence * 10.0).round().clamp(-40.0, 40.0) as i8;
             match short_key_of_bytes(0, word.as_bytes()) {
                 Some(key) => table.short.insert(key, tenths),
@@ -36,6 +43,40 @@ fn table() -> &'static Table {
             };
         }
         table
+    })
+}
+
+/// SHA-256 (hex) of every entry of the lexicons, in a fixed order: a model records it, since
+/// its lexicon features mean what the lists said when it was trained (`stance inspect` shows
+/// it, and scoring says when the lists have changed since).
+pub fn fingerprint() -> &'static str {
+    static FINGERPRINT: OnceLock<String> = OnceLock::new();
+    FINGERPRINT.get_or_init(|| {
+        use sha2::{Digest, Sha256};
+        let table = table();
+        let mut english: Vec<(String, i8)> = table
+            .short
+            .iter()
+            .map(|(key, &v)| (format!("{key:032x}"), v))
+            .chain(table.long.iter().map(|(word, &v)| (word.to_string(), v)))
+            .collect();
+        english.sort_unstable();
+        let mut russian: Vec<(&String, &i8)> = russian_table().iter().collect();
+        russian.sort_unstable();
+        let mut hasher = Sha256::new();
+        let entries = english
+            .iter()
+            .map(|(w, v)| (w.as_str(), *v))
+            .chain(russian.into_iter().map(|(w, v)| (w.as_str(), *v)));
+        for (word, valence) in entries {
+            hasher.update(word.as_bytes());
+            hasher.update([0x1f, valence as u8, 0x1e]);
+        }
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     })
 }
 
@@ -75,6 +116,18 @@ pub fn valence(raw: &str) -> i8 {
         .unwrap_or(0)
 }
 
+/// The entries of one of the project's lists: `word<TAB>valence` lines (an integer from −4 to
+/// +4), `#` comments and blank lines skipped.
+fn listed(text: &'static str) -> impl Iterator<Item = (&'static str, i8)> {
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .filter_map(|line| {
+            let (word, valence) = line.split_once('\t')?;
+            let valence: i8 = valence.trim().parse().ok()?;
+            Some((word, valence.clamp(-4, 4)))
+        })
+}
+
 /// Shortest listed Russian beginning, in letters: shorter ones catch unrelated words.
 const RUSSIAN_MIN_PREFIX: usize = 4;
 
@@ -82,14 +135,8 @@ const RUSSIAN_MIN_PREFIX: usize = 4;
 fn russian_table() -> &'static FxHashMap<String, i8> {
     static TABLE: OnceLock<FxHashMap<String, i8>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        include_str!("russian-valence.tsv")
-            .lines()
-            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-            .filter_map(|line| {
-                let (prefix, valence) = line.split_once('\t')?;
-                let valence: i8 = valence.trim().parse().ok()?;
-                Some((prefix.to_string(), valence.clamp(-4, 4) * 10))
-            })
+        listed(include_str!("russian-valence.tsv"))
+            .map(|(prefix, valence)| (prefix.to_string(), valence * 10))
             .collect()
     })
 }
@@ -136,6 +183,60 @@ mod tests {
     }
 
     #[test]
+    fn news_words_vader_lacks_take_the_supplements_valence() {
+        for word in [
+            "baseless",
+            "Sanctions",
+            "denounced",
+            "atrocities",
+            "invasion",
+        ] {
+            assert!(valence(word) < 0, "{word}");
+        }
+        for word in ["lauded", "breakthrough"] {
+            assert!(valence(word) > 0, "{word}");
+        }
+        // VADER's own words keep VADER's valence.
+        assert_eq!(valence("condemned"), -19);
+    }
+
+    #[test]
+    fn the_supplement_is_well_formed_and_holds_no_vader_word() {
+        let text = include_str!("english-news-valence.tsv");
+        let vader: std::collections::HashSet<String> = vader_sentiment::LEXICON
+            .keys()
+            .map(|w| w.to_lowercase())
+            .collect();
+        let mut previous = "";
+        for (n, line) in text.lines().enumerate() {
+            if line.starts_with('#') {
+                continue;
+            }
+            let (word, valence) = line.split_once('\t').expect("word<TAB>valence");
+            let valence: i8 = valence.parse().expect("an integer valence");
+            assert!(
+                (-4..=4).contains(&valence) && valence != 0,
+                "line {}",
+                n + 1
+            );
+            assert_eq!(word, word.to_lowercase(), "line {}", n + 1);
+            assert!(word > previous, "line {}: not sorted or repeated", n + 1);
+            assert!(
+                !vader.contains(word),
+                "line {}: {word} is a VADER word",
+                n + 1
+            );
+            previous = word;
+        }
+    }
+
+    #[test]
+    fn the_fingerprint_is_stable_and_covers_both_languages() {
+        assert_eq!(fingerprint().len(), 64);
+        assert_eq!(fingerprint(), fingerprint());
+    }
+
+    #[test]
     fn russian_words_take_the_valence_of_their_longest_listed_beginning() {
         assert!(valence("арестован") < 0);
         assert!(valence("Осудил") < 0);
@@ -146,5 +247,8 @@ mod tests {
         assert_eq!(valence("мир"), 0);
         // A longer listed beginning wins over a shorter one of the other sign.
         assert!(valence("захват") < 0 && valence("захватывающий") > 0);
+        // A longer beginning listed as 0 is neutral: "благодаря" (thanks to), not "благодарность".
+        assert_eq!(valence("благодаря"), 0);
+        assert!(valence("благодарность") > 0);
     }
 }

@@ -39,6 +39,7 @@ pub use config::AnalyzerConfig;
 pub use family::{
     Family, CHAR_BLOCK, CHAR_NGRAM_PREFIX, CONTEXT_BLOCK, TARGET_WORD_PREFIX, WORD_BLOCK,
 };
+pub use lexicon::fingerprint as lexicon_fingerprint;
 pub use scratch::Scratch;
 pub use stem::Language;
 pub use term_features::Feature;

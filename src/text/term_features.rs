@@ -494,11 +494,14 @@ mod tests {
     #[test]
     fn a_defence_speaks_for_the_defended_and_not_for_the_accuser() {
         let analyzer = Analyzer::new(AnalyzerConfig::default());
-        // "blame" is negative; toward Tehran, defended, it reads positive.
+        // "blame" and "provocative" are negative; toward Tehran, defended, they read positive.
         let text = "Lavrov said attempts to blame Tehran were provocative";
         let toward_iran = analyzer.features(text, &[(30, 36)], &[]);
         assert!(toward_iran.iter().any(|f| f == "P:defended"));
-        assert_eq!(marked(&toward_iran, "V:"), ["V:L-pos", "V:pos"]);
+        assert_eq!(
+            marked(&toward_iran, "V:"),
+            ["V:L-pos", "V:R-pos", "V:pos", "V:pos"]
+        );
         // The same words toward a party they accuse, undismissed, stay negative.
         let accused = analyzer.features("Paris tried to blame Tehran", &[(21, 27)], &[]);
         assert_eq!(marked(&accused, "V:"), ["V:L-neg", "V:neg"]);
