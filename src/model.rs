@@ -288,6 +288,23 @@ pub struct StanceModel {
 }
 
 impl StanceModel {
+    /// Says, when the model was trained with other sentiment lexicons than this build's, that
+    /// its lexicon features now read some words differently from when it was trained and
+    /// evaluated (the model still scores). `None` when they match or were not recorded.
+    pub fn lexicon_warning(&self) -> Option<String> {
+        let trained = self.metadata.lexicon.as_ref()?;
+        let now = crate::text::lexicon_fingerprint();
+        (trained != now).then(|| {
+            format!(
+                "the model was trained with other sentiment lexicons than this stance's \
+                 (sha256 {}…, now {}…): its lexicon features now read some words differently, so \
+                 its scores may differ from those it was evaluated with; retrain it with this stance",
+                &trained[..12.min(trained.len())],
+                &now[..12]
+            )
+        })
+    }
+
     /// Moves the threshold of the none class by `shift` in every model (see
     /// `cv::fit_none_shift`) and records it.
     pub fn shift_none(&mut self, shift: f32) {

@@ -217,6 +217,11 @@ impl RawModel {
         &self.origin
     }
 
+    /// Said when the model was trained with other sentiment lexicons than this build's.
+    fn lexicon_warning(&self) -> Option<String> {
+        self.scorer.model.lexicon_warning()
+    }
+
     /// Rows as dicts, with the fields of `stance score`'s JSONL rows, and the index of each
     /// row's statement.
     #[pyo3(signature = (texts, targets=None, explain=None, threshold=None))]

@@ -58,6 +58,10 @@ class Model:
     def _of(cls, raw: Any) -> "Model":
         model = cls.__new__(cls)
         model._raw = raw
+        # A model trained by a stance with other sentiment lexicons still scores, differently.
+        note = raw.lexicon_warning()
+        if note is not None:
+            warnings.warn(note, stacklevel=3)
         return model
 
     def to_bytes(self) -> bytes:

@@ -198,16 +198,8 @@ fn load_scorer(model: Option<&PathBuf>, registry: Registry) -> Result<Scorer> {
             eprintln!("{note}");
         }
     }
-    if let Some(trained) = &model.metadata.lexicon {
-        if trained != crate::text::lexicon_fingerprint() {
-            eprintln!(
-                "warning: the model was trained with other sentiment lexicons than this stance's \
-                 (sha256 {}…, now {}…): its lexicon features now read some words differently, so \
-                 its scores may differ from those it was evaluated with; retrain it with this stance",
-                &trained[..12.min(trained.len())],
-                &crate::text::lexicon_fingerprint()[..12]
-            );
-        }
+    if let Some(warning) = model.lexicon_warning() {
+        eprintln!("warning: {warning}");
     }
     Ok(Scorer::new(model, registry))
 }

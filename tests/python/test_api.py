@@ -236,3 +236,32 @@ def test_from_bytes_and_repr(repo):
     with pytest.raises(OSError, match="not-a-model"):
         stance.Model.from_bytes(b"nonsense", "not-a-model")
     assert stance.Model.__doc__ and stance.Model.score.__doc__
+
+
+def _with_lexicon_sha(model_bytes: bytes, sha: str) -> bytes:
+    """The model file with its recorded lexicon fingerprint replaced: the layout is magic (8),
+    format version (4), SHA-256 of the payload (32), payload length (8), then the bincode
+    payload, whose first field is the metadata JSON (u64 length, UTF-8)."""
+    import hashlib
+    import struct
+
+    head, payload = model_bytes[:12], model_bytes[52:]
+    (length,) = struct.unpack("<Q", payload[:8])
+    metadata = json.loads(payload[8 : 8 + length])
+    metadata["lexicon"] = sha
+    text = json.dumps(metadata).encode()
+    payload = struct.pack("<Q", len(text)) + text + payload[8 + length :]
+    return head + hashlib.sha256(payload).digest() + struct.pack("<Q", len(payload)) + payload
+
+
+def test_a_model_trained_with_other_lexicons_warns_once_and_still_scores(tmp_path, repo):
+    data = repo / "labeled" / "train.jsonl"
+    model = stance.train(data, out=tmp_path / "m.stance", vectors="none", no_select=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        same = stance.Model.from_bytes(model.to_bytes())
+    other_bytes = _with_lexicon_sha(model.to_bytes(), "0" * 64)
+    with pytest.warns(UserWarning, match="other sentiment lexicons") as caught:
+        other = stance.Model.from_bytes(other_bytes, "old.stance")
+    assert len(caught) == 1
+    assert other.score("Kyiv thanked NATO") == same.score("Kyiv thanked NATO")
