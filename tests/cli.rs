@@ -756,6 +756,10 @@ fn cv_mini(dir: &Path, grid: &[&str]) -> serde_json::Value {
     if !grid.contains(&"--cv-none-threshold") {
         args.extend(["--cv-none-threshold", "off"]);
     }
+    if !grid.contains(&"--cv-vector-weight") {
+        // A weight given is fixed: the vectors are not searched.
+        args.extend(["--vector-weight", "1"]);
+    }
     args.extend_from_slice(grid);
     let model = train_mini(dir, &args);
     let r = run(stance().args(["inspect", "--json", "--model"]).arg(&model));
@@ -844,7 +848,7 @@ fn plain_train_selects_its_settings_and_keeps_the_ones_given() {
     assert_eq!(metadata["options"]["l2"], 7.0);
     assert_eq!(metadata["options"]["analyzer"]["char_max"], 0);
 
-    // Everything given: nothing to choose, no table.
+    // Everything given (the vectors' weight too): nothing to choose, no table.
     let r = run(stance()
         .args([
             "train",
@@ -855,6 +859,8 @@ fn plain_train_selects_its_settings_and_keeps_the_ones_given() {
             "--char-ngrams",
             "off",
             "--balance",
+            "--vector-weight",
+            "1",
         ])
         .args(["--min-target-rows", "none", "--out"])
         .arg(dir.path().join("all.model"))
@@ -949,6 +955,40 @@ fn cv_can_choose_class_balancing_and_says_what_it_chose() {
     let metadata = cv_mini(dir.path(), &["--cv-chars", "off", "--cv-balance", "off,on"]);
     assert_eq!(cv_row_names(&metadata), ["words", "words, balanced"]);
     assert_cv_value_refused(dir.path(), "--cv-balance", "maybe");
+}
+
+#[test]
+fn selection_tries_the_bundled_vectors_off_and_on_unless_they_are_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = |extra: &[&str]| {
+        let mut args = vec![
+            "--cv",
+            "2",
+            "--cv-l2",
+            "1",
+            "--cv-min-target-rows",
+            "none",
+            "--balance=off",
+            "--cv-none-threshold",
+            "off",
+            "--char-ngrams",
+            "off",
+        ];
+        args.extend_from_slice(extra);
+        let model = train_mini(dir.path(), &args);
+        let r = run(stance().args(["inspect", "--json", "--model"]).arg(&model));
+        let info: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        cv_row_names(&info["metadata"])
+    };
+    assert_eq!(names(&[]), ["words, no vectors", "words, vectors 1"]);
+    // Given, they are fixed: nothing is left to choose.
+    for given in [
+        &["--vector-weight", "1"][..],
+        &["--vector-weight", "0.5"],
+        &["--vectors", "none"],
+    ] {
+        assert_eq!(names(given), Vec::<String>::new(), "{given:?}");
+    }
 }
 
 #[test]
