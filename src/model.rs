@@ -299,7 +299,7 @@ impl StanceModel {
                 "the model was trained with other sentiment lexicons than this stance's \
                  (sha256 {}…, now {}…): its lexicon features now read some words differently, so \
                  its scores may differ from those it was evaluated with; retrain it with this stance",
-                &trained[..12.min(trained.len())],
+                trained.get(..12).unwrap_or(trained),
                 &now[..12]
             )
         })

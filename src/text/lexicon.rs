@@ -29,14 +29,7 @@ fn table() -> &'static Table {
             short: FxHashMap::default(),
             long: FxHashMap::default(),
         };
-        let vader = vader_sentiment::LEXICON
-            .iter()
-            .map(|(word, &valence)| (word.to_lowercase(), valence));
-        // The supplement holds no VADER word (a test checks it), so neither overrides the other.
-        let news = listed(include_str!("english-news-valence.tsv"))
-            .map(|(word, valence)| (word.to_string(), f64::from(valence)));
-        for (word, valence) in vader.chain(news) {
-            let tenths = (valence * 10.0).round().clamp(-40.0, 40.0) as i8;
+        for (word, tenths) in english_entries() {
             match short_key_of_bytes(0, word.as_bytes()) {
                 Some(key) => table.short.insert(key, tenths),
                 None => table.long.insert(word.into(), tenths),
@@ -46,38 +39,50 @@ fn table() -> &'static Table {
     })
 }
 
-/// SHA-256 (hex) of every entry of the lexicons, in a fixed order: a model records it, since
-/// its lexicon features mean what the lists said when it was trained (`stance inspect` shows
-/// it, and scoring says when the lists have changed since).
+/// The English entries, lowercased, valence in tenths: VADER's, then the news supplement's,
+/// which holds no VADER word (a test checks it), so neither overrides the other.
+fn english_entries() -> impl Iterator<Item = (String, i8)> {
+    let tenths = |valence: f64| (valence * 10.0).round().clamp(-40.0, 40.0) as i8;
+    let vader = vader_sentiment::LEXICON
+        .iter()
+        .map(move |(word, &valence)| (word.to_lowercase(), tenths(valence)));
+    let news = listed(include_str!("english-news-valence.tsv"))
+        .map(|(word, valence)| (word.to_string(), valence * 10));
+    vader.chain(news)
+}
+
+/// SHA-256 (hex) of every entry of the lexicons, English then Russian, each sorted: a model
+/// records it, since its lexicon features mean what the lists said when it was trained
+/// (`stance inspect` shows it, and scoring says when the lists have changed since).
 pub fn fingerprint() -> &'static str {
     static FINGERPRINT: OnceLock<String> = OnceLock::new();
     FINGERPRINT.get_or_init(|| {
-        use sha2::{Digest, Sha256};
-        let table = table();
-        let mut english: Vec<(String, i8)> = table
-            .short
-            .iter()
-            .map(|(key, &v)| (format!("{key:032x}"), v))
-            .chain(table.long.iter().map(|(word, &v)| (word.to_string(), v)))
-            .collect();
+        let mut english: Vec<(String, i8)> = english_entries().collect();
         english.sort_unstable();
-        let mut russian: Vec<(&String, &i8)> = russian_table().iter().collect();
+        let mut russian: Vec<(&str, i8)> = listed(include_str!("russian-valence.tsv")).collect();
         russian.sort_unstable();
-        let mut hasher = Sha256::new();
-        let entries = english
-            .iter()
-            .map(|(w, v)| (w.as_str(), *v))
-            .chain(russian.into_iter().map(|(w, v)| (w.as_str(), *v)));
-        for (word, valence) in entries {
-            hasher.update(word.as_bytes());
-            hasher.update([0x1f, valence as u8, 0x1e]);
-        }
-        hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        digest(
+            english
+                .iter()
+                .map(|(word, v)| (word.as_str(), *v))
+                .chain(russian),
+        )
     })
+}
+
+/// SHA-256 (hex) of (word, valence) entries in the order given.
+fn digest<'a>(entries: impl Iterator<Item = (&'a str, i8)>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for (word, valence) in entries {
+        hasher.update(word.as_bytes());
+        hasher.update([0x1f, valence as u8, 0x1e]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The valence of a raw word in tenths, 0 when the lexicon does not hold it.
@@ -231,9 +236,22 @@ mod tests {
     }
 
     #[test]
-    fn the_fingerprint_is_stable_and_covers_both_languages() {
+    fn the_fingerprint_changes_with_any_entry_of_either_language() {
         assert_eq!(fingerprint().len(), 64);
-        assert_eq!(fingerprint(), fingerprint());
+        let of = |entries: &[(&str, i8)]| digest(entries.iter().copied());
+        let base = of(&[("baseless", -20), ("арест", -2)]);
+        assert_ne!(base, of(&[("baseless", -10), ("арест", -2)]), "a valence");
+        assert_ne!(
+            base,
+            of(&[("baseless", -20), ("арест", -3)]),
+            "a Russian valence"
+        );
+        assert_ne!(base, of(&[("baseless", -20)]), "an entry left out");
+        // The recorded fingerprint covers the Russian list, not the English entries alone.
+        let mut english: Vec<(String, i8)> = english_entries().collect();
+        english.sort_unstable();
+        let english_only = digest(english.iter().map(|(w, v)| (w.as_str(), *v)));
+        assert_ne!(fingerprint(), english_only);
     }
 
     #[test]
