@@ -85,7 +85,7 @@ impl Analyzer {
         sorted_others.refill(other_spans);
         tokenize_into(text, tokens);
         let language = match self.config.language {
-            Language::Auto => stem::detect(text),
+            Language::Auto => stem::detect_in(text, tokens),
             language => language,
         };
         terms.set_language(language);

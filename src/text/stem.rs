@@ -3,6 +3,8 @@
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 
+use super::tokenize::{tokenize, Kind, Token};
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[repr(u8)]
@@ -137,7 +139,12 @@ const STEMMED: [(whatlang::Lang, Language); 18] = [
 /// statement's script (Latin: English, Cyrillic: Russian), since a short headline or tweet is
 /// too little text to tell English from Danish. `None` (no stemming) for any other script.
 pub fn detect(text: &str) -> Language {
-    by_script_and_function_words(text).unwrap_or_else(|| by_whatlang(text))
+    detect_in(text, &tokenize(text))
+}
+
+/// `detect`, given the statement's tokens.
+pub(super) fn detect_in(text: &str, tokens: &[Token]) -> Language {
+    by_script_and_function_words(text, tokens).unwrap_or_else(|| by_whatlang(text))
 }
 
 /// `word` lowercased into `buffer`, when it is ASCII and fits: the function words below are
@@ -336,38 +343,53 @@ fn is_other_latin_function_word(lower: &[u8]) -> bool {
 }
 
 /// The cheap answer for the two languages the bundled model knows, `None` when it takes
-/// whatlang (35 µs for a short statement, more than the rest of scoring): a statement written
-/// mostly in Cyrillic letters is Russian (the only Cyrillic language Snowball stems, so whatlang
-/// answers the same), and one in Latin letters alone is English when at least two words, and
-/// one in eight, are English function words, or when its letters are ASCII and it has an
-/// English function word and none of the other languages' commonest words.
-fn by_script_and_function_words(text: &str) -> Option<Language> {
+/// whatlang (35 µs for a short statement, more than the rest of scoring). It reads the
+/// statement's word and hashtag tokens:
+/// - written mostly in Cyrillic letters: Russian (the only Cyrillic language Snowball stems, so
+///   whatlang answers the same);
+/// - in Latin letters alone: English when at least two words, and one in eight, are English
+///   function words, or when every letter is ASCII and no word is among the other Latin-script
+///   languages' commonest words. Those languages write most sentences with such a word or an
+///   accented letter, while whatlang, on a short English headline without function words,
+///   often answers Danish or Dutch, and the statement would be stemmed in that language.
+fn by_script_and_function_words(text: &str, tokens: &[Token]) -> Option<Language> {
     let (mut ascii, mut latin, mut cyrillic, mut other) = (0usize, 0usize, 0usize, 0usize);
     let (mut words, mut english, mut foreign) = (0usize, 0usize, 0usize);
     let mut buffer = [0u8; 7];
-    for word in text
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-    {
+    let all_ascii = text.is_ascii();
+    for token in tokens {
+        let word = &text[token.byte_start..token.byte_end];
+        let word = match token.kind {
+            Kind::Word => word,
+            Kind::Hashtag => &word[1..],
+            _ => continue,
+        };
         words += 1;
-        for c in word.chars() {
-            match c {
-                'a'..='z' | 'A'..='Z' => ascii += 1,
-                '\u{c0}'..='\u{24f}' => latin += 1,
-                '\u{400}'..='\u{52f}' => cyrillic += 1,
-                _ => other += 1,
+        if all_ascii {
+            ascii += word.len();
+        } else {
+            for c in word.chars() {
+                match c {
+                    'a'..='z' | 'A'..='Z' => ascii += 1,
+                    '\u{c0}'..='\u{24f}' => latin += 1,
+                    '\u{400}'..='\u{52f}' => cyrillic += 1,
+                    c if c.is_alphabetic() => other += 1,
+                    _ => {}
+                }
             }
         }
-        if let Some(lower) = short_ascii_lowercase(word, &mut buffer) {
-            english += usize::from(is_english_function_word(lower));
-            foreign += usize::from(is_other_latin_function_word(lower));
+        if token.kind == Kind::Word {
+            if let Some(lower) = short_ascii_lowercase(word, &mut buffer) {
+                english += usize::from(is_english_function_word(lower));
+                foreign += usize::from(is_other_latin_function_word(lower));
+            }
         }
     }
-    let latin_only = cyrillic == 0 && other == 0;
+    let latin_only = cyrillic == 0 && other == 0 && ascii + latin > 0;
     if cyrillic > ascii + latin + other {
         Some(Language::Russian)
     } else if latin_only && english >= 2 && english * 8 >= words
-        || latin_only && latin == 0 && english >= 1 && foreign == 0
+        || latin_only && latin == 0 && foreign == 0
     {
         Some(Language::English)
     } else {
@@ -403,6 +425,10 @@ fn by_whatlang(text: &str) -> Language {
 mod tests {
     use super::*;
 
+    fn cheap(text: &str) -> Option<Language> {
+        by_script_and_function_words(text, &tokenize(text))
+    }
+
     #[test]
     fn statements_are_told_apart_by_language() {
         assert_eq!(
@@ -434,13 +460,10 @@ mod tests {
         assert_eq!(by_whatlang(headline), Language::Danish);
         assert_eq!(detect(headline), Language::English);
         let russian = "Лавров назвал провокацией попытки обвинить Tehran";
-        assert_eq!(
-            by_script_and_function_words(russian),
-            Some(Language::Russian)
-        );
+        assert_eq!(cheap(russian), Some(Language::Russian));
         // One English word in a French sentence is not enough: whatlang decides.
         let french = "Le ministre a dit que the attaque contre les civils était inacceptable";
-        assert_eq!(by_script_and_function_words(french), None);
+        assert_eq!(cheap(french), None);
         assert_eq!(detect(french), Language::French);
         for other in [
             "Merkel trifft Putin in Moskau und spricht mit ihm über die Ukraine",
@@ -448,18 +471,24 @@ mod tests {
             "Regeringen har fordømt angrebet mod civile",
             "Il governo ha condannato the attacco",
         ] {
-            assert_eq!(by_script_and_function_words(other), None, "{other}");
+            assert_eq!(cheap(other), None, "{other}");
         }
-        assert_eq!(
-            by_script_and_function_words("Appeals court upholds block on Trump's travel ban"),
-            None
-        );
-        assert_eq!(
-            by_script_and_function_words("Trump to meet Putin in Helsinki"),
-            Some(Language::English)
-        );
-        // Too few words to count on: whatlang (and the script) decide.
-        assert_eq!(by_script_and_function_words("Go Hillary!"), None);
+        // ASCII letters alone and none of the other languages' commonest words: English, where
+        // whatlang alone would stem this tweet (SemEval-2016 val) as French.
+        let tweet = "@user @user 2 hours left, let's chip in $5, Nevada! #raisethenewPOTUS #SemST";
+        assert_eq!(by_whatlang(tweet), Language::French);
+        assert_eq!(cheap(tweet), Some(Language::English));
+        for english in [
+            "Appeals court upholds block on Trump's travel ban",
+            "Trump to meet Putin in Helsinki",
+            "Go Hillary! #SemST",
+        ] {
+            assert_eq!(cheap(english), Some(Language::English), "{english}");
+        }
+        // Short, with a word of another language or an accented letter: whatlang decides.
+        assert_eq!(cheap("Viva la revolucion"), None);
+        assert_eq!(cheap("Merci à Paris"), None);
+        assert_eq!(cheap("12345 !!!"), None);
     }
 
     #[test]
