@@ -1,7 +1,9 @@
 //! Snowball stemming through rust-stemmers, with the language as a saved, user-facing option.
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 use super::tokenize::{tokenize, Kind, Token};
 
@@ -147,199 +149,56 @@ pub(super) fn detect_in(text: &str, tokens: &[Token]) -> Language {
     by_script_and_function_words(text, tokens).unwrap_or_else(|| by_whatlang(text))
 }
 
-/// `word` lowercased into `buffer`, when it is ASCII and fits: the function words below are
-/// all short ASCII words.
-fn short_ascii_lowercase<'b>(word: &str, buffer: &'b mut [u8; 7]) -> Option<&'b [u8]> {
-    if word.len() > buffer.len() || !word.is_ascii() {
+/// Common English words that are rare in the other Latin-script languages Snowball stems (not
+/// "is", "in", "was", "for", "at", "a": Dutch, German, Scandinavian or Romance words too).
+const ENGLISH_FUNCTION_WORDS: [&str; 82] = [
+    "the", "and", "that", "with", "this", "which", "from", "have", "has", "had", "been", "were",
+    "would", "could", "should", "their", "they", "them", "said", "says", "will", "its", "but",
+    "not", "who", "what", "there", "than", "because", "his", "her", "him", "she", "he", "our",
+    "you", "your", "about", "after", "into", "out", "more", "when", "also", "just", "all", "some",
+    "can", "we", "my", "to", "of", "it", "be", "up", "one", "new", "how", "why", "being", "other",
+    "these", "those", "while", "where", "did", "does", "get", "got", "like", "only", "then", "now",
+    "even", "most", "many", "such", "very", "any", "each", "both", "if",
+];
+
+/// The commonest words of the other Latin-script languages Snowball stems, written in ASCII,
+/// that English text rarely has.
+const OTHER_LATIN_FUNCTION_WORDS: [&str; 84] = [
+    "de", "la", "le", "les", "des", "et", "est", "une", "du", "que", "qui", "pas", "pour", "dans",
+    "sur", "au", "der", "das", "und", "ist", "nicht", "ein", "eine", "zu", "mit", "von", "dem",
+    "auf", "sich", "auch", "el", "los", "las", "por", "una", "para", "del", "se", "il", "di", "che",
+    "non", "della", "sono", "um", "em", "da", "os", "het", "een", "en", "dat", "niet", "op", "te",
+    "zijn", "voor", "og", "det", "er", "som", "med", "har", "och", "att", "av", "ett", "ja", "ei",
+    "ole", "az", "es", "hogy", "nem", "egy", "si", "cu", "ca", "nu", "pe", "este", "bir", "bu",
+    "ile",
+];
+
+/// Whether a word is one of `ENGLISH_FUNCTION_WORDS` (`Some(true)`) or of
+/// `OTHER_LATIN_FUNCTION_WORDS` (`Some(false)`), in any case: one hash look-up of the word
+/// packed into an integer, since every statement asks it of every word.
+fn function_word_language(word: &str) -> Option<bool> {
+    static TABLE: OnceLock<FxHashMap<u64, bool>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let english = ENGLISH_FUNCTION_WORDS.iter().map(|w| (w, true));
+        let other = OTHER_LATIN_FUNCTION_WORDS.iter().map(|w| (w, false));
+        english
+            .chain(other)
+            .filter_map(|(w, is_english)| Some((packed_lowercase(w)?, is_english)))
+            .collect()
+    });
+    table.get(&packed_lowercase(word)?).copied()
+}
+
+/// An ASCII word of at most 8 bytes, lowercased, as the integer of its bytes (no word holds a
+/// zero byte, so the padding tells lengths apart).
+fn packed_lowercase(word: &str) -> Option<u64> {
+    if word.len() > 8 || !word.is_ascii() {
         return None;
     }
-    let lower = &mut buffer[..word.len()];
-    lower.copy_from_slice(word.as_bytes());
-    lower.make_ascii_lowercase();
-    Some(lower)
-}
-
-/// Whether `lower` (a lowercased word) is a common English word that is rare in the other
-/// Latin-script languages Snowball stems (not "is", "in", "was", "for", "at", "a": Dutch,
-/// German, Scandinavian or Romance words too).
-fn is_english_function_word(lower: &[u8]) -> bool {
-    matches!(
-        lower,
-        b"the"
-            | b"and"
-            | b"that"
-            | b"with"
-            | b"this"
-            | b"which"
-            | b"from"
-            | b"have"
-            | b"has"
-            | b"had"
-            | b"been"
-            | b"were"
-            | b"would"
-            | b"could"
-            | b"should"
-            | b"their"
-            | b"they"
-            | b"them"
-            | b"said"
-            | b"says"
-            | b"will"
-            | b"its"
-            | b"but"
-            | b"not"
-            | b"who"
-            | b"what"
-            | b"there"
-            | b"than"
-            | b"because"
-            | b"his"
-            | b"her"
-            | b"him"
-            | b"she"
-            | b"he"
-            | b"our"
-            | b"you"
-            | b"your"
-            | b"about"
-            | b"after"
-            | b"into"
-            | b"out"
-            | b"more"
-            | b"when"
-            | b"also"
-            | b"just"
-            | b"all"
-            | b"some"
-            | b"can"
-            | b"we"
-            | b"my"
-            | b"to"
-            | b"of"
-            | b"it"
-            | b"be"
-            | b"up"
-            | b"one"
-            | b"new"
-            | b"how"
-            | b"why"
-            | b"being"
-            | b"other"
-            | b"these"
-            | b"those"
-            | b"while"
-            | b"where"
-            | b"did"
-            | b"does"
-            | b"get"
-            | b"got"
-            | b"like"
-            | b"only"
-            | b"then"
-            | b"now"
-            | b"even"
-            | b"most"
-            | b"many"
-            | b"such"
-            | b"very"
-            | b"any"
-            | b"each"
-            | b"both"
-            | b"if"
-    )
-}
-
-/// Whether `lower` (a lowercased word) is among the commonest words of the other Latin-script
-/// languages Snowball stems, written in ASCII, that English text rarely has.
-fn is_other_latin_function_word(lower: &[u8]) -> bool {
-    matches!(
-        lower,
-        b"de"
-            | b"la"
-            | b"le"
-            | b"les"
-            | b"des"
-            | b"et"
-            | b"est"
-            | b"une"
-            | b"du"
-            | b"que"
-            | b"qui"
-            | b"pas"
-            | b"pour"
-            | b"dans"
-            | b"sur"
-            | b"au"
-            | b"der"
-            | b"das"
-            | b"und"
-            | b"ist"
-            | b"nicht"
-            | b"ein"
-            | b"eine"
-            | b"zu"
-            | b"mit"
-            | b"von"
-            | b"dem"
-            | b"auf"
-            | b"sich"
-            | b"auch"
-            | b"el"
-            | b"los"
-            | b"las"
-            | b"por"
-            | b"una"
-            | b"para"
-            | b"del"
-            | b"se"
-            | b"il"
-            | b"di"
-            | b"che"
-            | b"non"
-            | b"della"
-            | b"sono"
-            | b"um"
-            | b"em"
-            | b"da"
-            | b"os"
-            | b"het"
-            | b"een"
-            | b"en"
-            | b"dat"
-            | b"niet"
-            | b"op"
-            | b"te"
-            | b"zijn"
-            | b"voor"
-            | b"og"
-            | b"det"
-            | b"er"
-            | b"som"
-            | b"med"
-            | b"har"
-            | b"och"
-            | b"att"
-            | b"av"
-            | b"ett"
-            | b"ja"
-            | b"ei"
-            | b"ole"
-            | b"az"
-            | b"es"
-            | b"hogy"
-            | b"nem"
-            | b"egy"
-            | b"si"
-            | b"cu"
-            | b"ca"
-            | b"nu"
-            | b"pe"
-            | b"este"
-            | b"bir"
-            | b"bu"
-            | b"ile"
-    )
+    let mut bytes = [0u8; 8];
+    bytes[..word.len()].copy_from_slice(word.as_bytes());
+    bytes.make_ascii_lowercase();
+    Some(u64::from_le_bytes(bytes))
 }
 
 /// The cheap answer for the two languages the bundled model knows, `None` when it takes
@@ -355,7 +214,6 @@ fn is_other_latin_function_word(lower: &[u8]) -> bool {
 fn by_script_and_function_words(text: &str, tokens: &[Token]) -> Option<Language> {
     let (mut ascii, mut latin, mut cyrillic, mut other) = (0usize, 0usize, 0usize, 0usize);
     let (mut words, mut english, mut foreign) = (0usize, 0usize, 0usize);
-    let mut buffer = [0u8; 7];
     let all_ascii = text.is_ascii();
     for token in tokens {
         let word = &text[token.byte_start..token.byte_end];
@@ -379,9 +237,10 @@ fn by_script_and_function_words(text: &str, tokens: &[Token]) -> Option<Language
             }
         }
         if token.kind == Kind::Word {
-            if let Some(lower) = short_ascii_lowercase(word, &mut buffer) {
-                english += usize::from(is_english_function_word(lower));
-                foreign += usize::from(is_other_latin_function_word(lower));
+            match function_word_language(word) {
+                Some(true) => english += 1,
+                Some(false) => foreign += 1,
+                None => {}
             }
         }
     }
@@ -398,7 +257,6 @@ fn by_script_and_function_words(text: &str, tokens: &[Token]) -> Option<Language
 }
 
 fn by_whatlang(text: &str) -> Language {
-    use std::sync::OnceLock;
     use whatlang::{Detector, Script};
     static DETECTOR: OnceLock<Detector> = OnceLock::new();
     let detector =
@@ -489,6 +347,22 @@ mod tests {
         assert_eq!(cheap("Viva la revolucion"), None);
         assert_eq!(cheap("Merci à Paris"), None);
         assert_eq!(cheap("12345 !!!"), None);
+    }
+
+    #[test]
+    fn function_words_are_found_in_any_case_and_in_one_list_only() {
+        for word in ENGLISH_FUNCTION_WORDS {
+            assert_eq!(function_word_language(word), Some(true), "{word}");
+            assert!(!OTHER_LATIN_FUNCTION_WORDS.contains(&word), "{word}");
+        }
+        for word in OTHER_LATIN_FUNCTION_WORDS {
+            assert_eq!(function_word_language(word), Some(false), "{word}");
+        }
+        assert_eq!(function_word_language("The"), Some(true));
+        assert_eq!(function_word_language("UND"), Some(false));
+        for other in ["them'", "th", "thee", "becausee", "über", ""] {
+            assert_eq!(function_word_language(other), None, "{other}");
+        }
     }
 
     #[test]
