@@ -83,6 +83,7 @@ impl Analyzer {
         } = scratch;
         sorted_targets.refill(target_spans);
         sorted_others.refill(other_spans);
+        words.use_numbering(ids, vectors);
         tokenize_into(text, tokens);
         let language = match self.config.language {
             Language::Auto => stem::detect_in(text, tokens),

@@ -51,47 +51,65 @@ pub struct VectorRows<'a> {
 /// A word that has no vector.
 pub const NO_ROW: u32 = u32::MAX;
 
-/// A cached word: its stem, its facts, its stem's id in the last numbering asked for, and its
-/// row in the last vectors asked for.
+/// An id or row not asked for yet (ids and rows stay far below it).
+const NOT_ASKED: u32 = u32::MAX - 1;
+
+/// A cached word: its stem, its facts, its stem's id in the cache's numbering and its row in the
+/// cache's vectors, once asked for. Kept small (32 bytes): scoring looks a word up for every
+/// token, and the fewer cache lines the table spans, the fewer of those look-ups wait on memory.
 pub struct CachedWord {
     pub stem: Box<str>,
     pub facts: WordFacts,
-    /// (fingerprint of the numbering, id), once asked for.
-    id: Option<(u64, u32)>,
-    /// (fingerprint of the vectors, row), once asked for.
-    vector: Option<(u64, u32)>,
+    id: u32,
+    vector: u32,
 }
 
 impl CachedWord {
-    /// The raw word's row in `rows`' vectors, looked up the first time it is asked for there.
+    /// The raw word's row in `rows`' vectors, looked up the first time it is asked for.
     pub fn vector_row(&mut self, rows: &VectorRows, raw: &str) -> u32 {
-        match self.vector {
-            Some((fingerprint, row)) if fingerprint == rows.fingerprint => row,
-            _ => self.vector.insert((rows.fingerprint, (rows.row_of)(raw))).1,
+        if self.vector == NOT_ASKED {
+            self.vector = (rows.row_of)(raw);
         }
+        self.vector
     }
 
-    /// The stem's id in `ids`' numbering, computed the first time it is asked for there.
+    /// The stem's id in `ids`' numbering, computed the first time it is asked for.
     pub fn id(&mut self, ids: &TermIds) -> u32 {
-        match self.id {
-            Some((fingerprint, id)) if fingerprint == ids.fingerprint => id,
-            _ => self.id.insert((ids.fingerprint, (ids.id_of)(&self.stem))).1,
+        if self.id == NOT_ASKED {
+            self.id = (ids.id_of)(&self.stem);
         }
+        self.id
     }
 }
 
 /// Stems and facts of raw words seen with one `Scratch`, keyed by language tag + raw word: short
 /// words by `short_key`, longer ones (rare) by their text. Cleared when it grows past `LIMIT`,
-/// so that memory stays bounded on any input.
+/// so that memory stays bounded on any input. The ids and rows it holds are those of one
+/// numbering and one set of vectors (`use_numbering`).
 #[derive(Default)]
 pub struct WordCache {
     short: FxHashMap<u128, CachedWord>,
     long: FxHashMap<Box<str>, CachedWord>,
+    /// Fingerprints of the numbering and the vectors whose ids and rows the words hold.
+    numbering: (Option<u64>, Option<u64>),
 }
 
 const LIMIT: usize = 200_000;
 
 impl WordCache {
+    /// Makes the cached ids and rows those of `ids` and `vectors`: when either differs from the
+    /// last asked for (another model scoring with this cache), they are forgotten.
+    pub fn use_numbering(&mut self, ids: Option<&TermIds>, vectors: Option<&VectorRows>) {
+        let numbering = (ids.map(|i| i.fingerprint), vectors.map(|v| v.fingerprint));
+        if numbering != self.numbering {
+            self.numbering = numbering;
+            for word in self.short.values_mut().chain(self.long.values_mut()) {
+                word.id = NOT_ASKED;
+                word.vector = NOT_ASKED;
+            }
+        }
+    }
+
     /// The cached word `raw` in `language` (a tag): its stem computed by `stem` and its facts by
     /// `WordFacts::of(raw)` the first time.
     pub fn get(
@@ -110,8 +128,8 @@ impl WordCache {
             CachedWord {
                 stem: text.into(),
                 facts: WordFacts::of(raw),
-                id: None,
-                vector: None,
+                id: NOT_ASKED,
+                vector: NOT_ASKED,
             }
         };
         match short_key_of_bytes(language, raw.as_bytes()) {
@@ -121,5 +139,39 @@ impl WordCache {
                 self.long.entry(key.into()).or_insert_with(new)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cached_word_is_small() {
+        assert_eq!(std::mem::size_of::<CachedWord>(), 32);
+    }
+
+    #[test]
+    fn ids_and_rows_follow_the_numbering_asked_for() {
+        let first = |_: &str| 1;
+        let second = |_: &str| 2;
+        let ids = |fingerprint, id_of| TermIds { fingerprint, id_of };
+        let rows = |fingerprint, row_of| VectorRows { fingerprint, row_of };
+        let mut cache = WordCache::default();
+        let stem = |out: &mut String| out.push_str("war");
+        cache.use_numbering(Some(&ids(1, &first)), Some(&rows(1, &first)));
+        let word = cache.get(0, "wars", stem);
+        assert_eq!(word.id(&ids(1, &first)), 1);
+        assert_eq!(word.vector_row(&rows(1, &first), "wars"), 1);
+        // The same numbering: memoized, not asked again.
+        cache.use_numbering(Some(&ids(1, &second)), Some(&rows(1, &second)));
+        let word = cache.get(0, "wars", stem);
+        assert_eq!(word.id(&ids(1, &second)), 1);
+        assert_eq!(word.vector_row(&rows(1, &second), "wars"), 1);
+        // Another numbering and other vectors: asked again.
+        cache.use_numbering(Some(&ids(2, &second)), Some(&rows(2, &second)));
+        let word = cache.get(0, "wars", stem);
+        assert_eq!(word.id(&ids(2, &second)), 2);
+        assert_eq!(word.vector_row(&rows(2, &second), "wars"), 2);
     }
 }
