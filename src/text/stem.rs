@@ -212,9 +212,12 @@ fn packed_lowercase(word: &str) -> Option<u64> {
 ///   accented letter, while whatlang, on a short English headline without function words,
 ///   often answers Danish or Dutch, and the statement would be stemmed in that language.
 fn by_script_and_function_words(text: &str, tokens: &[Token]) -> Option<Language> {
+    let all_ascii = text.is_ascii();
+    if all_ascii && ascii_english(text, tokens) {
+        return Some(Language::English);
+    }
     let (mut ascii, mut latin, mut cyrillic, mut other) = (0usize, 0usize, 0usize, 0usize);
     let (mut words, mut english, mut foreign) = (0usize, 0usize, 0usize);
-    let all_ascii = text.is_ascii();
     for token in tokens {
         let word = &text[token.byte_start..token.byte_end];
         let word = match token.kind {
@@ -255,6 +258,41 @@ fn by_script_and_function_words(text: &str, tokens: &[Token]) -> Option<Language
         None
     }
 }
+
+/// The common case of `by_script_and_function_words`, sooner: whether an ASCII statement has a
+/// word (or hashtag) and none of `OTHER_LATIN_FUNCTION_WORDS`, which are all short.
+fn ascii_english(text: &str, tokens: &[Token]) -> bool {
+    let mut has_word = false;
+    for token in tokens {
+        match token.kind {
+            Kind::Word => {
+                let word = &text[token.byte_start..token.byte_end];
+                if word.len() <= LONGEST_OTHER_LATIN_FUNCTION_WORD
+                    && function_word_language(word) == Some(false)
+                {
+                    return false;
+                }
+                has_word = true;
+            }
+            Kind::Hashtag => has_word = true,
+            _ => {}
+        }
+    }
+    has_word
+}
+
+/// The length of the longest of `OTHER_LATIN_FUNCTION_WORDS`, in bytes.
+const LONGEST_OTHER_LATIN_FUNCTION_WORD: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < OTHER_LATIN_FUNCTION_WORDS.len() {
+        if OTHER_LATIN_FUNCTION_WORDS[i].len() > longest {
+            longest = OTHER_LATIN_FUNCTION_WORDS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
 
 fn by_whatlang(text: &str) -> Language {
     use whatlang::{Detector, Script};
