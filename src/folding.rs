@@ -39,6 +39,21 @@ pub fn fold_into(text: &str, out: &mut String) {
     }
 }
 
+/// `f` of the folded `text`, without allocating when the text is short plain ASCII (a party's
+/// name, asked for on every scored row).
+pub fn with_folded<T>(text: &str, f: impl FnOnce(&str) -> T) -> T {
+    let mut buffer = [0u8; 64];
+    if text.len() <= buffer.len() && is_plain_ascii(text) {
+        let folded = &mut buffer[..text.len()];
+        folded.copy_from_slice(text.as_bytes());
+        folded.make_ascii_lowercase();
+        if let Ok(folded) = std::str::from_utf8(folded) {
+            return f(folded);
+        }
+    }
+    f(&fold(text))
+}
+
 /// ASCII without a backtick: folding it is ASCII lowercasing (one pass, no search call).
 fn is_plain_ascii(text: &str) -> bool {
     text.bytes().all(|b| b.is_ascii() && b != b'`')

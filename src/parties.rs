@@ -254,7 +254,7 @@ impl Registry {
     /// The index of the party `name` stands for (a hash look-up of the folded name; scoring
     /// asks once or twice per row, which costs little beside analyzing the statement).
     fn party_index(&self, name: &str) -> Option<usize> {
-        self.by_alias.get(fold(name.trim()).as_str()).copied()
+        crate::folding::with_folded(name.trim(), |folded| self.by_alias.get(folded).copied())
     }
 
     /// The canonical name for a target: the party's name if registered, else the name as given.

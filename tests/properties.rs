@@ -432,6 +432,14 @@ proptest! {
         check_spans(&others, chars, "spans with given spans (others)")?;
         let _ = stance::folding::find_words(&text, &target);
     }
+
+    #[test]
+    fn folding_in_place_equals_folding_into_a_string(text in text(), target in target()) {
+        for t in [text.as_str(), target.as_str()] {
+            let folded = stance::folding::with_folded(t, str::to_string);
+            prop_assert_eq!(folded, stance::folding::fold(t));
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

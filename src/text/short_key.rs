@@ -14,11 +14,12 @@ pub fn short_key_of_bytes(tag: u8, bytes: &[u8]) -> Option<u128> {
     if bytes.len() > MAX_LEN {
         return None;
     }
-    let mut key = [0u8; 16];
-    key[..bytes.len()].copy_from_slice(bytes);
-    key[14] = tag;
-    key[15] = bytes.len() as u8;
-    Some(u128::from_le_bytes(key))
+    // Shifted in byte by byte: a copy into an array would call memcpy for these few bytes.
+    let text = bytes
+        .iter()
+        .enumerate()
+        .fold(0, |key, (i, &b)| key | u128::from(b) << (8 * i));
+    Some(text | u128::from(tag) << 112 | (bytes.len() as u128) << 120)
 }
 
 #[cfg(test)]

@@ -166,11 +166,11 @@ const ENGLISH_FUNCTION_WORDS: [&str; 82] = [
 const OTHER_LATIN_FUNCTION_WORDS: [&str; 84] = [
     "de", "la", "le", "les", "des", "et", "est", "une", "du", "que", "qui", "pas", "pour", "dans",
     "sur", "au", "der", "das", "und", "ist", "nicht", "ein", "eine", "zu", "mit", "von", "dem",
-    "auf", "sich", "auch", "el", "los", "las", "por", "una", "para", "del", "se", "il", "di", "che",
-    "non", "della", "sono", "um", "em", "da", "os", "het", "een", "en", "dat", "niet", "op", "te",
-    "zijn", "voor", "og", "det", "er", "som", "med", "har", "och", "att", "av", "ett", "ja", "ei",
-    "ole", "az", "es", "hogy", "nem", "egy", "si", "cu", "ca", "nu", "pe", "este", "bir", "bu",
-    "ile",
+    "auf", "sich", "auch", "el", "los", "las", "por", "una", "para", "del", "se", "il", "di",
+    "che", "non", "della", "sono", "um", "em", "da", "os", "het", "een", "en", "dat", "niet", "op",
+    "te", "zijn", "voor", "og", "det", "er", "som", "med", "har", "och", "att", "av", "ett", "ja",
+    "ei", "ole", "az", "es", "hogy", "nem", "egy", "si", "cu", "ca", "nu", "pe", "este", "bir",
+    "bu", "ile",
 ];
 
 /// Whether a word is one of `ENGLISH_FUNCTION_WORDS` (`Some(true)`) or of
@@ -195,10 +195,11 @@ fn packed_lowercase(word: &str) -> Option<u64> {
     if word.len() > 8 || !word.is_ascii() {
         return None;
     }
-    let mut bytes = [0u8; 8];
-    bytes[..word.len()].copy_from_slice(word.as_bytes());
-    bytes.make_ascii_lowercase();
-    Some(u64::from_le_bytes(bytes))
+    // Shifted in byte by byte: a copy into an array would call memcpy for these few bytes.
+    let packed = word.bytes().enumerate().fold(0, |packed, (i, b)| {
+        packed | u64::from(b.to_ascii_lowercase()) << (8 * i)
+    });
+    Some(packed)
 }
 
 /// The cheap answer for the two languages the bundled model knows, `None` when it takes

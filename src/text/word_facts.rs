@@ -156,7 +156,10 @@ mod tests {
         let first = |_: &str| 1;
         let second = |_: &str| 2;
         let ids = |fingerprint, id_of| TermIds { fingerprint, id_of };
-        let rows = |fingerprint, row_of| VectorRows { fingerprint, row_of };
+        let rows = |fingerprint, row_of| VectorRows {
+            fingerprint,
+            row_of,
+        };
         let mut cache = WordCache::default();
         let stem = |out: &mut String| out.push_str("war");
         cache.use_numbering(Some(&ids(1, &first)), Some(&rows(1, &first)));
