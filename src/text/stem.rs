@@ -136,10 +136,11 @@ const STEMMED: [(whatlang::Lang, Language); 18] = [
     (whatlang::Lang::Tur, Language::Turkish),
 ];
 
-/// The language a statement is stemmed in under `--language auto`: whatlang's answer among the
-/// languages Snowball stems, when it is sure of it; otherwise the usual language of the
-/// statement's script (Latin: English, Cyrillic: Russian), since a short headline or tweet is
-/// too little text to tell English from Danish. `None` (no stemming) for any other script.
+/// The language a statement is stemmed in under `--language auto`: the cheap rules of
+/// `by_script_and_function_words` first; else whatlang's answer among the languages Snowball
+/// stems, when it is sure of it; else the usual language of the statement's script (Latin:
+/// English, Cyrillic: Russian), since a short headline or tweet is too little text to tell
+/// English from Danish. `None` (no stemming) for any other script.
 pub fn detect(text: &str) -> Language {
     detect_in(text, &tokenize(text))
 }
