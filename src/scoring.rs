@@ -165,11 +165,9 @@ pub fn score_example<'a>(
                 .collect(),
             None => target_mentions(registry, text, target),
         };
-        // The mentions just found are the target's spans: the scorer need not find them again.
-        let spans: Vec<(usize, usize)> = match example.spans.as_deref() {
-            Some(spans) => spans.to_vec(),
-            None => mentions.iter().map(|m| (m.start, m.end)).collect(),
-        };
+        // The mentions (given or just found) are the target's spans: the scorer need not find
+        // them again.
+        let spans: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
         return emit(&row(Some(target), Some(&spans), mentions));
     }
     // No target named: every registered party the statement mentions, in order of first mention.
