@@ -222,6 +222,7 @@ impl Analyzer {
                     let folded = crate::folding::fold(current.raw);
                     let ending = folded.strip_prefix(&*word.stem).unwrap_or("");
                     terms.push_target_word(&format!("-{ending}"));
+                    terms.push_target_word(russian_shape(current.raw));
                 }
             }
         }
@@ -283,6 +284,25 @@ impl Analyzer {
             false,
         );
         terms.push_id(ids, word);
+    }
+}
+
+/// The letter case of a Russian mention's word, as a target word: Russian capitalizes proper
+/// names alone, so a lowercase mention is a profession, a nationality or a group ("тренер",
+/// "кубинских"), one in capitals an acronym ("США", "ФСБ"), and each kind has its own prior
+/// that the word alone teaches only for the words training saw.
+fn russian_shape(raw: &str) -> &'static str {
+    let mut chars = raw.chars();
+    match chars.next() {
+        Some(first) if first.is_uppercase() => {
+            let mut rest = chars.peekable();
+            if rest.peek().is_some() && rest.all(|c| !c.is_lowercase()) {
+                "^upper"
+            } else {
+                "^capital"
+            }
+        }
+        _ => "^lower",
     }
 }
 

@@ -293,7 +293,7 @@ fn lexicon_side_features(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::AnalyzerConfig;
+    use crate::text::{AnalyzerConfig, Language};
 
     #[test]
     fn ngrams_up_to_the_configured_length() {
@@ -467,6 +467,24 @@ mod tests {
         assert!(marked(&off.features(text, &[(0, 15)], &[]), "M:").is_empty());
         let plain = Analyzer::new(AnalyzerConfig::plain());
         assert!(marked(&plain.features(text, &[(0, 15)], &[]), "M:").is_empty());
+    }
+
+    #[test]
+    fn a_russian_mention_says_its_case_ending_and_its_letter_case() {
+        let analyzer = Analyzer::new(AnalyzerConfig {
+            language: Language::Russian,
+            ..AnalyzerConfig::default()
+        });
+        let text = "США обвинили Москву, а тренер спортсмена промолчал";
+        // Spans in code points: "США" 0..3, "Москву" 13..19, "спортсмена" 30..40.
+        let toward = |span| marked(&analyzer.features(text, &[span], &[]), "M:");
+        assert_eq!(toward((13, 19)), ["M:москв", "M:-у", "M:^capital"]);
+        assert_eq!(toward((0, 3)), ["M:сша", "M:-", "M:^upper"]);
+        assert_eq!(toward((30, 40)), ["M:спортсм", "M:-ена", "M:^lower"]);
+        // English mentions get neither: English capitalizes more than names.
+        let english = Analyzer::new(AnalyzerConfig::default());
+        let features = english.features("The coach praised Moscow", &[(4, 9)], &[]);
+        assert_eq!(marked(&features, "M:"), ["M:coach"]);
     }
 
     #[test]
