@@ -958,7 +958,7 @@ fn cv_can_choose_class_balancing_and_says_what_it_chose() {
 }
 
 #[test]
-fn selection_tries_the_bundled_vectors_off_and_on_unless_they_are_given() {
+fn selection_tries_the_bundled_vectors_off_and_on_unless_given_or_the_text_is_not_english() {
     let dir = tempfile::tempdir().unwrap();
     let names = |extra: &[&str]| {
         let mut args = vec![
@@ -978,16 +978,26 @@ fn selection_tries_the_bundled_vectors_off_and_on_unless_they_are_given() {
         let model = train_mini(dir.path(), &args);
         let r = run(stance().args(["inspect", "--json", "--model"]).arg(&model));
         let info: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-        cv_row_names(&info["metadata"])
+        let pooled = &info["metadata"]["options"]["vectors"];
+        (cv_row_names(&info["metadata"]), !pooled.is_null())
     };
-    assert_eq!(names(&[]), ["words, no vectors", "words, vectors 1"]);
+    assert_eq!(
+        names(&[]),
+        (
+            vec!["words, no vectors".into(), "words, vectors 1".into()],
+            true
+        )
+    );
+    // The bundled vectors are English: statements stemmed in another language train without
+    // them, and with nothing else to choose, selection has no candidate to judge.
+    assert_eq!(names(&["--language", "russian"]), (Vec::new(), false));
     // Given, they are fixed: nothing is left to choose.
     for given in [
         &["--vector-weight", "1"][..],
         &["--vector-weight", "0.5"],
         &["--vectors", "none"],
     ] {
-        assert_eq!(names(given), Vec::<String>::new(), "{given:?}");
+        assert_eq!(names(given).0, Vec::<String>::new(), "{given:?}");
     }
 }
 

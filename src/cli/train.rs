@@ -8,7 +8,7 @@ use crate::cv::{self, FeatureSet, Grid, Metric};
 use crate::data::{Example, Format};
 use crate::model::{TrainOptions, TrainingFile};
 use crate::pooling::PoolingOptions;
-use crate::text::{AnalyzerConfig, Language};
+use crate::text::{stem, AnalyzerConfig, Language};
 use crate::train::balancing_repeats_rows;
 use crate::vectors::{self, WordVectors};
 use crate::{model_file, train, Error, Result};
@@ -114,7 +114,8 @@ pub struct TrainArgs {
     /// Pretrained word vectors pooled around the target (left and right context, the mention,
     /// the statement): the project's vectors file or the text format of GloVe, word2vec and
     /// fastText `.vec` files (`word v1 … vd` per line, an optional `count dim` header). Default:
-    /// the bundled GloVe 6B 50d vectors for English (and `--language none`); `none`: no vectors.
+    /// the bundled GloVe 6B 50d vectors for English (and `--language none`; selection leaves
+    /// them off when most statements are in another language); `none`: no vectors.
     #[arg(long, value_name = "FILE|none")]
     vectors: Option<String>,
     /// Words of the vectors file the model keeps (the file's first, i.e. most frequent, words).
@@ -401,7 +402,12 @@ fn selection_grid(
         metric: args.metric,
         seed: args.seed,
         l2: candidates(args.l2, &args.cv_l2, &[10.0, 3.0, 1.0, 0.3, 0.1]),
-        features: feature_grid(base, &chars, &args.cv_language, &vector_weights(args, base))?,
+        features: feature_grid(
+            base,
+            &chars,
+            &args.cv_language,
+            &vector_weights(args, base, examples),
+        )?,
         min_target_rows: thresholds,
         balance: candidates(
             args.balance.map(|b| b == Switch::On),
@@ -436,14 +442,38 @@ fn selection_grid(
 /// the bundled vectors and neither they nor their weight were chosen on the command line, the
 /// vectors off and on (they gain 1 to 4 points of macro-F1 on NewsMTSC's news, and nothing on
 /// SemEval's tweets, which rarely name their target); else the base pooling alone (empty).
-fn vector_weights(args: &TrainArgs, base: &TrainOptions) -> Vec<String> {
+fn vector_weights(args: &TrainArgs, base: &TrainOptions, examples: &[Example]) -> Vec<String> {
     if !args.cv_vector_weight.is_empty() {
         return args.cv_vector_weight.clone();
     }
     let automatic = args.vectors.is_none() && args.vector_weight.is_none();
     match base.vectors {
+        Some(_) if automatic && !mostly_english(examples, base.analyzer.language) => {
+            vec!["off".into()]
+        }
         Some(pooling) if automatic => vec!["off".into(), pooling.weight.to_string()],
         _ => Vec::new(),
+    }
+}
+
+/// Whether the bundled vectors, which are English, are worth a candidate: the statements are
+/// stemmed as English, or not stemmed, or at least half of them are detected English under
+/// `--language auto`. On Russian news they find almost no word, and trying them doubled the
+/// fits of selection for nothing.
+fn mostly_english(examples: &[Example], language: Language) -> bool {
+    match language {
+        Language::English | Language::None => true,
+        Language::Auto => {
+            let mut texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+            texts.sort_unstable();
+            texts.dedup();
+            let english = texts
+                .iter()
+                .filter(|t| stem::detect(t) == Language::English)
+                .count();
+            2 * english >= texts.len()
+        }
+        _ => false,
     }
 }
 
