@@ -441,7 +441,8 @@ fn selection_grid(
 /// The vector weights selection tries: `--cv-vector-weight` as given; else, when training uses
 /// the bundled vectors and neither they nor their weight were chosen on the command line, the
 /// vectors off and on (they gain 1 to 4 points of macro-F1 on NewsMTSC's news, and nothing on
-/// SemEval's tweets, which rarely name their target); else the base pooling alone (empty).
+/// SemEval's tweets, which rarely name their target), or off alone when the statements are
+/// not `mostly_english`; else the base pooling alone (empty).
 fn vector_weights(args: &TrainArgs, base: &TrainOptions, examples: &[Example]) -> Vec<String> {
     if !args.cv_vector_weight.is_empty() {
         return args.cv_vector_weight.clone();
