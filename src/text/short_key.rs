@@ -14,12 +14,16 @@ pub fn short_key_of_bytes(tag: u8, bytes: &[u8]) -> Option<u128> {
     if bytes.len() > MAX_LEN {
         return None;
     }
-    // Shifted in byte by byte: a copy into an array would call memcpy for these few bytes.
-    let text = bytes
-        .iter()
-        .enumerate()
-        .fold(0, |key, (i, &b)| key | u128::from(b) << (8 * i));
+    let text = packed(bytes.iter().copied());
     Some(text | u128::from(tag) << 112 | (bytes.len() as u128) << 120)
+}
+
+/// Up to 16 bytes as one integer, the first in the lowest byte. Shifted in byte by byte: a copy
+/// into an array would call memcpy for these few bytes.
+pub fn packed(bytes: impl Iterator<Item = u8>) -> u128 {
+    bytes
+        .enumerate()
+        .fold(0, |key, (i, b)| key | u128::from(b) << (8 * i))
 }
 
 #[cfg(test)]

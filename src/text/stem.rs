@@ -196,11 +196,8 @@ fn packed_lowercase(word: &str) -> Option<u64> {
     if word.len() > 8 || !word.is_ascii() {
         return None;
     }
-    // Shifted in byte by byte: a copy into an array would call memcpy for these few bytes.
-    let packed = word.bytes().enumerate().fold(0, |packed, (i, b)| {
-        packed | u64::from(b.to_ascii_lowercase()) << (8 * i)
-    });
-    Some(packed)
+    // At most 8 bytes: the packed integer fits in 64 bits.
+    Some(super::short_key::packed(word.bytes().map(|b| b.to_ascii_lowercase())) as u64)
 }
 
 /// The cheap answer for the two languages the bundled model knows, `None` when it takes
