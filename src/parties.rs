@@ -53,6 +53,8 @@ pub struct Registry {
     owner: Vec<(usize, bool)>,
     /// Each alias as written in the registry, in the matcher's order.
     alias_names: Vec<String>,
+    /// Tells registries' aliases apart, for the matches a `SpanScratch` keeps.
+    fingerprint: u64,
 }
 
 /// `Registry::spans_into`'s working buffers, owned by the caller and reused from statement to
@@ -60,6 +62,9 @@ pub struct Registry {
 #[derive(Default)]
 pub struct SpanScratch {
     found: Vec<Found>,
+    /// The registry (fingerprint) and the statement that `found` holds the aliases of: the
+    /// rows of one statement toward several targets walk its text once.
+    found_in: Option<(u64, String)>,
     sorted_targets: SortedSpans,
 }
 
@@ -235,6 +240,7 @@ impl Registry {
         }
         Ok(Registry {
             matcher: AliasMatcher::new(&patterns).map_err(|m| (m, String::new()))?,
+            fingerprint: crate::io::fingerprint(&patterns),
             alias_names: patterns.iter().map(|(alias, _)| alias.clone()).collect(),
             owner,
             parties,
@@ -345,9 +351,19 @@ impl Registry {
         let party = self.party_index(target);
         let SpanScratch {
             found,
+            found_in,
             sorted_targets,
         } = scratch;
-        self.matcher.find_into(text, found);
+        let known = found_in.as_ref().is_some_and(|(registry, statement)| {
+            *registry == self.fingerprint && statement == text
+        });
+        if !known {
+            self.matcher.find_into(text, found);
+            let (registry, statement) = found_in.get_or_insert_with(Default::default);
+            *registry = self.fingerprint;
+            statement.clear();
+            statement.push_str(text);
+        }
         let party_of = |f: &Found| self.owner[f.alias].0;
         match given {
             Some(spans) => target_spans.extend_from_slice(spans),

@@ -98,3 +98,36 @@ fn scoring_explaining_and_the_training_row_agree() {
         assert!((explanation.intercept + sum - explanation.logit).abs() < 1e-4);
     }
 }
+
+#[test]
+fn one_state_scores_a_statement_toward_each_party_as_fresh_states_do() {
+    // Rows of one statement toward several parties reuse its tokens, language and alias
+    // matches; a different statement in between, or a Russian one, must not be mistaken for it.
+    let scorer = default_scorer();
+    let lavrov = "Lavrov said attempts to blame Tehran were provocative and accused Washington \
+                  of prolonging the war";
+    let russian = "США обвинили Москву в затягивании войны";
+    let rows = [
+        (lavrov, "Iran"),
+        (lavrov, "United States"),
+        (lavrov, "Russia"),
+        (russian, "United States"),
+        (russian, "Russia"),
+        (lavrov, "United States"),
+        ("Egypt did not condemn Israel's strike", "Israel"),
+        (lavrov, "Iran"),
+    ];
+    let state = &mut ScoreState::default();
+    for (text, target) in rows {
+        let shared = scorer.predict_with(state, text, target, None);
+        let fresh = scorer.predict(text, target, None);
+        assert_eq!(shared, fresh, "{target}: {text}");
+    }
+    let iran = scorer.predict(lavrov, "Iran", None);
+    let us = scorer.predict(lavrov, "United States", None);
+    assert_ne!(iran.stance, us.stance);
+    assert_eq!(
+        scorer.predict(russian, "Russia", None).language,
+        Language::Russian
+    );
+}

@@ -371,3 +371,40 @@ fn unregistered_targets_are_found_by_their_own_words() {
         );
     }
 }
+
+#[test]
+fn one_span_scratch_serves_any_statement_target_and_registry() {
+    // The scratch keeps the last statement's alias matches; a new statement or another
+    // registry's aliases must be matched afresh.
+    let default = Registry::default_registry();
+    let small = Registry::from_toml(
+        "[[party]]\nname = \"Atlantis\"\naliases = [\"Tehran\"]\n",
+        "small.toml",
+    )
+    .unwrap();
+    let (a, b) = (
+        "Moscow accused Tehran and Washington of lying",
+        "Washington praised Kyiv",
+    );
+    let asks = [
+        (&default, a, "Iran"),
+        (&default, a, "Russia"),
+        (&default, b, "Ukraine"),
+        (&small, a, "Atlantis"),
+        (&default, a, "United States"),
+        (&small, b, "Atlantis"),
+        (&default, a, "Iran"),
+    ];
+    let scratch = &mut SpanScratch::default();
+    let (mut target, mut others) = (Vec::new(), Vec::new());
+    for (registry, text, party) in asks {
+        registry.spans_into(text, party, None, (&mut target, &mut others), scratch);
+        assert_eq!(
+            (target.clone(), others.clone()),
+            registry.spans(text, party, None),
+            "{party}: {text}"
+        );
+    }
+    // The small registry's own alias, not Iran's, as a check that both were asked.
+    assert_eq!(small.target_spans(a, "Atlantis"), vec![(15, 21)]);
+}

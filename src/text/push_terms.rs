@@ -78,15 +78,22 @@ impl Analyzer {
             words,
             word,
             tokens,
+            tokenized,
+            detected,
             spans: (sorted_targets, sorted_others),
             ..
         } = scratch;
         sorted_targets.refill(target_spans);
         sorted_others.refill(other_spans);
         words.use_numbering(ids, vectors);
-        tokenize_into(text, tokens);
+        if tokenized != text {
+            tokenize_into(text, tokens);
+            tokenized.clear();
+            tokenized.push_str(text);
+            *detected = None;
+        }
         let language = match self.config.language {
-            Language::Auto => stem::detect_in(text, tokens),
+            Language::Auto => *detected.get_or_insert_with(|| stem::detect_in(text, tokens)),
             language => language,
         };
         terms.set_language(language);

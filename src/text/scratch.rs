@@ -3,6 +3,7 @@
 //! of its own.
 
 use super::roles;
+use super::stem::Language;
 use super::tokenize::Token;
 use super::word_facts::WordCache;
 use crate::folding::SortedSpans;
@@ -15,6 +16,10 @@ pub struct Scratch {
     /// A word being normalized before stemming.
     pub(super) word: String,
     pub(super) tokens: Vec<Token>,
+    /// The statement `tokens` are of, and its language once detected: the rows of one
+    /// statement toward several targets tokenize it and detect its language once.
+    pub(super) tokenized: String,
+    pub(super) detected: Option<Language>,
     /// The target's and the other parties' mentions, sorted.
     pub(super) spans: (SortedSpans, SortedSpans),
     pub(super) features: FeatureScratch,
