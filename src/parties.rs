@@ -61,11 +61,17 @@ pub struct Registry {
 /// statement (a scorer keeps one per worker).
 #[derive(Default)]
 pub struct SpanScratch {
-    found: Vec<Found>,
-    /// The registry (fingerprint) and the statement that `found` holds the aliases of: the
-    /// rows of one statement toward several targets walk its text once.
-    found_in: Option<(u64, String)>,
+    matches: Matches,
     sorted_targets: SortedSpans,
+}
+
+/// The alias matches of the last statement walked, with the registry (fingerprint) and the
+/// statement they are of: the rows of one statement toward several targets, and the mentions
+/// a scorer reports beside them, walk its text once.
+#[derive(Default)]
+struct Matches {
+    found: Vec<Found>,
+    of: Option<(u64, String)>,
 }
 
 fn is_acronym(alias: &str) -> bool {
@@ -290,9 +296,17 @@ impl Registry {
 
     /// `mentions`, each with the alias (as the registry writes it) that matched.
     pub fn mentions_with_aliases(&self, text: &str) -> Vec<(Mention, &str)> {
-        self.matcher
-            .find(text)
-            .into_iter()
+        self.mentions_with_aliases_in(text, &mut SpanScratch::default())
+    }
+
+    /// `mentions_with_aliases`, walking the text only when `scratch` has not just walked it.
+    pub fn mentions_with_aliases_in(
+        &self,
+        text: &str,
+        scratch: &mut SpanScratch,
+    ) -> Vec<(Mention, &str)> {
+        self.matches(text, &mut scratch.matches)
+            .iter()
             .map(|found| {
                 let (party, ambiguous) = self.owner[found.alias];
                 let mention = Mention {
@@ -304,6 +318,21 @@ impl Registry {
                 (mention, self.alias_names[found.alias].as_str())
             })
             .collect()
+    }
+
+    /// The aliases found in `text`, kept in `matches` for the next ask about the same text.
+    fn matches<'m>(&self, text: &str, matches: &'m mut Matches) -> &'m [Found] {
+        let known = matches.of.as_ref().is_some_and(|(registry, statement)| {
+            *registry == self.fingerprint && statement == text
+        });
+        if !known {
+            self.matcher.find_into(text, &mut matches.found);
+            let (registry, statement) = matches.of.get_or_insert_with(Default::default);
+            *registry = self.fingerprint;
+            statement.clear();
+            statement.push_str(text);
+        }
+        &matches.found
     }
 
     /// The alias of `party` that `matched` (text found in a statement) spells, in any case.
@@ -350,20 +379,10 @@ impl Registry {
         others.clear();
         let party = self.party_index(target);
         let SpanScratch {
-            found,
-            found_in,
+            matches,
             sorted_targets,
         } = scratch;
-        let known = found_in.as_ref().is_some_and(|(registry, statement)| {
-            *registry == self.fingerprint && statement == text
-        });
-        if !known {
-            self.matcher.find_into(text, found);
-            let (registry, statement) = found_in.get_or_insert_with(Default::default);
-            *registry = self.fingerprint;
-            statement.clear();
-            statement.push_str(text);
-        }
+        let found = self.matches(text, matches);
         let party_of = |f: &Found| self.owner[f.alias].0;
         match given {
             Some(spans) => target_spans.extend_from_slice(spans),

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::data::{Example, Stance};
 use crate::model::{Explanation, ScoreState, Scorer};
+use crate::parties::SpanScratch;
 use crate::text::Language;
 
 /// How each statement is turned into rows.
@@ -108,9 +109,10 @@ pub fn score_example<'a>(
     options: &RowOptions<'a>,
     mut emit: impl FnMut(&ScoreRow<'a>),
 ) {
-    let mut row = |target: Option<&'a str>,
-                   spans: Option<&[(usize, usize)]>,
-                   mentions: Vec<MentionSpan<'a>>| {
+    let row = |state: &mut ScoreState,
+               target: Option<&'a str>,
+               spans: Option<&[(usize, usize)]>,
+               mentions: Vec<MentionSpan<'a>>| {
         let mut row = ScoreRow::unscored(
             example.id.as_deref(),
             &example.text,
@@ -163,15 +165,15 @@ pub fn score_example<'a>(
                     }
                 })
                 .collect(),
-            None => target_mentions(registry, text, target),
+            None => target_mentions(registry, text, target, state.span_scratch()),
         };
         // The mentions (given or just found) are the target's spans: the scorer need not find
         // them again.
         let spans: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
-        return emit(&row(Some(target), Some(&spans), mentions));
+        return emit(&row(state, Some(target), Some(&spans), mentions));
     }
     // No target named: every registered party the statement mentions, in order of first mention.
-    let mentions = registry.mentions_with_aliases(text);
+    let mentions = registry.mentions_with_aliases_in(text, state.span_scratch());
     let mut parties: Vec<usize> = Vec::new();
     for (m, _) in &mentions {
         if !parties.contains(&m.party) {
@@ -179,7 +181,7 @@ pub fn score_example<'a>(
         }
     }
     if parties.is_empty() {
-        return emit(&row(None, None, Vec::new()));
+        return emit(&row(state, None, None, Vec::new()));
     }
     for party in parties {
         let own: Vec<MentionSpan<'a>> = mentions
@@ -193,6 +195,7 @@ pub fn score_example<'a>(
             .collect();
         let spans: Vec<(usize, usize)> = own.iter().map(|m| (m.start, m.end)).collect();
         emit(&row(
+            state,
             Some(&registry.parties()[party].name),
             Some(&spans),
             own,
@@ -201,14 +204,16 @@ pub fn score_example<'a>(
 }
 
 /// The mentions of `target` in `text`: a registered party's aliases, or the target's own words.
+/// `scratch` keeps the statement's alias matches for the scorer's next ask.
 pub fn target_mentions<'a>(
     registry: &'a crate::parties::Registry,
     text: &str,
     target: &'a str,
+    scratch: &mut SpanScratch,
 ) -> Vec<MentionSpan<'a>> {
     match registry.resolve(target) {
         Some(party) => registry
-            .mentions_with_aliases(text)
+            .mentions_with_aliases_in(text, scratch)
             .into_iter()
             .filter(|(m, _)| registry.parties()[m.party].name == party.name)
             .map(|(m, alias)| MentionSpan {

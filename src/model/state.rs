@@ -24,6 +24,14 @@ pub struct ScoreState {
     pub(super) spans: SpanBuffers,
 }
 
+impl ScoreState {
+    /// The buffers that find parties' mentions, which keep the last statement's alias matches:
+    /// finding the mentions a row reports with this state spares the scorer the walk.
+    pub fn span_scratch(&mut self) -> &mut SpanScratch {
+        &mut self.spans.scratch
+    }
+}
+
 /// The spans of the target and of the other parties in a statement, and the registry's
 /// buffers for finding them (`Registry::spans_into`).
 #[derive(Default)]
