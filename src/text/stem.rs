@@ -5,6 +5,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
+use super::short_key;
 use super::tokenize::{tokenize, Kind, Token};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,7 +198,9 @@ fn packed_lowercase(word: &str) -> Option<u64> {
         return None;
     }
     // At most 8 bytes: the packed integer fits in 64 bits.
-    Some(super::short_key::packed(word.bytes().map(|b| b.to_ascii_lowercase())) as u64)
+    Some(short_key::ascii_lowercase(
+        short_key::packed(word.as_bytes()) as u64,
+    ))
 }
 
 /// The cheap answer for the two languages the bundled model knows, `None` when it takes
