@@ -49,7 +49,7 @@ pub fn ascii_lowercase(packed: u64) -> u64 {
     // from 'A' up, that of `past_z` from '[' up.
     let from_a = packed + ONES * (0x80 - u64::from(b'A'));
     let past_z = packed + ONES * (0x80 - u64::from(b'Z') - 1);
-    packed | (from_a & !past_z & ONES * 0x80) >> 2
+    packed | (from_a & !past_z & (ONES * 0x80)) >> 2
 }
 
 #[cfg(test)]
