@@ -179,7 +179,7 @@ pub(super) fn write_jsonl_row(out: &mut Vec<u8>, row: &ScoreRow) {
     ] {
         if let Some(v) = value {
             key(out, name);
-            out.extend_from_slice(v.to_string().as_bytes());
+            write_uint(out, v);
         }
     }
     key(out, "text");
@@ -207,7 +207,11 @@ pub(super) fn write_jsonl_row(out: &mut Vec<u8>, row: &ScoreRow) {
         if i > 0 {
             out.push(b',');
         }
-        let _ = write!(out, "{{\"start\":{},\"end\":{},\"alias\":", m.start, m.end);
+        out.extend_from_slice(b"{\"start\":");
+        write_uint(out, m.start);
+        out.extend_from_slice(b",\"end\":");
+        write_uint(out, m.end);
+        out.extend_from_slice(b",\"alias\":");
         write_json_str(out, m.alias);
         out.push(b'}');
     }
@@ -232,6 +236,22 @@ pub(super) fn write_jsonl_row(out: &mut Vec<u8>, row: &ScoreRow) {
         write_json_str(out, note);
     }
     out.push(b'}');
+}
+
+/// An unsigned integer in decimal digits, without the formatting machinery that `write!` runs
+/// for every row's mention offsets.
+fn write_uint(out: &mut Vec<u8>, mut v: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[start..]);
 }
 
 /// A float as serde_json writes it: shortest round-trip digits (its own formatter, zmij),

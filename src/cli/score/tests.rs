@@ -60,7 +60,18 @@ fn rows_are_written_as_serde_json_writes_them() {
     });
     odd_numbers.mentioned = Some(false);
     odd_numbers.abstained = Some(true);
-    for row in [full, bare, odd_numbers] {
+    // Offsets of every number of digits, the ends included.
+    let mut far = ScoreRow::unscored(None, "y", Some(NO_PARTY));
+    far.sentence = Some(0);
+    far.paragraph = Some(10);
+    far.start = Some(1_000_000_007);
+    far.end = Some(usize::MAX);
+    far.mentions = vec![MentionSpan {
+        start: 0,
+        end: 9,
+        alias: "Y",
+    }];
+    for row in [full, bare, odd_numbers, far] {
         let mut ours = Vec::new();
         write_jsonl_row(&mut ours, &row);
         assert_eq!(
