@@ -10,6 +10,7 @@ use std::path::Path;
 use crate::alias_matcher::{AliasMatcher, Found};
 use crate::error::{Error, Result};
 use crate::folding::{find_words, fold, SortedSpans};
+use crate::text::short_key::{ascii_lowercase_key, short_key};
 
 /// The registry shipped in labeled/parties.toml, compiled into the binary.
 pub const DEFAULT_REGISTRY: &str = include_str!("../labeled/parties.toml");
@@ -47,6 +48,9 @@ pub struct Registry {
     parties: Vec<Party>,
     /// Folded (lowercased) alias → party index, for resolving names given by users.
     by_alias: HashMap<String, usize>,
+    /// The same for folded aliases short enough for a `short_key`: a name given in plain
+    /// ASCII, as most are, is found by an integer, lowercased in place.
+    by_short_alias: HashMap<u128, usize>,
     /// Every alias: all-capitals ones matched as written, the others in any case; and the
     /// party and ambiguity of each.
     matcher: AliasMatcher,
@@ -250,6 +254,10 @@ impl Registry {
             alias_names: patterns.iter().map(|(alias, _)| alias.clone()).collect(),
             owner,
             parties,
+            by_short_alias: by_alias
+                .iter()
+                .filter_map(|(alias, &party)| Some((short_key(0, alias)?, party)))
+                .collect(),
             by_alias,
         })
     }
@@ -266,7 +274,14 @@ impl Registry {
     /// The index of the party `name` stands for (a hash look-up of the folded name; scoring
     /// asks once or twice per row, which costs little beside analyzing the statement).
     fn party_index(&self, name: &str) -> Option<usize> {
-        crate::folding::with_folded(name.trim(), |folded| self.by_alias.get(folded).copied())
+        let name = name.trim();
+        // Folding plain ASCII (no backtick, which folds to an apostrophe) is lowercasing it.
+        if !name.contains('`') {
+            if let Some(key) = ascii_lowercase_key(name.as_bytes()) {
+                return self.by_short_alias.get(&key).copied();
+            }
+        }
+        crate::folding::with_folded(name, |folded| self.by_alias.get(folded).copied())
     }
 
     /// The canonical name for a target: the party's name if registered, else the name as given.

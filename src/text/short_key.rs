@@ -18,6 +18,18 @@ pub fn short_key_of_bytes(tag: u8, bytes: &[u8]) -> Option<u128> {
     Some(text | u128::from(tag) << 112 | (bytes.len() as u128) << 120)
 }
 
+/// `short_key` (tag 0) of ASCII `bytes` lowercased, without a copy: `None` for text that is
+/// not ASCII or too long.
+pub fn ascii_lowercase_key(bytes: &[u8]) -> Option<u128> {
+    if bytes.len() > MAX_LEN || !bytes.is_ascii() {
+        return None;
+    }
+    let text = packed(bytes);
+    let lower = u128::from(ascii_lowercase(text as u64))
+        | u128::from(ascii_lowercase((text >> 64) as u64)) << 64;
+    Some(lower | (bytes.len() as u128) << 120)
+}
+
 /// Up to 16 bytes as one integer, the first in the lowest byte: at most two 8-byte loads (a
 /// word of 8 to 16 bytes as two overlapping ones), since shifting byte by byte, or a copy of a
 /// variable length (a call to memcpy), costs more for every word of every statement.
@@ -78,6 +90,28 @@ mod tests {
                 assert_eq!(packed(bytes), by_byte, "{bytes:?}");
             }
         }
+    }
+
+    #[test]
+    fn lowercase_keys_are_the_keys_of_the_lowercased_text() {
+        for text in [
+            "Kremlin",
+            "the KREMLIN",
+            "us",
+            "A",
+            "",
+            "Hamas_2026 x",
+            "fourteen bytes",
+        ] {
+            let lower = text.to_ascii_lowercase();
+            assert_eq!(
+                ascii_lowercase_key(text.as_bytes()),
+                short_key(0, &lower),
+                "{text}"
+            );
+        }
+        assert_eq!(ascii_lowercase_key("fifteen letters".as_bytes()), None);
+        assert_eq!(ascii_lowercase_key("Кремль".as_bytes()), None);
     }
 
     #[test]
