@@ -131,3 +131,18 @@ fn one_state_scores_a_statement_toward_each_party_as_fresh_states_do() {
         Language::Russian
     );
 }
+
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn the_avx2_dot_product_is_the_plain_one_bit_for_bit() {
+    if !std::arch::is_x86_feature_detected!("avx2") {
+        return; // nothing to compare on this processor
+    }
+    for n in [0, 3, 8, 50, 200, 203] {
+        let a: Vec<f32> = (0..n).map(|i| (i as f32 * 0.37).sin()).collect();
+        let b: Vec<f32> = (0..n).map(|i| (i as f32 * 1.3).cos() / 7.0).collect();
+        // SAFETY: AVX2 is present, as checked above.
+        let wide = unsafe { dot_avx2(&a, &b) };
+        assert_eq!(wide.to_bits(), dot_lanes(&a, &b).to_bits(), "{n} values");
+    }
+}
