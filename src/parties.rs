@@ -311,7 +311,7 @@ impl Registry {
 
     /// `mentions`, each with the alias (as the registry writes it) that matched.
     pub fn mentions_with_aliases(&self, text: &str) -> Vec<(Mention, &str)> {
-        self.mentions_with_aliases_in(text, &mut SpanScratch::default())
+        self.with_aliases(&self.matcher.find(text))
     }
 
     /// `mentions_with_aliases`, walking the text only when `scratch` has not just walked it.
@@ -320,7 +320,12 @@ impl Registry {
         text: &str,
         scratch: &mut SpanScratch,
     ) -> Vec<(Mention, &str)> {
-        self.matches(text, &mut scratch.matches)
+        self.with_aliases(self.matches(text, &mut scratch.matches))
+    }
+
+    /// Matches as mentions, each with the alias (as the registry writes it) that matched.
+    fn with_aliases(&self, found: &[Found]) -> Vec<(Mention, &str)> {
+        found
             .iter()
             .map(|found| {
                 let (party, ambiguous) = self.owner[found.alias];
