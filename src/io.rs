@@ -16,7 +16,13 @@ pub struct OutputFile {
     shown: PathBuf,
     file: File,
     kind: Kind,
+    /// Bytes written so far, and how many of them the disk was already asked to take.
+    written: u64,
+    handed_to_disk: u64,
 }
+
+/// How much written output waits before the disk is asked to start taking it (`write`).
+const WRITEBACK_STEP: u64 = 8 << 20;
 
 enum Kind {
     /// Replaced at `commit` by renaming the temporary file over `dest`.
@@ -49,6 +55,8 @@ impl OutputFile {
                     shown,
                     file,
                     kind: Kind::Direct,
+                    written: 0,
+                    handed_to_disk: 0,
                 })
             }
             Ok(_) => {
@@ -88,6 +96,8 @@ impl OutputFile {
             shown,
             file,
             kind: Kind::Replace { dest, temp },
+            written: 0,
+            handed_to_disk: 0,
         })
     }
 
@@ -99,7 +109,9 @@ impl OutputFile {
     /// Makes the output visible: synced to disk, 0644, then renamed over the destination (or,
     /// written in place, just flushed).
     pub fn commit(self) -> Result<()> {
-        let OutputFile { shown, file, kind } = self;
+        let OutputFile {
+            shown, file, kind, ..
+        } = self;
         let (dest, temp) = match kind {
             Kind::Direct => return Ok(()), // a pipe or device has nothing to sync or rename
             Kind::Replace { dest, temp } => (dest, temp),
@@ -115,12 +127,42 @@ impl OutputFile {
 
 impl Write for OutputFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.file.write(buf)
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if matches!(self.kind, Kind::Replace { .. })
+            && self.written - self.handed_to_disk >= WRITEBACK_STEP
+        {
+            start_writeback(&self.file, self.handed_to_disk, self.written);
+            self.handed_to_disk = self.written;
+        }
+        Ok(n)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.file.flush()
     }
+}
+
+/// Asks the kernel to start writing bytes `from..to` of `file` to disk, without waiting, so
+/// that the sync at `commit` waits for the last few megabytes rather than the whole output
+/// (on a large score file it took 4 % of the run). A hint: on failure, or off Linux, `commit`'s
+/// sync does all the work and reports any error.
+fn start_writeback(file: &File, from: u64, to: u64) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: the descriptor is open for the duration of the call; the call reads no memory.
+        unsafe {
+            libc::sync_file_range(
+                file.as_raw_fd(),
+                from as libc::off64_t,
+                (to - from) as libc::off64_t,
+                libc::SYNC_FILE_RANGE_WRITE,
+            );
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (file, from, to);
 }
 
 /// A hash of `value` that is the same in every run (SipHash with fixed keys): what tells one
@@ -272,6 +314,26 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o644);
         }
+    }
+
+    #[test]
+    fn an_output_handed_to_disk_early_is_still_invisible_until_committed_and_then_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("scores.jsonl");
+        std::fs::write(&path, "old").unwrap();
+        // Uneven pieces, past several writeback steps.
+        let pieces: Vec<Vec<u8>> = (0..40u8)
+            .map(|i| vec![b'a' + i % 26; (WRITEBACK_STEP as usize) / 7 + i as usize])
+            .collect();
+        let total: usize = pieces.iter().map(Vec::len).sum();
+        assert!(total as u64 > 4 * WRITEBACK_STEP);
+        let mut out = OutputFile::create(&path).unwrap();
+        pieces.iter().for_each(|p| out.write_all(p).unwrap());
+        assert!(out.handed_to_disk >= 4 * WRITEBACK_STEP);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        out.commit().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), pieces.concat());
+        assert!(leftovers(dir.path()).is_empty());
     }
 
     #[cfg(unix)]
