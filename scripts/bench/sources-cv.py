@@ -3,6 +3,12 @@
 and real news (labeled/external/newsmtsc-train.jsonl), judged by K-fold cross-validation on
 those training files, per source, and then on NewsMTSC's dev splits and labeled/test.jsonl.
 
+A variant marked "party model" trains a second model beside it, on the rows whose target is a
+registered party (`stance parties --json`: a party's name or alias, case-folded), and scores those
+rows with it, the other rows with the first: it asks whether the corpus, all of whose targets are
+parties, and the news rows about persons are better served apart than pooled. It is not a
+`stance train` option: the variant simulates one with two models.
+
 Usage: scripts/bench/sources-cv.py [--folds 5] [--seed 1] [--variant NAME ...] [--no-dev]
 
 Each source is dealt into K folds by statement (all rows of a sentence in one fold, a seeded
@@ -35,7 +41,7 @@ DATA = ROOT.parent / "shared" / "data"
 LABELS = ("favor", "against", "none")
 
 # name -> (train on the news file too, extra train options, times the corpus file is given: an
-# integer weight of its rows)
+# integer weight of its rows[, "party model"])
 VARIANTS = {
     "corpus only": (False, [], 1),
     "concatenated": (True, [], 1),
@@ -50,7 +56,16 @@ VARIANTS = {
     "sources (shared 1)": (True, ["--augment-sources"], 1),
     "sources (shared 0.5)": (True, ["--augment-sources", "--source-shared-weight", "0.5"], 1),
     "sources (shared 2)": (True, ["--augment-sources", "--source-shared-weight", "2"], 1),
+    "party model": (True, [], 1, "party model"),
+    "augment targets 100": (True, ["--augment-targets", "--min-target-rows", "100"], 1),
 }
+
+
+def party_names():
+    """Every registered party's name and aliases, case-folded."""
+    out = subprocess.run([STANCE, "parties", "--json"], check=True, capture_output=True, text=True).stdout
+    return {a.casefold() for line in out.splitlines() for p in [json.loads(line)]
+            for a in [p["name"], *p["aliases"]]}
 
 
 def read(path):
@@ -92,6 +107,28 @@ def add(a, b):
     return [[a[i][j] + b[i][j] for j in range(3)] for i in range(3)]
 
 
+def party_model_confusion(tmp, source, files, extra, model, is_party):
+    """The held-out rows of `source` scored as the "party model" variant does: rows about a
+    registered party by a model trained on the training files' party rows, the others by
+    `model`. The party model is trained once per fold (on the first source's call)."""
+    party_model = str(tmp / "fold-party.model")
+    if source == "corpus":
+        party_files = []
+        for i, f in enumerate(files):
+            rows = [r for r in read(f) if is_party(r)]
+            write(tmp / f"party-train-{i}.jsonl", rows)
+            party_files.append(tmp / f"party-train-{i}.jsonl")
+        train(party_model, party_files, extra)
+    held = read(tmp / f"{source}-held.jsonl")
+    c = [[0] * 3 for _ in range(3)]
+    for kind, chosen in [("party", party_model), ("other", model)]:
+        rows = [r for r in held if is_party(r) == (kind == "party")]
+        if rows:
+            write(tmp / f"held-{kind}.jsonl", rows)
+            c = add(c, confusion(chosen, tmp / f"held-{kind}.jsonl"))
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--folds", type=int, default=5)
@@ -107,8 +144,10 @@ def main():
     print(f"{'variant':24} {'corpus':>24} {'news':>24}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        parties = party_names()
+        is_party = lambda r: r.get("target", "").strip().casefold() in parties  # noqa: E731
         for name in variants:
-            with_news, extra, repeat = VARIANTS[name]
+            with_news, extra, repeat, *party_model = VARIANTS[name]
             pooled = {s: zero for s in sources}
             per_fold = {s: [] for s in sources}
             for k in range(args.folds):
@@ -125,7 +164,10 @@ def main():
                 model = str(tmp / "fold.model")
                 train(model, files, extra)
                 for s in sources:
-                    c = confusion(model, tmp / f"{s}-held.jsonl")
+                    if party_model:
+                        c = party_model_confusion(tmp, s, files, extra, model, is_party)
+                    else:
+                        c = confusion(model, tmp / f"{s}-held.jsonl")
                     pooled[s] = add(pooled[s], c)
                     per_fold[s].append(macro_f1(c))
             cells = []
@@ -138,7 +180,8 @@ def main():
         checks = [ROOT / "labeled" / "test.jsonl", DATA / "newsmtsc" / "dev-rw.jsonl",
                   DATA / "newsmtsc" / "dev-mt.jsonl"]
         print("\ntrained on the whole files; macro-F1 on", ", ".join(p.name for p in checks))
-        for name in variants:
+        # The party model variants simulate two models and have no single whole model to check.
+        for name in [v for v in variants if len(VARIANTS[v]) == 3]:
             with_news, extra, repeat = VARIANTS[name]
             model = str(tmp / "whole.model")
             train(model, [CORPUS] * repeat + ([NEWS] if with_news else []), extra)

@@ -185,3 +185,41 @@ fn a_language_models_none_threshold_moves_that_model_alone_and_is_kept_in_the_fi
         assert!(t.without > 0.9, "{t:?}");
     }
 }
+
+#[test]
+fn augmented_targets_and_a_model_per_language_do_not_undo_each_other() {
+    use crate::text::Language;
+    let registry = Registry::default_registry();
+    let options = TrainOptions {
+        min_target_rows: Some(10),
+        augment_targets: Some(1.0),
+        ..options_with(Language::Auto)
+    };
+    let model = train(
+        &two_languages(LANGUAGE_MODEL_ROWS),
+        vec![],
+        &options,
+        &registry,
+        None,
+    )
+    .unwrap();
+    // A row can take one copy of the features: Alpha's own, not a language's as well, so the
+    // target's model is fit on its rows rather than left with the shared copy alone.
+    assert!(model.language_models().is_empty());
+    assert!(model
+        .metadata
+        .notes
+        .iter()
+        .any(|n| n.contains("--augment-targets") && n.contains("per language")));
+    let scorer = Scorer::new(model, registry);
+    let (_, own) = scorer.model_for("Alpha", Some(Language::Russian));
+    assert_eq!(own, Some("Alpha"));
+    for (text, stance) in [
+        ("Alpha good item1", Stance::Favor),
+        ("Alpha bad item1", Stance::Against),
+        ("Альфа плохо пункт1", Stance::Against),
+        ("Альфа хорошо пункт1", Stance::Favor),
+    ] {
+        assert_eq!(scorer.predict(text, "Alpha", None).stance, stance, "{text}");
+    }
+}
