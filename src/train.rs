@@ -446,6 +446,14 @@ pub fn fit_models(data: &Vectorized, options: &TrainOptions, mut mode: FitMode) 
         if let Some(pooled) =
             fit_source_augmented(data, shared, options, selecting(&mode), &mut notes)?
         {
+            if jobs.len() > 1 {
+                notes.push(
+                    "--augment-sources: one model for all targets and languages (new text is \
+                     scored by the mean of the files' models), not a model per target or per \
+                     language"
+                        .to_string(),
+                );
+            }
             return Ok((pooled, BTreeMap::new(), notes));
         }
     }

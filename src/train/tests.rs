@@ -223,3 +223,24 @@ fn augmented_targets_and_a_model_per_language_do_not_undo_each_other() {
         assert_eq!(scorer.predict(text, "Alpha", None).stance, stance, "{text}");
     }
 }
+
+#[test]
+fn augmented_sources_say_they_leave_out_the_models_per_language() {
+    use crate::text::Language;
+    let registry = Registry::default_registry();
+    let mut examples = two_languages(LANGUAGE_MODEL_ROWS);
+    for (i, example) in examples.iter_mut().enumerate() {
+        example.source = i % 2;
+    }
+    let options = TrainOptions {
+        augment_sources: Some(1.0),
+        ..options_with(Language::Auto)
+    };
+    let model = train(&examples, vec![], &options, &registry, None).unwrap();
+    assert!(model.language_models().is_empty());
+    assert!(model
+        .metadata
+        .notes
+        .iter()
+        .any(|n| n.starts_with("--augment-sources") && n.contains("per language")));
+}
