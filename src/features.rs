@@ -103,20 +103,25 @@ impl Vocabulary {
     ) -> Self {
         let n_classes = labels.iter().max().map_or(1, |&m| m + 1);
         let mut class_docs = vec![0usize; n_classes];
-        let mut counts: HashMap<&str, Vec<usize>> = HashMap::default();
-        for (doc, &label) in docs.iter().zip(labels) {
+        // Per feature: the last document that counted it (a feature counts once per document)
+        // and its documents per class.
+        let mut counts: HashMap<&str, (usize, Vec<usize>)> = HashMap::default();
+        for (d, (doc, &label)) in docs.iter().zip(labels).enumerate() {
             class_docs[label] += 1;
-            let mut unique: Vec<&str> = doc.iter().map(String::as_str).collect();
-            unique.sort_unstable();
-            unique.dedup();
-            for feature in unique {
-                counts.entry(feature).or_insert_with(|| vec![0; n_classes])[label] += 1;
+            for feature in doc.iter() {
+                let (last, per_class) = counts
+                    .entry(feature.as_str())
+                    .or_insert_with(|| (usize::MAX, vec![0; n_classes]));
+                if *last != d {
+                    *last = d;
+                    per_class[label] += 1;
+                }
             }
         }
         let n_docs = docs.len().max(1) as f64;
         let mut scored: Vec<(bool, f64, usize, &str)> = counts
             .iter()
-            .filter_map(|(&feature, per_class)| {
+            .filter_map(|(&feature, (_, per_class))| {
                 let df: usize = per_class.iter().sum();
                 (df >= min_df).then(|| {
                     let chi = chi_square(per_class, &class_docs, n_docs);
