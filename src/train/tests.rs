@@ -205,12 +205,7 @@ fn augmented_targets_and_a_model_per_language_do_not_undo_each_other() {
     .unwrap();
     // A row can take one copy of the features: Alpha's own, not a language's as well, so the
     // target's model is fit on its rows rather than left with the shared copy alone.
-    assert!(model.language_models().is_empty());
-    assert!(model
-        .metadata
-        .notes
-        .iter()
-        .any(|n| n.contains("--augment-targets") && n.contains("per language")));
+    assert_no_language_models_and_a_note(&model, "--augment-targets");
     let scorer = Scorer::new(model, registry);
     let (_, own) = scorer.model_for("Alpha", Some(Language::Russian));
     assert_eq!(own, Some("Alpha"));
@@ -237,10 +232,17 @@ fn augmented_sources_say_they_leave_out_the_models_per_language() {
         ..options_with(Language::Auto)
     };
     let model = train(&examples, vec![], &options, &registry, None).unwrap();
+    assert_no_language_models_and_a_note(&model, "--augment-sources");
+}
+
+/// The model has no model per language, and a training note that starts with `option` says so.
+fn assert_no_language_models_and_a_note(model: &StanceModel, option: &str) {
     assert!(model.language_models().is_empty());
-    assert!(model
-        .metadata
-        .notes
-        .iter()
-        .any(|n| n.starts_with("--augment-sources") && n.contains("per language")));
+    let notes = &model.metadata.notes;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with(option) && n.contains("per language")),
+        "{notes:?}"
+    );
 }
