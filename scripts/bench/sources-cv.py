@@ -107,18 +107,20 @@ def add(a, b):
     return [[a[i][j] + b[i][j] for j in range(3)] for i in range(3)]
 
 
-def party_model_confusion(tmp, source, files, extra, model, is_party):
-    """The held-out rows of `source` scored as the "party model" variant does: rows about a
-    registered party by a model trained on the training files' party rows, the others by
-    `model`. The party model is trained once per fold (on the first source's call)."""
+def train_party_model(tmp, files, extra, is_party):
+    """The "party model" variant's second model, trained on the party rows of `files`."""
+    party_files = []
+    for i, f in enumerate(files):
+        write(tmp / f"party-train-{i}.jsonl", [r for r in read(f) if is_party(r)])
+        party_files.append(tmp / f"party-train-{i}.jsonl")
     party_model = str(tmp / "fold-party.model")
-    if source == "corpus":
-        party_files = []
-        for i, f in enumerate(files):
-            rows = [r for r in read(f) if is_party(r)]
-            write(tmp / f"party-train-{i}.jsonl", rows)
-            party_files.append(tmp / f"party-train-{i}.jsonl")
-        train(party_model, party_files, extra)
+    train(party_model, party_files, extra)
+    return party_model
+
+
+def routed_confusion(tmp, source, party_model, model, is_party):
+    """The held-out rows of `source` scored as the "party model" variant does: rows about a
+    registered party by `party_model`, the others by `model`."""
     held = read(tmp / f"{source}-held.jsonl")
     c = [[0] * 3 for _ in range(3)]
     for kind, chosen in [("party", party_model), ("other", model)]:
@@ -163,9 +165,10 @@ def main():
                         files.append(tmp / f"{s}-train.jsonl")
                 model = str(tmp / "fold.model")
                 train(model, files, extra)
+                party = train_party_model(tmp, files, extra, is_party) if party_model else None
                 for s in sources:
-                    if party_model:
-                        c = party_model_confusion(tmp, s, files, extra, model, is_party)
+                    if party:
+                        c = routed_confusion(tmp, s, party, model, is_party)
                     else:
                         c = confusion(model, tmp / f"{s}-held.jsonl")
                     pooled[s] = add(pooled[s], c)
